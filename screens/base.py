@@ -1,0 +1,63 @@
+"""The frame every desk screen shares: status line, alert area, body, footer.
+
+Subclasses implement ``compose_body``. ``self.ctx`` is the app's ServiceContext (acting
+staff member and clock); ``self.report(exc)`` shows a domain error at its field when the
+screen has a FormField of that name, else as a notification.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+
+from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.i18n import N_, _
+from wuye_tui.services.context import ServiceContext
+
+from .widgets.alert_bar import AlertBar
+from .widgets.footer import WuyeFooter
+from .widgets.status_bar import StatusBar
+
+
+class WuyeScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="back"),
+    ]
+    TITLE_ID = ""  # English id of the screen title
+
+    @property
+    def ctx(self) -> ServiceContext:
+        return self.app.ctx  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield AlertBar(id="alerts")
+        yield from self.compose_body()
+        yield WuyeFooter()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_screen_resume(self) -> None:
+        refresh = getattr(self.app, "refresh_alerts_now", None)
+        if refresh:
+            refresh()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def report(self, exc: WuyeError) -> None:
+        if isinstance(exc, ValidationError):
+            from .widgets.form import FormField
+
+            try:
+                field = self.query_one(f"#field-{exc.field}", FormField)
+            except Exception:  # noqa: BLE001 - no such field on this screen
+                field = None
+            if field is not None:
+                field.show_error(exc.message)
+                field.input.focus()
+                return
+        self.notify(str(exc), title=_("Not saved"), severity="error", timeout=6)

@@ -1,0 +1,107 @@
+"""Login: type (or pick) the staff name, then the PIN. Shown before the database is open;
+the app fills in the names when its worker has opened it. On a new database it asks for
+the first supervisor instead."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Static
+
+from wuye_tui.errors import WuyeError
+from wuye_tui.i18n import N_, _
+
+from .widgets.footer import WuyeFooter
+
+
+class LoginScreen(Screen):
+    BINDINGS = [
+        Binding("f11", "app.toggle_language", N_("中文/English"), id="language"),
+        Binding("ctrl+q", "app.request_quit", N_("Quit"), id="quit", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="login-box"):
+            yield Static(getattr(self.app, "site_name", "") or _("wuye"), id="login-site", classes="title")
+            yield Static(_("Staff login"), classes="subtitle")
+            yield Label(_("Name"))
+            yield Input(id="login-name", placeholder=_("type your name"))
+            yield Label(_("PIN"))
+            yield Input(id="login-pin", password=True, max_length=8, placeholder=_("4-8 digits"))
+            yield Static(_("Opening the database..."), id="login-message")
+            yield Static("", id="login-names", classes="hint")
+        yield WuyeFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#login-name", Input).focus()
+        if getattr(self.app, "db_ready", False):
+            self.database_ready()
+
+    def database_ready(self) -> None:
+        names = getattr(self.app, "staff_names", [])
+        self.query_one("#login-name", Input).suggester = SuggestFromList([n for n, _r in names])
+        self.query_one("#login-message", Static).update("")
+        if names:
+            self.query_one("#login-names", Static).update(_("Staff: ") + "  ".join(n for n, _r in names[:12]))
+
+    def database_failed(self, message: str) -> None:
+        self.query_one("#login-message", Static).update(message)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "login-name":
+            self.query_one("#login-pin", Input).focus()
+            return
+        self.attempt()
+
+    def attempt(self) -> None:
+        if not getattr(self.app, "db_ready", False):
+            return
+        name = self.query_one("#login-name", Input).value.strip()
+        pin_input = self.query_one("#login-pin", Input)
+        try:
+            self.app.log_in(name, pin_input.value)  # type: ignore[attr-defined]
+        except WuyeError as exc:
+            self.query_one("#login-message", Static).update(str(exc))
+            pin_input.value = ""
+            pin_input.focus()
+
+
+class FirstSupervisorScreen(Screen):
+    """A new database: create the first supervisor."""
+
+    BINDINGS = [Binding("ctrl+q", "app.request_quit", N_("Quit"), id="quit", priority=True)]
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="login-box"):
+            yield Static(_("New database: create the first supervisor"), classes="title")
+            yield Label(_("Name"))
+            yield Input(id="first-name")
+            yield Label(_("PIN (4-8 digits)"))
+            yield Input(id="first-pin", password=True, max_length=8)
+            yield Label(_("PIN again"))
+            yield Input(id="first-pin2", password=True, max_length=8)
+            yield Static("", id="login-message")
+        yield WuyeFooter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        order = ["first-name", "first-pin", "first-pin2"]
+        idx = order.index(event.input.id or "first-name")
+        if idx < 2:
+            self.query_one(f"#{order[idx + 1]}", Input).focus()
+            return
+        from wuye_tui.services import staff
+
+        name = self.query_one("#first-name", Input).value
+        pin = self.query_one("#first-pin", Input).value
+        message = self.query_one("#login-message", Static)
+        if pin != self.query_one("#first-pin2", Input).value:
+            message.update(_("The two PINs differ"))
+            return
+        try:
+            staff.create_first_supervisor(self.app.ctx, name, pin)  # type: ignore[attr-defined]
+            self.app.log_in(name.strip(), pin)  # type: ignore[attr-defined]
+        except WuyeError as exc:
+            message.update(str(exc))

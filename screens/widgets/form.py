@@ -1,0 +1,85 @@
+"""A labelled input that validates when it is left and shows the message at the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Static
+
+from wuye_tui.errors import ValidationError
+
+
+class FormField(Horizontal):
+    """Label + Input + error line. ``check`` returns the normalised value or raises
+    ValidationError; ``value`` gives the last good value (or raises)."""
+
+    DEFAULT_CSS = """
+    FormField { height: auto; margin: 0 0 0 0; }
+    FormField > Label.field-label { width: 14; padding: 1 1 0 0; text-align: right; }
+    FormField > Input { width: 1fr; max-width: 50; }
+    FormField > Static.field-error { width: 1fr; color: $error; padding: 1 0 0 1; }
+    """
+
+    def __init__(self, label: str, name: str, check: Callable[[str], Any] | None = None,
+                 placeholder: str = "", password: bool = False, value: str = "",
+                 required: bool = False, max_length: int = 0) -> None:
+        super().__init__(id=f"field-{name}")
+        self.label = label
+        self.field_name = name
+        self.check = check
+        self.required = required
+        self._input = Input(value=value, placeholder=placeholder, password=password, id=f"in-{name}",
+                            max_length=max_length)
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="field-label")
+        yield self._input
+        yield Static("", classes="field-error", id=f"err-{self.field_name}")
+
+    @property
+    def input(self) -> Input:
+        return self._input
+
+    @property
+    def raw(self) -> str:
+        return self._input.value
+
+    def set_value(self, value: str) -> None:
+        self._input.value = value
+        self.clear_error()
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".field-error", Static).update(message)
+        self._input.add_class("-invalid")
+
+    def clear_error(self) -> None:
+        self.query_one(".field-error", Static).update("")
+        self._input.remove_class("-invalid")
+
+    def validate_now(self) -> Any:
+        """Return the normalised value, or show the message and raise ValidationError."""
+        from wuye_tui.i18n import _
+
+        text = self._input.value
+        try:
+            if not text.strip():
+                if self.required:
+                    raise ValidationError(self.field_name, _("This field is required"))
+                self.clear_error()
+                return None
+            value = self.check(text) if self.check else text.strip()
+        except ValidationError as exc:
+            self.show_error(exc.message)
+            raise
+        self.clear_error()
+        return value
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        event.stop()
+        try:
+            self.validate_now()
+        except ValidationError:
+            pass

@@ -1,0 +1,34 @@
+"""The status line: site, staff, role, shift and clock."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from wuye_tui.i18n import _
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $primary; color: $text; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.update_status()
+        self.set_interval(1.0, self.update_status)
+
+    def update_status(self) -> None:
+        app = self.app
+        parts = [getattr(app, "site_name", "") or _("wuye")]
+        ctx = getattr(app, "ctx", None)
+        actor = getattr(ctx, "actor", None)
+        if actor is not None and actor.id is not None:
+            from wuye_tui.services.permissions import role_label
+
+            parts.append(f"{actor.name}（{role_label(actor.role)}）")
+        if ctx is not None:
+            now = ctx.local(ctx.now())
+            shift = app.shift_label(now) if hasattr(app, "shift_label") else ""
+            if shift:
+                parts.append(shift)
+            parts.append(now.strftime("%Y-%m-%d %H:%M:%S"))
+        self.update("  |  ".join(parts))

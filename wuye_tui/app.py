@@ -1,0 +1,280 @@
+"""The Textual App: login first (the database opens in a worker), a home screen per role,
+idle lock, alert polling, kiosk mode and the language switch. Screens live in ``screens``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+import screens
+from screens.login import FirstSupervisorScreen, LoginScreen
+
+from .clock import Clock, SystemClock
+from .errors import WuyeError
+from .i18n import N_, _, get_language, set_language
+
+CSS_FILE = Path(screens.__file__).resolve().parent / "app.tcss"
+ALERT_POLL_SECONDS = 2.0
+
+
+class WuyeApp(App[None]):
+    CSS_PATH = str(CSS_FILE)
+    TITLE = "wuye"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "request_quit", N_("Quit"), id="quit", priority=True, show=False),
+        Binding("ctrl+c", "noop", show=False, priority=True, id="ctrl-c"),
+        Binding("ctrl+p", "command_palette", N_("Commands"), id="palette", show=False),
+        Binding("f9", "acknowledge_alert", N_("Acknowledge alert"), id="ack-alert", show=False),
+        Binding("f11", "toggle_language", N_("中文/English"), id="language", show=False),
+    ]
+
+    def __init__(self, db_url: str, lang: str = "zh", kiosk: bool = False, clock: Clock | None = None,
+                 terminal: str | None = None, idle_check_seconds: float = 5.0) -> None:
+        set_language(lang)
+        super().__init__()
+        from .services.context import ServiceContext  # light: no database yet
+
+        self.db_url = db_url
+        self.kiosk = kiosk
+        self.clock = clock or SystemClock()
+        self.terminal = terminal or f"{socket.gethostname()}:{os.getpid()}"
+        self.db = None
+        self.db_ready = False
+        self.staff_names: list[tuple[str, str]] = []
+        self.site_name = ""
+        self.idle_lock_minutes = 5
+        self.ctx: ServiceContext | None = None  # type: ignore[assignment]
+        self.session_id: int | None = None
+        self.last_activity = time.monotonic()
+        self.alerts: list[tuple[int, str]] = []
+        self.seen_alert_id = -1
+        self._idle_check_seconds = idle_check_seconds
+
+    # ---- start -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen())
+        self.open_database()
+        self.set_interval(self._idle_check_seconds, self.check_idle)
+
+    @work(thread=True, exclusive=True, group="db-open")
+    def open_database(self) -> None:
+        try:
+            from .db import Database
+            from .services import settings, staff
+            from .services.context import ServiceContext
+
+            db = Database(self.db_url)
+            db.upgrade()
+            ctx = ServiceContext(db=db, clock=self.clock, terminal=self.terminal)
+            conf = settings.load(ctx)
+            ctx.tz_name = conf.time_zone
+            names = staff.login_names(ctx)
+        except Exception as exc:  # noqa: BLE001 - shown on the login screen, never a traceback
+            self.call_from_thread(self._database_failed, str(exc).splitlines()[0][:200])
+            return
+        self.call_from_thread(self._database_opened, db, ctx, conf, names)
+
+    def _database_opened(self, db, ctx, conf, names) -> None:  # type: ignore[no-untyped-def]
+        self.db, self.ctx = db, ctx
+        self.site_name = conf.site_name
+        self.idle_lock_minutes = conf.idle_lock_minutes
+        self.staff_names = names
+        self.db_ready = True
+        self.set_interval(ALERT_POLL_SECONDS, self.poll_alerts)
+        self.poll_alerts()
+        if not names:
+            self.switch_screen(FirstSupervisorScreen())
+            return
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.database_ready()
+
+    def _database_failed(self, message: str) -> None:
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.database_failed(_("Cannot open the database: {err}").format(err=message))
+
+    # ---- login, logout, idle lock -------------------------------------------------
+
+    def log_in(self, name: str, pin: str) -> None:
+        from .services import staff
+
+        assert self.ctx is not None
+        actor = staff.authenticate(self.ctx, name, pin)
+        self.ctx = self.ctx.as_actor(actor)
+        self.session_id = staff.start_session(self.ctx)
+        self.last_activity = time.monotonic()
+        self._reset_to(self._home())
+
+    def _home(self) -> Screen:
+        from screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def _reset_to(self, screen: Screen) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
+
+    def end_login(self, reason: str) -> None:
+        from .services import staff
+        from .services.context import SYSTEM
+
+        if self.ctx is None or self.ctx.actor.id is None:
+            return
+        if reason == "logout" and self.ctx.actor.role == "guard":
+            reason = self._handover_reason(reason)
+        if self.session_id is not None:
+            try:
+                staff.end_session(self.ctx, self.session_id, reason)
+            except WuyeError as exc:
+                self.notify(str(exc), severity="error")
+        self.session_id = None
+        self.ctx = self.ctx.as_actor(SYSTEM)
+        self.staff_names = staff.login_names(self.ctx)
+        self._reset_to(LoginScreen())
+
+    def _handover_reason(self, reason: str) -> str:
+        """A guard logging out without a signed handover is recorded as such."""
+        try:
+            from .services import handover
+        except ModuleNotFoundError:
+            return reason
+        check = getattr(handover, "logout_reason", None)
+        return check(self.ctx) if check else reason
+
+    def action_logout(self) -> None:
+        self.end_login("logout")
+
+    async def on_event(self, event) -> None:  # type: ignore[no-untyped-def]
+        from textual import events
+
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def check_idle(self) -> None:
+        if self.ctx is None or self.ctx.actor.id is None:
+            return
+        if time.monotonic() - self.last_activity >= self.idle_lock_minutes * 60:
+            self.end_login("idle_lock")
+            self.notify(_("Locked after {n} idle minutes").format(n=self.idle_lock_minutes))
+
+    # ---- alerts -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="alerts")
+    def poll_alerts(self) -> None:
+        if self.ctx is None:
+            return
+        from .services import escalation
+
+        try:
+            rows = escalation.unacknowledged(self.ctx)
+        except Exception:  # noqa: BLE001 - a lost connection must not kill the terminal
+            return
+        alerts = [(e.id, f"{escalation.major_label(e.major_type)}: {e.title}") for e in rows]
+        self.call_from_thread(self._show_alerts, alerts)
+
+    def refresh_alerts_now(self) -> None:
+        self._show_alerts(self.alerts)
+
+    def _show_alerts(self, alerts: list[tuple[int, str]]) -> None:
+        from screens.widgets.alert_bar import AlertBar
+
+        self.alerts = alerts
+        newest = max((a[0] for a in alerts), default=0)
+        if newest > self.seen_alert_id >= 0 or (self.seen_alert_id < 0 and alerts):
+            self.bell()
+        self.seen_alert_id = max(self.seen_alert_id, newest, 0)
+        for bar in self.screen.query(AlertBar):
+            bar.show_alerts(alerts)
+
+    def action_acknowledge_alert(self) -> None:
+        if not self.alerts:
+            self.notify(_("No alert waiting"))
+            return
+        from screens.dialogs.pin import SupervisorPinDialog
+
+        esc_id, text = self.alerts[0]
+
+        def done(supervisor) -> None:  # type: ignore[no-untyped-def]
+            if supervisor is None:
+                return
+            from .services import escalation
+
+            try:
+                escalation.acknowledge(self.ctx.as_actor(supervisor), esc_id)  # type: ignore[union-attr]
+            except WuyeError as exc:
+                self.notify(str(exc), severity="error")
+            self.poll_alerts()
+
+        self.push_screen(SupervisorPinDialog(_("Acknowledge #{id}: {text}").format(id=esc_id, text=text)), done)
+
+    # ---- quitting, language, commands ---------------------------------------------
+
+    def action_noop(self) -> None:
+        return
+
+    def action_request_quit(self) -> None:
+        if not self.kiosk:
+            self.end_login("logout") if self.ctx and self.ctx.actor.id else None
+            self.exit()
+            return
+        if self.ctx is None:
+            return
+        from screens.dialogs.pin import SupervisorPinDialog
+
+        def done(supervisor) -> None:  # type: ignore[no-untyped-def]
+            if supervisor is not None:
+                self.exit()
+
+        self.push_screen(SupervisorPinDialog(_("Quitting the kiosk needs a supervisor PIN")), done)
+
+    def action_toggle_language(self) -> None:
+        set_language("en" if get_language() == "zh" else "zh")
+        for screen in self.screen_stack:
+            screen.refresh(recompose=True)
+        if isinstance(self.screen, LoginScreen) and self.db_ready:
+            self.call_after_refresh(self.screen.database_ready)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(_("Switch language 中文/English"), _("Toggle the interface language"),
+                            self.action_toggle_language)
+        if self.ctx is not None and self.ctx.actor.id is not None:
+            yield SystemCommand(_("Log out"), _("End this login"), self.action_logout)
+        if not self.kiosk:
+            yield SystemCommand(_("Quit"), _("Quit wuye"), self.action_request_quit)
+
+    def shift_label(self, local_now) -> str:  # type: ignore[no-untyped-def]
+        try:
+            from .reference import load_reference
+
+            shift = load_reference().shift_for(local_now)
+        except (ImportError, LookupError, AttributeError):
+            return ""
+        return shift.label if shift else ""
+
+    def on_unmount(self) -> None:
+        if self.db is not None:
+            self.db.dispose()
+
+
+def create_app(db_url: str, lang: str = "zh", kiosk: bool = False, clock: Clock | None = None,
+               **kwargs) -> WuyeApp:  # type: ignore[no-untyped-def]
+    """The one factory the CLI, the tests and the snapshots share."""
+    return WuyeApp(db_url=db_url, lang=lang, kiosk=kiosk, clock=clock, **kwargs)
+
+
+def run_tui(db_url: str, lang: str = "zh", kiosk: bool = False) -> None:
+    create_app(db_url, lang=lang, kiosk=kiosk).run()

@@ -1,0 +1,178 @@
+"""Core commands: init, staff, residents, db, audit, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import AsOption, acting_ctx, database, fail, system_ctx
+
+
+def _t(s: str) -> str:
+    from ..i18n import _
+
+    return _(s)
+
+
+@app.command("init")
+def init(
+    name: Annotated[str | None, typer.Option(help="The first supervisor's name.")] = None,
+    pin: Annotated[str | None, typer.Option(help="Their PIN (4-8 digits); asked when missing.")] = None,
+) -> None:
+    """Create the database and the first supervisor."""
+    from ..services import staff
+
+    ctx = system_ctx()
+    if staff.count(ctx):
+        fail(_t("Error: {message}").format(message=_t("Staff already exist: the first supervisor was created before.")))
+    if not name:
+        name = typer.prompt(_t("First supervisor's name"))
+    if not pin:
+        pin = typer.prompt(_t("PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
+    s = staff.create_first_supervisor(ctx, name, pin)
+    typer.echo(_t("Created supervisor {name} in {db}").format(name=s.name, db=database().url))
+
+
+staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
+
+
+@staff_app.command("add")
+def staff_add(name: str, role: Annotated[str, typer.Option(help="guard, front_desk, supervisor, manager")],
+              pin: Annotated[str | None, typer.Option()] = None, as_: AsOption = None) -> None:
+    """Add a staff member (supervisors)."""
+    from ..services import staff
+
+    ctx = acting_ctx(as_)
+    if not pin:
+        pin = typer.prompt(_t("PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
+    s = staff.add(ctx, name, role, pin)
+    typer.echo(_t("Added {name} ({role})").format(name=s.name, role=s.role))
+
+
+@staff_app.command("list")
+def staff_list(as_: AsOption = None) -> None:
+    """List staff (supervisors)."""
+    from ..services import staff
+    from ..services.permissions import SUPERVISORS, require, role_label
+
+    ctx = acting_ctx(as_)
+    require(ctx.actor, SUPERVISORS, _t("list staff"))
+    for s in staff.list_staff(ctx):
+        state = _t("active") if s.active else _t("disabled")
+        typer.echo(f"{s.id}\t{s.name}\t{role_label(s.role)}\t{state}")
+
+
+@staff_app.command("disable")
+def staff_disable(name: str, as_: AsOption = None) -> None:
+    """Disable a staff member (supervisors)."""
+    from ..services import staff
+
+    staff.set_active(acting_ctx(as_), name, False)
+    typer.echo(_t("Disabled {name}").format(name=name))
+
+
+@staff_app.command("enable")
+def staff_enable(name: str, as_: AsOption = None) -> None:
+    """Enable a staff member again (supervisors)."""
+    from ..services import staff
+
+    staff.set_active(acting_ctx(as_), name, True)
+    typer.echo(_t("Enabled {name}").format(name=name))
+
+
+@staff_app.command("reset-pin")
+def staff_reset_pin(name: str, pin: Annotated[str | None, typer.Option()] = None, as_: AsOption = None) -> None:
+    """Set a new PIN and clear a lockout (supervisors, or your own)."""
+    from ..services import staff
+
+    ctx = acting_ctx(as_)
+    if not pin:
+        pin = typer.prompt(_t("New PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
+    staff.reset_pin(ctx, name, pin)
+    typer.echo(_t("PIN reset for {name}").format(name=name))
+
+
+residents_app = typer.Typer(help="The resident roster.", no_args_is_help=True)
+app.add_typer(residents_app, name="residents")
+
+
+@residents_app.command("import")
+def residents_import(file: Path, skip_bad: Annotated[bool, typer.Option("--skip-bad")] = False,
+                     as_: AsOption = None) -> None:
+    """Import residents from CSV (UTF-8/GB18030) or XLSX: 楼栋 单元 房号 姓名 电话 车牌."""
+    from ..services.roster_import import import_residents
+
+    result = import_residents(acting_ctx(as_), file, skip_bad=skip_bad)
+    for row, reason in result.errors:
+        typer.echo(_t("Row {row}: {reason}").format(row=row, reason=reason), err=True)
+    if result.errors and not skip_bad:
+        fail(_t("Nothing imported: {n} bad rows (use --skip-bad to import the rest)").format(n=len(result.errors)))
+    typer.echo(_t("Imported {n} residents").format(n=result.imported))
+
+
+@residents_app.command("find")
+def residents_find(text: str, as_: AsOption = None) -> None:
+    """Find units by unit number, name, phone or pinyin initials."""
+    from ..services import roster
+
+    for hit in roster.search_units(acting_ctx(as_), text, limit=20):
+        typer.echo(f"{hit.code}\t{hit.resident}\t{hit.phone}")
+
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the schema up to date (also done at every start)."""
+    db = database()
+    typer.echo(_t("Schema is current: {revs}").format(revs=", ".join(sorted(db.stored_revisions()))))
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Integrity check and schema revision."""
+    from ..db import script_heads
+
+    db = database()
+    problems = db.check()
+    stored = db.stored_revisions()
+    typer.echo(_t("Revision: {revs}").format(revs=", ".join(sorted(stored))))
+    if stored != script_heads():
+        problems.append(_t("schema revision is not the newest"))
+    if problems:
+        for p in problems:
+            typer.echo(p, err=True)
+        fail(_t("Database check failed"))
+    typer.echo(_t("Database checks clean"))
+
+
+@db_app.command("backup")
+def db_backup(file: Path) -> None:
+    """Consistent copy of a SQLite database while terminals write (PostgreSQL: use pg_dump)."""
+    from ..services.backup import backup
+
+    backup(database(), file)
+    typer.echo(_t("Backup written to {file}").format(file=file))
+
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit hash chain; names the first broken row."""
+    from ..services import audit
+
+    with database().read() as session:
+        result = audit.verify(session)
+    if not result.ok:
+        fail(_t("Audit chain broken at row {id} ({reason}); {n} rows before it are intact").format(
+            id=result.broken_id, reason=result.reason, n=result.checked))
+    typer.echo(_t("Audit chain intact: {n} rows").format(n=result.checked))

@@ -1,0 +1,90 @@
+"""What every CLI command shares: global options, the database, the acting staff member,
+and one place that turns domain errors into one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import WuyeError
+
+
+@dataclass
+class State:
+    db_url: str | None = None
+    as_name: str | None = None
+    lang: str = "zh"
+    _db: Any = None
+    _ctx: Any = field(default=None)
+
+
+STATE = State()
+
+AsOption = Annotated[str | None, typer.Option("--as", help="Act as this staff member (PIN asked, or WUYE_PIN).")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+class WuyeGroup(TyperGroup):
+    """Top-level group: every WuyeError from any command becomes one line on stderr."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from ..i18n import _
+
+        try:
+            return super().invoke(ctx)
+        except WuyeError as exc:
+            fail(_("Error: {message}").format(message=str(exc)))
+        except OSError as exc:
+            fail(_("Error: {message}").format(message=f"{exc.strerror or exc}: {exc.filename or ''}".strip()))
+        except Exception as exc:  # noqa: BLE001 - database unreachable etc.: no traceback for users
+            if type(exc).__module__.startswith("sqlalchemy") or type(exc).__module__.startswith("psycopg"):
+                fail(_("Database error: {message}").format(message=str(exc).splitlines()[0]))
+            raise
+
+
+def database():  # type: ignore[no-untyped-def]
+    """The process's database, opened and upgraded on first use."""
+    if STATE._db is None:
+        from ..config import resolve_db_url
+        from ..db import Database
+
+        db = Database(resolve_db_url(STATE.db_url))
+        db.upgrade()
+        STATE._db = db
+    return STATE._db
+
+
+def system_ctx():  # type: ignore[no-untyped-def]
+    from ..services.context import ServiceContext
+    from ..services.settings import load
+
+    ctx = ServiceContext(db=database(), terminal="cli")
+    ctx.tz_name = load(ctx).time_zone
+    return ctx
+
+
+def acting_ctx(as_name: str | None = None):  # type: ignore[no-untyped-def]
+    """A context acting as the staff member named by --as or WUYE_USER, PIN checked."""
+    from ..i18n import _
+    from ..services import staff
+
+    name = as_name or STATE.as_name or os.environ.get("WUYE_USER")
+    if not name:
+        fail(_("Error: {message}").format(message=_("say who you are: --as NAME or WUYE_USER")))
+    pin = os.environ.get("WUYE_PIN")
+    if pin is None:
+        if not sys.stdin.isatty():
+            fail(_("Error: {message}").format(message=_("no PIN: set WUYE_PIN or run in a terminal")))
+        pin = typer.prompt(_("PIN for {name}").format(name=name), hide_input=True)
+    ctx = system_ctx()
+    actor = staff.authenticate(ctx, name, pin)
+    return ctx.as_actor(actor)

@@ -1,0 +1,54 @@
+"""``wuye demo``: build a realistic demo site in its own file and start the TUI on it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import app
+from .common import STATE, fail
+
+
+@app.command("demo")
+def demo(
+    households: Annotated[int, typer.Option(min=1, max=200_000)] = 800,
+    days: Annotated[int, typer.Option(min=0, max=3650)] = 90,
+    seed: Annotated[int, typer.Option()] = 1,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Rebuild even if the demo file exists.")] = False,
+    no_launch: Annotated[bool, typer.Option("--no-launch", help="Only build it.")] = False,
+) -> None:
+    """Build a demo site (its own database file unless --db) and start the TUI on it."""
+    from ..config import demo_db_path, resolve_db_url, sqlite_path
+    from ..db import Database
+    from ..demo import DEMO_STAFF, build_demo
+    from ..i18n import _
+    from ..services.permissions import role_label
+
+    url = resolve_db_url(STATE.db_url) if STATE.db_url else f"sqlite:///{demo_db_path()}"
+    path = sqlite_path(url)
+    if fresh and path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            p = path.with_name(path.name + suffix)
+            p.unlink(missing_ok=True)
+    db = Database(url)
+    db.upgrade()
+    from ..services import staff
+    from ..services.context import ServiceContext
+
+    if staff.count(ServiceContext(db=db)) == 0:
+        typer.echo(_("Building a demo site: {h} households, {d} days...").format(h=households, d=days))
+        build_demo(db, households=households, days=days, seed=seed,
+                   progress=lambda name: typer.echo(f"  ... {name}"))
+    elif fresh:
+        fail(_("Error: {message}").format(message=_("--fresh works on SQLite files only; empty the database first")))
+    else:
+        typer.echo(_("Using the existing demo site in {db} (--fresh rebuilds it)").format(db=url))
+    typer.echo(_("Demo staff (name / role / PIN):"))
+    for name, role, pin in DEMO_STAFF:
+        typer.echo(f"  {name}\t{role_label(role)}\t{pin}")
+    db.dispose()
+    if not no_launch:
+        from ..app import run_tui
+
+        run_tui(db_url=url, lang=STATE.lang, kiosk=False)

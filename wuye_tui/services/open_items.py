@@ -1,0 +1,75 @@
+"""What is open now, gathered for the shift handover from every area.
+
+Each area's service module registers a provider with ``@provider("kind")``; a provider
+takes (ctx, now) and returns OpenItem rows. ``collect`` imports the known area modules
+(skipping ones that are not there yet) and asks every provider.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..i18n import N_
+from ..models import Escalation
+from .context import ServiceContext
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    kind: str  # "visitor_on_site", "escalation", "key_out", ...
+    ref: str  # the id in its register, e.g. "visit:12"
+    title: str  # one line for the handover list, already translated
+    since: datetime | None = None
+    overdue: bool = False
+    detail: dict = field(default_factory=dict)
+
+
+Provider = Callable[[ServiceContext, datetime], list[OpenItem]]
+_providers: dict[str, Provider] = {}
+KIND_LABELS: dict[str, str] = {}
+AREA_MODULES = ("gate", "complaints", "dutylog", "patrol", "keys")
+
+
+def provider(kind: str, label: str) -> Callable[[Provider], Provider]:
+    def deco(fn: Provider) -> Provider:
+        _providers[kind] = fn
+        KIND_LABELS[kind] = label
+        return fn
+
+    return deco
+
+
+def _load_areas() -> None:
+    for name in AREA_MODULES:
+        full = f"{__package__}.{name}"
+        try:
+            importlib.import_module(full)
+        except ModuleNotFoundError as exc:
+            if exc.name != full:
+                raise
+
+
+def collect(ctx: ServiceContext, now: datetime | None = None) -> list[OpenItem]:
+    _load_areas()
+    now = now or ctx.now()
+    items: list[OpenItem] = []
+    for kind in sorted(_providers):
+        items.extend(_providers[kind](ctx, now))
+    return items
+
+
+@provider("escalation", N_("Unacknowledged escalations"))
+def _escalations(ctx: ServiceContext, now: datetime) -> list[OpenItem]:
+    from .escalation import major_label
+
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(Escalation).where(Escalation.acknowledged_at.is_(None)).order_by(Escalation.id)
+        ).scalars().all()
+    return [OpenItem("escalation", f"escalation:{e.id}", f"[{major_label(e.major_type)}] {e.title}",
+                     e.raised_at, True) for e in rows]
