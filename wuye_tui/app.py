@@ -65,7 +65,7 @@ class WuyeApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
         self.open_database()
-        self.set_interval(self._idle_check_seconds, self.check_idle)
+        self.set_interval(self._idle_check_seconds, self.check_idle_lock)
 
     @work(thread=True, exclusive=True, group="db-open")
     def open_database(self) -> None:
@@ -164,7 +164,7 @@ class WuyeApp(App[None]):
             self.last_activity = time.monotonic()
         await super().on_event(event)
 
-    def check_idle(self) -> None:
+    def check_idle_lock(self) -> None:
         if self.ctx is None or self.ctx.actor.id is None:
             return
         if time.monotonic() - self.last_activity >= self.idle_lock_minutes * 60:

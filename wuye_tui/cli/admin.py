@@ -8,13 +8,10 @@ from typing import Annotated
 import typer
 
 from . import app
+from ..i18n import _
 from .common import AsOption, acting_ctx, database, fail, system_ctx
 
 
-def _t(s: str) -> str:
-    from ..i18n import _
-
-    return _(s)
 
 
 @app.command("init")
@@ -27,13 +24,13 @@ def init(
 
     ctx = system_ctx()
     if staff.count(ctx):
-        fail(_t("Error: {message}").format(message=_t("Staff already exist: the first supervisor was created before.")))
+        fail(_("Error: {message}").format(message=_("Staff already exist: the first supervisor was created before.")))
     if not name:
-        name = typer.prompt(_t("First supervisor's name"))
+        name = typer.prompt(_("First supervisor's name"))
     if not pin:
-        pin = typer.prompt(_t("PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
+        pin = typer.prompt(_("PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
     s = staff.create_first_supervisor(ctx, name, pin)
-    typer.echo(_t("Created supervisor {name} in {db}").format(name=s.name, db=database().url))
+    typer.echo(_("Created supervisor {name} in {db}").format(name=s.name, db=database().url))
 
 
 staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
@@ -48,9 +45,9 @@ def staff_add(name: str, role: Annotated[str, typer.Option(help="guard, front_de
 
     ctx = acting_ctx(as_)
     if not pin:
-        pin = typer.prompt(_t("PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
+        pin = typer.prompt(_("PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
     s = staff.add(ctx, name, role, pin)
-    typer.echo(_t("Added {name} ({role})").format(name=s.name, role=s.role))
+    typer.echo(_("Added {name} ({role})").format(name=s.name, role=s.role))
 
 
 @staff_app.command("list")
@@ -60,9 +57,9 @@ def staff_list(as_: AsOption = None) -> None:
     from ..services.permissions import SUPERVISORS, require, role_label
 
     ctx = acting_ctx(as_)
-    require(ctx.actor, SUPERVISORS, _t("list staff"))
+    require(ctx.actor, SUPERVISORS, _("list staff"))
     for s in staff.list_staff(ctx):
-        state = _t("active") if s.active else _t("disabled")
+        state = _("active") if s.active else _("disabled")
         typer.echo(f"{s.id}\t{s.name}\t{role_label(s.role)}\t{state}")
 
 
@@ -72,7 +69,7 @@ def staff_disable(name: str, as_: AsOption = None) -> None:
     from ..services import staff
 
     staff.set_active(acting_ctx(as_), name, False)
-    typer.echo(_t("Disabled {name}").format(name=name))
+    typer.echo(_("Disabled {name}").format(name=name))
 
 
 @staff_app.command("enable")
@@ -81,7 +78,7 @@ def staff_enable(name: str, as_: AsOption = None) -> None:
     from ..services import staff
 
     staff.set_active(acting_ctx(as_), name, True)
-    typer.echo(_t("Enabled {name}").format(name=name))
+    typer.echo(_("Enabled {name}").format(name=name))
 
 
 @staff_app.command("reset-pin")
@@ -91,9 +88,9 @@ def staff_reset_pin(name: str, pin: Annotated[str | None, typer.Option()] = None
 
     ctx = acting_ctx(as_)
     if not pin:
-        pin = typer.prompt(_t("New PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
+        pin = typer.prompt(_("New PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
     staff.reset_pin(ctx, name, pin)
-    typer.echo(_t("PIN reset for {name}").format(name=name))
+    typer.echo(_("PIN reset for {name}").format(name=name))
 
 
 residents_app = typer.Typer(help="The resident roster.", no_args_is_help=True)
@@ -108,10 +105,10 @@ def residents_import(file: Path, skip_bad: Annotated[bool, typer.Option("--skip-
 
     result = import_residents(acting_ctx(as_), file, skip_bad=skip_bad)
     for row, reason in result.errors:
-        typer.echo(_t("Row {row}: {reason}").format(row=row, reason=reason), err=True)
+        typer.echo(_("Row {row}: {reason}").format(row=row, reason=reason), err=True)
     if result.errors and not skip_bad:
-        fail(_t("Nothing imported: {n} bad rows (use --skip-bad to import the rest)").format(n=len(result.errors)))
-    typer.echo(_t("Imported {n} residents").format(n=result.imported))
+        fail(_("Nothing imported: {n} bad rows (use --skip-bad to import the rest)").format(n=len(result.errors)))
+    typer.echo(_("Imported {n} residents").format(n=result.imported))
 
 
 @residents_app.command("find")
@@ -131,7 +128,7 @@ app.add_typer(db_app, name="db")
 def db_upgrade() -> None:
     """Bring the schema up to date (also done at every start)."""
     db = database()
-    typer.echo(_t("Schema is current: {revs}").format(revs=", ".join(sorted(db.stored_revisions()))))
+    typer.echo(_("Schema is current: {revs}").format(revs=", ".join(sorted(db.stored_revisions()))))
 
 
 @db_app.command("check")
@@ -142,14 +139,14 @@ def db_check() -> None:
     db = database()
     problems = db.check()
     stored = db.stored_revisions()
-    typer.echo(_t("Revision: {revs}").format(revs=", ".join(sorted(stored))))
+    typer.echo(_("Revision: {revs}").format(revs=", ".join(sorted(stored))))
     if stored != script_heads():
-        problems.append(_t("schema revision is not the newest"))
+        problems.append(_("schema revision is not the newest"))
     if problems:
         for p in problems:
             typer.echo(p, err=True)
-        fail(_t("Database check failed"))
-    typer.echo(_t("Database checks clean"))
+        fail(_("Database check failed"))
+    typer.echo(_("Database checks clean"))
 
 
 @db_app.command("backup")
@@ -158,7 +155,7 @@ def db_backup(file: Path) -> None:
     from ..services.backup import backup
 
     backup(database(), file)
-    typer.echo(_t("Backup written to {file}").format(file=file))
+    typer.echo(_("Backup written to {file}").format(file=file))
 
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -173,6 +170,6 @@ def audit_verify() -> None:
     with database().read() as session:
         result = audit.verify(session)
     if not result.ok:
-        fail(_t("Audit chain broken at row {id} ({reason}); {n} rows before it are intact").format(
+        fail(_("Audit chain broken at row {id} ({reason}); {n} rows before it are intact").format(
             id=result.broken_id, reason=result.reason, n=result.checked))
-    typer.echo(_t("Audit chain intact: {n} rows").format(n=result.checked))
+    typer.echo(_("Audit chain intact: {n} rows").format(n=result.checked))

@@ -1,0 +1,1 @@
+"""CSV / XLSX / JSON writers and report builders."""

@@ -1,0 +1,62 @@
+"""The registers that ``wuye export`` knows. Each area declares its registers in
+``wuye_tui/exports/registers/<area>.py`` with ``register(Register(...))``; the writers
+stream the rows, so a register of millions never sits in memory.
+
+A register's ``rows(ctx, start, end, reveal)`` yields one tuple per row, in column order,
+for records whose main time is in [start, end) (aware UTC datetimes). Datetime cells are
+aware UTC datetimes (the writer shows them in the site's zone), dates are ``date``; ID
+numbers are masked unless ``reveal`` (the caller checks the supervisor and audits it).
+It must stream: keyset batches (``WHERE id > ? ORDER BY id LIMIT n``), never ``.all()`` of
+the whole range. The permission check (``require``) happens in the exporter before rows().
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..services.context import ServiceContext
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # English message id, translated when written (use N_())
+    kind: str = "text"  # text | datetime | date | int | float | bool
+    width: int = 14  # XLSX column width in characters (a Chinese character counts 2)
+
+
+RowSource = Callable[[ServiceContext, datetime, datetime, bool], Iterator[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class Register:
+    name: str  # CLI name: "visitors", "release-slips"
+    title: str  # English id of the sheet title: N_("Visitor register")
+    columns: tuple[Column, ...]
+    rows: RowSource
+    roles: frozenset[str]  # who may export it
+    sensitive: bool = False  # holds ID numbers / phones: --reveal needs a supervisor
+
+
+REGISTERS: dict[str, Register] = {}
+AREA_MODULES = ("core", "gate", "complaints", "guard")
+
+
+def register(reg: Register) -> Register:
+    REGISTERS[reg.name] = reg
+    return reg
+
+
+def load_registers() -> dict[str, Register]:
+    for name in AREA_MODULES:
+        full = f"{__package__}.registers.{name}"
+        try:
+            importlib.import_module(full)
+        except ModuleNotFoundError as exc:
+            if exc.name != full:
+                raise
+    return REGISTERS
