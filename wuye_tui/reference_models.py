@@ -1,0 +1,465 @@
+"""Typed, immutable objects for the reference data in ``data/*.toml``.
+
+Loaded and validated by :mod:`wuye_tui.reference` into one :class:`Reference`. Every
+entry has a stable ASCII ``code`` (what the database stores) and ``zh`` / ``en`` display
+names; ``.label`` picks one by the current UI language. Times are local wall-clock times
+of the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any, ClassVar, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from wuye_tui.i18n import _, get_language
+
+MINUTES_PER_DAY = 24 * 60
+
+
+def minute_of_day(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def time_of_minute(m: int) -> time:
+    m %= MINUTES_PER_DAY
+    return time(m // 60, m % 60)
+
+
+class _Labelled:
+    zh: str
+    en: str
+
+    @property
+    def label(self) -> str:
+        """The name in the current UI language (``zh`` unless the language is English)."""
+        return self.en if get_language() == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Named(_Labelled):
+    code: str
+    zh: str
+    en: str
+
+
+# --- complaints.toml -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Category(Named):
+    kind: str  # "complaint" | "request" | "suggestion"
+    deadline_hours: int  # service deadline (SLA) from receipt
+    department: str  # default department code for dispatch
+
+    @property
+    def deadline(self) -> timedelta:
+        return timedelta(hours=self.deadline_hours)
+
+
+@dataclass(frozen=True)
+class Cause(Named):
+    hint_zh: str = ""
+    hint_en: str = ""
+
+    @property
+    def hint(self) -> str:
+        return self.hint_en if get_language() == "en" else self.hint_zh
+
+
+@dataclass(frozen=True)
+class Department(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class Channel(Named):
+    written_reply: bool = False  # a written complaint gets a written reply (article 1)
+
+
+@dataclass(frozen=True)
+class ComplainantKind(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class MajorType(Named):
+    reply_hours: int  # reply promised to the customer within this many hours
+
+    @property
+    def reply_within(self) -> timedelta:
+        return timedelta(hours=self.reply_hours)
+
+
+@dataclass(frozen=True)
+class ReturnVisitMethod(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class Satisfaction(Named):
+    score: int  # higher is better
+    satisfied: bool  # counts towards the satisfaction rate
+
+
+@dataclass(frozen=True)
+class ComplaintSettings:
+    collective_window_hours: int
+    collective_min_households: int
+    return_visit_delay_days: int
+    failed_contact_attempts: int
+
+    @property
+    def collective_window(self) -> timedelta:
+        return timedelta(hours=self.collective_window_hours)
+
+
+# --- gate.toml -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitPurpose(Named):
+    needs_pass: bool = False  # a contractor pass (临时出入证) is required
+    stay_minutes: int | None = None  # expected stay; None = VisitorSettings default
+
+
+@dataclass(frozen=True)
+class RefusalReason(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class ApprovalMethod(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class VehicleKind(Named):
+    needs_inspection: bool = False  # inspected, driver signs (article 5)
+
+
+@dataclass(frozen=True)
+class VisitorSettings:
+    default_stay_hours: int
+    night_hour: time
+    prereg_valid_hours: int
+
+    @property
+    def default_stay(self) -> timedelta:
+        return timedelta(hours=self.default_stay_hours)
+
+    @property
+    def prereg_valid(self) -> timedelta:
+        return timedelta(hours=self.prereg_valid_hours)
+
+
+@dataclass(frozen=True)
+class RenovationHours:
+    """Windows in which renovation work is allowed (article 6).
+
+    Each window includes its start and excludes its end: with 08:00-12:00 and
+    14:00-17:00, 08:00 and 11:59 are allowed, 12:00 and 17:00 are refused.
+    """
+
+    windows: tuple[tuple[time, time], ...]
+
+    def allows(self, t: time | datetime) -> bool:
+        if isinstance(t, datetime):
+            t = t.time()
+        t = t.replace(tzinfo=None)
+        return any(start <= t < end for start, end in self.windows)
+
+    @property
+    def text(self) -> str:
+        """``08:00-12:00, 14:00-17:00`` (ASCII, safe in any terminal)."""
+        return ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in self.windows)
+
+
+# --- shifts.toml -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shift(Named):
+    """A shift from ``start`` (included) to ``end`` (excluded), local time.
+
+    ``end <= start`` means the shift crosses midnight (夜班 23:00-07:00).
+    """
+
+    start: time
+    end: time
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+    @property
+    def duration(self) -> timedelta:
+        minutes = (minute_of_day(self.end) - minute_of_day(self.start)) % MINUTES_PER_DAY
+        return timedelta(minutes=minutes or MINUTES_PER_DAY)
+
+    def contains(self, t: time | datetime) -> bool:
+        if isinstance(t, datetime):
+            t = t.time()
+        t = t.replace(tzinfo=None)
+        if self.start == self.end:
+            return True
+        if self.start < self.end:
+            return self.start <= t < self.end
+        return t >= self.start or t < self.end
+
+    def window(self, local: datetime) -> tuple[datetime, datetime]:
+        """Start and end of this shift's occurrence that contains ``local``.
+
+        The start's date is the shift's duty date (the night shift of the 5th runs from
+        the 5th 23:00 to the 6th 07:00). Keeps ``local``'s tzinfo. ``local`` must lie in
+        the shift (see :meth:`contains`); otherwise the next occurrence is returned.
+        """
+        start = datetime.combine(local.date(), self.start, local.tzinfo)
+        if start > local:
+            start -= timedelta(days=1)
+        end = start + self.duration
+        if end <= local:  # not inside: the next occurrence
+            start += timedelta(days=1)
+            end += timedelta(days=1)
+        return start, end
+
+
+@dataclass(frozen=True)
+class Post(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class Equipment(Named):
+    default_count: int
+
+
+@dataclass(frozen=True)
+class DutyType(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class Severity(Named):
+    rank: int  # higher is more severe
+
+
+@dataclass(frozen=True)
+class MissedRoundReason(Named):
+    pass
+
+
+# --- patrol.toml -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatrolItem(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class Checkpoint(Named):
+    tag: str  # short code printed on the tag on site, e.g. "P01"
+    items: tuple[str, ...]  # PatrolItem codes, in checking order
+    route: str  # code of the route it belongs to
+
+
+@dataclass(frozen=True)
+class Route(Named):
+    interval_minutes: int
+    min_seconds_per_checkpoint: int
+    checkpoints: tuple[Checkpoint, ...]
+    first_round: time = time(0, 0)
+    last_round: time | None = None
+
+    def round_times(self) -> tuple[time, ...]:
+        """Scheduled start times over one day, from ``first_round`` every
+        ``interval_minutes``, up to ``last_round`` (included) if set, else 24 hours."""
+        first = minute_of_day(self.first_round)
+        limit = MINUTES_PER_DAY - 1
+        if self.last_round is not None:
+            limit = (minute_of_day(self.last_round) - first) % MINUTES_PER_DAY
+        offsets = range(0, limit + 1, self.interval_minutes)
+        return tuple(time_of_minute(first + off) for off in offsets)
+
+    def checkpoint(self, code: str) -> Checkpoint:
+        for cp in self.checkpoints:
+            if cp.code == code:
+                return cp
+        raise LookupError(code)
+
+
+# --- site.toml -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyPurpose(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class SiteDefaults(_Labelled):
+    zh: str  # site name
+    en: str
+    time_zone: str  # IANA name, validated on load
+    idle_lock_minutes: int
+    lockout_attempts: int
+    lockout_minutes: int
+    retention_days: int
+    key_overdue_hours: int
+    fee_due_day: int  # property fees due by this day of the month (article 6)
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+# --- everything -----------------------------------------------------------------------
+
+
+T = TypeVar("T")
+
+
+class _Lookup(Generic[T]):
+    """``ref.category(code)``: a typed lookup of one collection of :class:`Reference`."""
+
+    def __init__(self, collection: str) -> None:
+        self.collection = collection
+
+    def __get__(self, ref: Reference | None, owner: type | None = None) -> Callable[[str], T]:
+        if ref is None:
+            return self  # type: ignore[return-value]  # accessed on the class
+        return lambda code: ref.find(self.collection, code)
+
+
+@dataclass(frozen=True)
+class Reference:
+    source: str  # where it was read from: "data" (the shipped files) or a folder path
+    categories: tuple[Category, ...]
+    causes: tuple[Cause, ...]
+    departments: tuple[Department, ...]
+    channels: tuple[Channel, ...]
+    complainant_kinds: tuple[ComplainantKind, ...]
+    major_types: tuple[MajorType, ...]
+    return_visit_methods: tuple[ReturnVisitMethod, ...]
+    satisfactions: tuple[Satisfaction, ...]
+    complaint_settings: ComplaintSettings
+    visit_purposes: tuple[VisitPurpose, ...]
+    refusal_reasons: tuple[RefusalReason, ...]
+    approval_methods: tuple[ApprovalMethod, ...]
+    vehicle_kinds: tuple[VehicleKind, ...]
+    visitor: VisitorSettings
+    renovation: RenovationHours
+    shifts: tuple[Shift, ...]
+    posts: tuple[Post, ...]
+    equipment: tuple[Equipment, ...]
+    duty_types: tuple[DutyType, ...]
+    severities: tuple[Severity, ...]
+    missed_round_reasons: tuple[MissedRoundReason, ...]
+    routes: tuple[Route, ...]
+    items: tuple[PatrolItem, ...]
+    site: SiteDefaults
+    key_purposes: tuple[KeyPurpose, ...]
+    _index: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    # Collection names accepted by find()/label(), singular as in the TOML files.
+    COLLECTIONS: ClassVar[dict[str, str]] = {
+        "category": "categories",
+        "cause": "causes",
+        "department": "departments",
+        "channel": "channels",
+        "complainant_kind": "complainant_kinds",
+        "major_type": "major_types",
+        "return_visit_method": "return_visit_methods",
+        "satisfaction": "satisfactions",
+        "visit_purpose": "visit_purposes",
+        "refusal_reason": "refusal_reasons",
+        "approval_method": "approval_methods",
+        "vehicle_kind": "vehicle_kinds",
+        "shift": "shifts",
+        "post": "posts",
+        "equipment": "equipment",
+        "duty_type": "duty_types",
+        "severity": "severities",
+        "missed_round_reason": "missed_round_reasons",
+        "route": "routes",
+        "item": "items",
+        "key_purpose": "key_purposes",
+    }
+
+    def __post_init__(self) -> None:
+        for name, attr in self.COLLECTIONS.items():
+            self._index[name] = {o.code: o for o in getattr(self, attr)}
+        points = [cp for r in self.routes for cp in r.checkpoints]
+        self._index["checkpoint"] = {cp.code: cp for cp in points}
+        self._index["tag"] = {cp.tag: cp for cp in points}
+
+    # generic access
+    def find(self, collection: str, code: str) -> Any:
+        """The entry ``code`` of ``collection`` ("category", "checkpoint"...); LookupError."""
+        try:
+            return self._index[collection][code]
+        except KeyError:
+            raise LookupError(
+                _("Unknown {collection} code: {code}").format(collection=collection, code=code)
+            ) from None
+
+    def codes(self, collection: str) -> tuple[str, ...]:
+        return tuple(self._index[collection])
+
+    def label(self, collection: str, code: str | None) -> str:
+        """Display name of ``code``; the code itself if unknown, "" for None. Never raises."""
+        if code is None:
+            return ""
+        entry = self._index.get(collection, {}).get(code)
+        return entry.label if entry is not None else code
+
+    # typed lookups: ref.category("parking") -> Category; LookupError for an unknown code
+    category = _Lookup[Category]("category")
+    cause = _Lookup[Cause]("cause")
+    department = _Lookup[Department]("department")
+    channel = _Lookup[Channel]("channel")
+    complainant_kind = _Lookup[ComplainantKind]("complainant_kind")
+    major_type = _Lookup[MajorType]("major_type")
+    return_visit_method = _Lookup[ReturnVisitMethod]("return_visit_method")
+    satisfaction = _Lookup[Satisfaction]("satisfaction")
+    visit_purpose = _Lookup[VisitPurpose]("visit_purpose")
+    refusal_reason = _Lookup[RefusalReason]("refusal_reason")
+    approval_method = _Lookup[ApprovalMethod]("approval_method")
+    vehicle_kind = _Lookup[VehicleKind]("vehicle_kind")
+    shift = _Lookup[Shift]("shift")
+    post = _Lookup[Post]("post")
+    equipment_item = _Lookup[Equipment]("equipment")
+    duty_type = _Lookup[DutyType]("duty_type")
+    severity = _Lookup[Severity]("severity")
+    missed_round_reason = _Lookup[MissedRoundReason]("missed_round_reason")
+    route = _Lookup[Route]("route")
+    item = _Lookup[PatrolItem]("item")
+    checkpoint = _Lookup[Checkpoint]("checkpoint")
+    key_purpose = _Lookup[KeyPurpose]("key_purpose")
+
+    def checkpoint_by_tag(self, tag: str) -> Checkpoint:
+        """The checkpoint whose site tag is ``tag`` (case and surrounding spaces ignored)."""
+        return self.find("tag", tag.strip().upper())
+
+    # helpers
+    def categories_of_kind(self, kind: str) -> tuple[Category, ...]:
+        return tuple(c for c in self.categories if c.kind == kind)
+
+    def shift_for(self, local: datetime | time) -> Shift:
+        """The shift covering a local (site time zone) wall-clock time. Shifts cover the
+        day exactly once (checked on load), so there is always one."""
+        return next(s for s in self.shifts if s.contains(local))
+
+    def visit_stay_minutes(self, purpose_code: str | None) -> int:
+        """Expected stay for a purpose; the visitor default for an unknown or no purpose."""
+        purpose = self._index["visit_purpose"].get(purpose_code or "")
+        if purpose is not None and purpose.stay_minutes is not None:
+            return purpose.stay_minutes
+        return self.visitor.default_stay_hours * 60
