@@ -47,6 +47,9 @@ def root(
     except ValueError:
         fail(_("Error: {message}").format(message=_("--lang must be zh or en")), 2)
     set_language(STATE.lang)
+    if STATE._db is not None:  # a new invocation in the same process (tests)
+        STATE._db.dispose()
+        STATE._db = None
     STATE.db_url = db
     STATE.as_name = as_name
     if ctx.invoked_subcommand is None:
