@@ -10,7 +10,9 @@ from typer.testing import CliRunner
 from wuye_tui.errors import Conflict, PermissionDenied, ValidationError
 from wuye_tui.models import AuditEntry, Escalation
 from wuye_tui.models.guard import DutyEntry
-from wuye_tui.services import audit, dutylog, open_items
+from wuye_tui.services import audit, dutylog
+
+from .conftest_guard import provided
 
 
 def _count(db, model) -> int:  # type: ignore[no-untyped-def]
@@ -33,7 +35,7 @@ def test_incident_open_then_closed_with_note(make_ctx):
     ctx = make_ctx("guard")
     e = dutylog.add_entry(ctx, "patrol", "equipment", "warning", "3栋电梯异响", incident=True)
     assert e.status == "open"
-    items = [i for i in open_items.collect(ctx) if i.kind == "incident"]
+    items = provided(ctx, "incident")
     assert [i.ref for i in items] == [f"duty_entry:{e.id}"]
     with pytest.raises(ValidationError) as err:
         dutylog.close_incident(ctx, e.id, "   ")
@@ -42,7 +44,7 @@ def test_incident_open_then_closed_with_note(make_ctx):
     assert closed.status == "closed" and closed.close_note == "维保单位已修复"
     with pytest.raises(Conflict):
         dutylog.close_incident(ctx, e.id, "again")
-    assert not [i for i in open_items.collect(ctx) if i.kind == "incident"]
+    assert not provided(ctx, "incident")
     note = dutylog.add_entry(ctx, "patrol", "other", "info", "note")
     with pytest.raises(Conflict):
         dutylog.close_incident(ctx, note.id, "x")

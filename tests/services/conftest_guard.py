@@ -1,0 +1,28 @@
+"""Helpers shared by the guard-post service tests (imported, not a pytest conftest)."""
+
+from __future__ import annotations
+
+from wuye_tui.services import open_items
+
+
+def provided(ctx, kind: str):  # type: ignore[no-untyped-def]
+    """The open items of one kind, asked of that provider alone (other areas' providers
+    may be work in progress)."""
+    open_items._load_areas()
+    return open_items._providers[kind](ctx, ctx.now())
+
+
+def add_unit(db, building: str = "3栋", entrance: str = "2单元", room: str = "1202") -> str:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from wuye_tui.models import Building, Unit
+
+    with db.write() as s:
+        b = s.execute(select(Building).where(Building.name == building)).scalar_one_or_none()
+        if b is None:
+            b = Building(name=building)
+            s.add(b)
+            s.flush()
+        code = f"{building}{entrance}{room}"
+        s.add(Unit(building_id=b.id, entrance=entrance, room=room, code=code))
+    return code
