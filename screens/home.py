@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,7 +27,7 @@ class HomeScreen(WuyeScreen):
             yield Static(_("Welcome, {name} ({role})").format(name=actor.name, role=role_label(actor.role)),
                          id="home-title", classes="title")
             for desk in desks_for(actor.role):
-                yield Static(f"[b][{desk.key.upper()}][/b]  {_(desk.label)}", classes="desk-line")
+                yield Static(Text.assemble((f"[{desk.key.upper()}]", "bold"), "  ", _(desk.label)), classes="desk-line")
             yield Static(_("Press a key to open a desk. F10 logs out."), classes="hint")
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]

@@ -44,6 +44,7 @@ class LoginScreen(Screen):
         names = getattr(self.app, "staff_names", [])
         self.query_one("#login-name", Input).suggester = SuggestFromList([n for n, _r in names])
         self.query_one("#login-message", Static).update("")
+        self.query_one("#login-site", Static).update(getattr(self.app, "site_name", "") or _("wuye"))
         if names:
             self.query_one("#login-names", Static).update(_("Staff: ") + "  ".join(n for n, _r in names[:12]))
 

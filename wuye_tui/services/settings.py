@@ -37,6 +37,7 @@ def _defaults() -> SiteSettings:
         for f in fields(SiteSettings):
             if hasattr(site, f.name):
                 setattr(s, f.name, getattr(site, f.name))
+        s.site_name = site.label
     except (ImportError, AttributeError):
         pass
     return s
