@@ -7,8 +7,12 @@ from datetime import datetime, tzinfo
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from typing import TYPE_CHECKING
+
 from ..clock import Clock, SystemClock
-from ..db import Database
+
+if TYPE_CHECKING:
+    from ..db import Database
 
 ROLES = ("guard", "front_desk", "supervisor", "manager")
 
@@ -31,7 +35,7 @@ SYSTEM = Actor(id=None, name="system", role="system")
 
 @dataclass
 class ServiceContext:
-    db: Database
+    db: "Database"
     actor: Actor = SYSTEM
     clock: Clock = field(default_factory=SystemClock)
     tz_name: str = "Asia/Shanghai"
