@@ -1,0 +1,131 @@
+"""Shared pieces of the complaint services: statuses, choices from reference data,
+event rows and loading a complaint inside a transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from ..errors import NotFound, ValidationError
+from ..i18n import N_, _
+from ..models.complaints import Complaint, ComplaintEvent
+from .context import Actor
+
+RECEIVED, DISPATCHED, IN_PROGRESS = "received", "dispatched", "in_progress"
+REPLIED, CONFIRMED, ARCHIVED = "replied", "confirmed", "archived"
+STATUSES = (RECEIVED, DISPATCHED, IN_PROGRESS, REPLIED, CONFIRMED, ARCHIVED)
+OPEN_STATUSES = (RECEIVED, DISPATCHED, IN_PROGRESS)  # a reply is still owed
+STATUS_LABELS = {
+    RECEIVED: N_("Received"),
+    DISPATCHED: N_("Dispatched"),
+    IN_PROGRESS: N_("In progress"),
+    REPLIED: N_("Replied"),
+    CONFIRMED: N_("Confirmed"),
+    ARCHIVED: N_("Archived"),
+}
+EVENT_LABELS = {
+    "received": N_("Received"),
+    "dispatched": N_("Dispatched"),
+    "started": N_("Work started"),
+    "deferred": N_("Cannot be solved now"),
+    "replied": N_("Replied to the customer"),
+    "confirmed": N_("Confirmed by the customer"),
+    "unsatisfied": N_("Customer not satisfied: reopened"),
+    "contact_failed": N_("Customer could not be reached"),
+    "archived": N_("Archived"),
+    "archived_unconfirmed": N_("Archived without confirmation"),
+    "note": N_("Note"),
+    "correction": N_("Correction"),
+    "escalated": N_("Escalated"),
+    "collective": N_("Part of a collective complaint"),
+    "validity": N_("Validity changed"),
+}
+DEFAULT_FAILED_CONTACTS = 3
+DEFAULT_RETURN_DELAY_DAYS = 3
+DEFAULT_COLLECTIVE_HOURS = 24
+DEFAULT_COLLECTIVE_HOUSEHOLDS = 3
+
+
+def status_label(code: str) -> str:
+    return _(STATUS_LABELS.get(code, code))
+
+
+def event_label(code: str) -> str:
+    return _(EVENT_LABELS.get(code, code))
+
+
+def settings_value(name: str, default: int) -> int:
+    """A number from data/complaints.toml [settings], or the code default."""
+    try:
+        from ..reference import load_reference
+
+        return int(getattr(load_reference().complaint_settings, name))
+    except (ImportError, AttributeError, LookupError, TypeError, ValueError):
+        return default
+
+
+def choices(collection: str) -> list[Any]:
+    """The reference entries offered for a field, in file order (digits count from 1)."""
+    from ..reference import load_reference
+
+    ref = load_reference()
+    if collection == "category":
+        return [c for c in ref.categories if c.kind in ("complaint", "request")]
+    return list(getattr(ref, ref.COLLECTIONS[collection]))
+
+
+def resolve_choice(collection: str, value: object, field: str, required: bool = True) -> str:
+    """A code from a code, a 1-based number in the list, or the zh/en name."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise ValidationError(field, _("This field is required"))
+        return ""
+    items = choices(collection)
+    if text.isdigit():
+        n = int(text)
+        if 1 <= n <= len(items):
+            return items[n - 1].code
+        raise ValidationError(field, _("Choose a number from 1 to {n}").format(n=len(items)))
+    low = text.lower()
+    for item in items:
+        if low in (item.code, item.zh.lower(), item.en.lower()):
+            return item.code
+    raise ValidationError(field, _("Unknown choice: {value}").format(value=text[:40]))
+
+
+def ref_label(collection: str, code: str) -> str:
+    try:
+        from ..reference import load_reference
+
+        return load_reference().label(collection, code)
+    except (ImportError, LookupError):
+        return code
+
+
+def add_event(session: Session, c: Complaint, at: datetime, actor: Actor | None, kind: str,
+              to_status: str = "", note: str = "", **extra: Any) -> ComplaintEvent:
+    ev = ComplaintEvent(complaint_id=c.id, at=at, staff_id=actor.id if actor else None, kind=kind,  # type: ignore[arg-type]
+                        from_status=c.status, to_status=to_status or c.status, note=note[:2000], **extra)
+    session.add(ev)
+    return ev
+
+
+def load_for_update(session: Session, complaint_id: int) -> Complaint:
+    c = session.get(Complaint, complaint_id)
+    if c is None:
+        raise NotFound(_("No complaint #{id}").format(id=complaint_id))
+    return c
+
+
+def is_overdue(c: Complaint, now: datetime) -> bool:
+    from ..clock import as_utc
+
+    return c.status in OPEN_STATUSES and as_utc(c.due_at) < now
+
+
+def snapshot(c: Complaint) -> dict[str, Any]:
+    return {"status": c.status, "department": c.department, "due_at": c.due_at, "satisfaction": c.satisfaction,
+            "contact_failures": c.contact_failures, "valid": c.valid}

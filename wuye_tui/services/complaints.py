@@ -1,0 +1,260 @@
+"""Complaints and requests (front desk): intake, lists, search, detail with timeline.
+
+The workflow steps live in :mod:`complaint_workflow`, collective detection in
+:mod:`complaint_collective`, statistics in :mod:`complaint_stats`. This module also
+registers the shift-handover provider for overdue complaints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+
+from ..errors import NotFound, ValidationError
+from ..i18n import N_, _
+from ..models import Staff, Unit
+from ..models.complaints import Complaint, ComplaintEvent
+from ..validators import clean_text, parse_local_datetime, validate_name, validate_phone
+from . import audit
+from .complaint_common import (
+    OPEN_STATUSES,
+    RECEIVED,
+    STATUSES,
+    add_event,
+    is_overdue,
+    ref_label,
+    resolve_choice,
+    status_label,
+)
+from .context import ServiceContext
+from .open_items import OpenItem, provider
+from .permissions import OFFICE, require
+
+__all__ = ["ComplaintRow", "Detail", "add_complaint", "detail", "get", "list_complaints", "validate_intake"]
+
+
+@dataclass(frozen=True)
+class Intake:
+    caller: str
+    initials: str
+    unit_id: int | None
+    phone: str
+    channel: str
+    category: str
+    kind: str
+    cause: str
+    department: str
+    description: str
+    location: str
+    promised_reply_at: datetime | None
+    deadline: timedelta
+    major_type: str
+
+
+def _unit_id(ctx: ServiceContext, unit: object) -> int | None:
+    from .roster import get_unit, unit_by_id
+
+    if unit is None or (isinstance(unit, str) and not unit.strip()):
+        return None
+    if isinstance(unit, int):
+        try:
+            return unit_by_id(ctx, unit).id
+        except NotFound:
+            raise ValidationError("unit", _("No such unit in the roster")) from None
+    return get_unit(ctx, str(unit)).id
+
+
+def validate_intake(ctx: ServiceContext, *, caller: object, unit: object = None, phone: object = "",
+                    channel: object, category: object, cause: object, description: object,
+                    location: object = "", department: object = "", promised_reply: object = None,
+                    major_type: object = "") -> Intake:
+    """Check every field (raising ValidationError with the field name) before any write."""
+    from ..reference import load_reference
+    from .roster import pinyin_initials
+
+    ref = load_reference()
+    caller_s = validate_name(caller, field="caller")
+    unit_id = _unit_id(ctx, unit)
+    phone_s = validate_phone(phone, field="phone") if str(phone or "").strip() else ""
+    channel_c = resolve_choice("channel", channel, "channel")
+    category_c = resolve_choice("category", category, "category")
+    cat = ref.category(category_c)
+    cause_c = resolve_choice("cause", cause, "cause")
+    dept_c = resolve_choice("department", department, "department", required=False) or cat.department
+    desc = clean_text(description, field="description", max_len=2000, required=True, multiline=True)
+    loc = clean_text(location, field="location", max_len=200)
+    promised = None
+    if promised_reply is not None and str(promised_reply).strip():
+        promised = parse_local_datetime(promised_reply, ctx.tz_name, field="promised_reply")
+        if promised <= ctx.now():
+            raise ValidationError("promised_reply", _("The promised reply time must be in the future"))
+        if promised > ctx.now() + timedelta(days=90):
+            raise ValidationError("promised_reply", _("The promised reply time is more than 90 days away"))
+    major = str(major_type or "").strip()
+    if major:
+        try:
+            major = ref.major_type(major).code
+        except LookupError:
+            major = resolve_major(major)
+    return Intake(caller_s, pinyin_initials(caller_s), unit_id, phone_s, channel_c, category_c, cat.kind,
+                  cause_c, dept_c, desc, loc, promised, cat.deadline, major)
+
+
+def resolve_major(value: str) -> str:
+    from ..reference import load_reference
+
+    types = load_reference().major_types
+    if value.isdigit() and 1 <= int(value) <= len(types):
+        return types[int(value) - 1].code
+    for t in types:
+        if value.lower() in (t.code, t.zh.lower(), t.en.lower()):
+            return t.code
+    raise ValidationError("major_type", _("Unknown major type"))
+
+
+def add_complaint(ctx: ServiceContext, **fields: object) -> Complaint:
+    """Log a call, visit, letter or online message. Major types escalate in the same
+    transaction; a collective complaint is detected and escalated (or linked) too."""
+    require(ctx.actor, OFFICE, _("log a complaint"))
+    data = validate_intake(ctx, **fields)  # type: ignore[arg-type]
+    from . import escalation
+    from .complaint_collective import detect_in
+
+    now = ctx.now()
+    deadline_at = now + data.deadline
+    due = min(deadline_at, data.promised_reply_at) if data.promised_reply_at else deadline_at
+    raised = []
+    with ctx.db.write() as session:
+        c = Complaint(received_at=now, received_by=ctx.actor.id, channel=data.channel, category=data.category,
+                      kind=data.kind, cause=data.cause, department=data.department, unit_id=data.unit_id,
+                      caller=data.caller, initials=data.initials, phone=data.phone, description=data.description,
+                      location=data.location, promised_reply_at=data.promised_reply_at, deadline_at=deadline_at,
+                      due_at=due, status=RECEIVED, major_type=data.major_type, is_major=bool(data.major_type))
+        session.add(c)
+        session.flush()
+        add_event(session, c, now, ctx.actor, "received", RECEIVED, data.description[:200])
+        if data.major_type:
+            title = _("Complaint #{id}: {category}").format(id=c.id, category=ref_label("category", c.category))
+            esc = escalation.raise_in(session, ctx, data.major_type, "complaint", str(c.id), title,
+                                      data.description, data.promised_reply_at)
+            c.escalation_id = esc.id
+            add_event(session, c, now, ctx.actor, "escalated", note=_("Escalation #{id}").format(id=esc.id))
+            raised.append(esc)
+        collective = detect_in(session, ctx, c)
+        if collective is not None:
+            raised.append(collective)
+        audit.record(session, ctx.actor, now, "complaint.add", "complaint", c.id,
+                     after={"caller": c.caller, "unit_id": c.unit_id, "category": c.category, "channel": c.channel,
+                            "cause": c.cause, "department": c.department, "major_type": c.major_type})
+    for esc in raised:
+        escalation.notify_async(ctx, esc)
+    return c
+
+
+def get(ctx: ServiceContext, complaint_id: int) -> Complaint:
+    require(ctx.actor, OFFICE, _("read complaints"))
+    with ctx.db.read() as session:
+        c = session.get(Complaint, complaint_id)
+    if c is None:
+        raise NotFound(_("No complaint #{id}").format(id=complaint_id))
+    return c
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    complaint: Complaint
+    unit_code: str
+    overdue: bool
+
+    @property
+    def id(self) -> int:
+        return self.complaint.id  # type: ignore[return-value]
+
+
+@dataclass
+class Filters:
+    status: str = ""  # one status, "open" (reply owed) or ""
+    category: str = ""
+    department: str = ""
+    overdue: bool = False
+    major: bool = False
+    text: str = ""  # unit code, caller name, phone or pinyin initials (prefix)
+
+    def check(self) -> None:
+        if self.status and self.status not in STATUSES and self.status != "open":
+            raise ValidationError("status", _("Unknown status"))
+
+
+def list_complaints(ctx: ServiceContext, filters: Filters | None = None, before_id: int | None = None,
+                    limit: int = 50) -> list[ComplaintRow]:
+    """One page, newest first (keyset: ``id < before_id``)."""
+    require(ctx.actor, OFFICE, _("read complaints"))
+    f = filters or Filters()
+    f.check()
+    now = ctx.now()
+    q = (select(Complaint, Unit.code).join(Unit, Unit.id == Complaint.unit_id, isouter=True)
+         .order_by(Complaint.id.desc()).limit(max(1, min(limit, 500))))
+    if before_id is not None:
+        q = q.where(Complaint.id < before_id)
+    if f.status == "open":
+        q = q.where(Complaint.status.in_(OPEN_STATUSES))
+    elif f.status:
+        q = q.where(Complaint.status == f.status)
+    if f.category:
+        q = q.where(Complaint.category == f.category)
+    if f.department:
+        q = q.where(Complaint.department == f.department)
+    if f.major:
+        q = q.where(Complaint.is_major.is_(True))
+    if f.overdue:
+        q = q.where(and_(Complaint.status.in_(OPEN_STATUSES), Complaint.due_at < now))
+    text = clean_text(f.text, field="search", max_len=40).replace("%", "").replace("_", "")
+    if text:
+        like = text + "%"
+        q = q.where(or_(Unit.code.like(like), Unit.room.like(like), Complaint.caller.like(like),
+                        Complaint.phone.like(like), Complaint.initials.like(like.lower())))
+    with ctx.db.read() as session:
+        rows = session.execute(q).all()
+    return [ComplaintRow(c, code or "", is_overdue(c, now)) for c, code in rows]
+
+
+@dataclass
+class Detail:
+    complaint: Complaint
+    unit_code: str
+    events: list[tuple[ComplaintEvent, str]] = field(default_factory=list)  # event, staff name
+    overdue: bool = False
+    next_steps: list[str] = field(default_factory=list)
+
+
+def detail(ctx: ServiceContext, complaint_id: int) -> Detail:
+    """The complaint, its whole timeline, and the steps legal for the acting staff member."""
+    from .complaint_workflow import next_steps
+
+    c = get(ctx, complaint_id)
+    with ctx.db.read() as session:
+        code = session.execute(select(Unit.code).where(Unit.id == c.unit_id)).scalar() if c.unit_id else ""
+        rows = session.execute(
+            select(ComplaintEvent, Staff.name).join(Staff, Staff.id == ComplaintEvent.staff_id, isouter=True)
+            .where(ComplaintEvent.complaint_id == complaint_id).order_by(ComplaintEvent.id)
+        ).all()
+    return Detail(c, code or "", [(r[0], r[1] or _("system")) for r in rows], is_overdue(c, ctx.now()),
+                  next_steps(ctx, c))
+
+
+def title_of(c: Complaint, unit_code: str = "") -> str:
+    return f"#{c.id} {unit_code} {c.caller} {ref_label('category', c.category)}".replace("  ", " ")
+
+
+@provider("complaint_overdue", N_("Overdue complaints"))
+def _overdue(ctx: ServiceContext, now: datetime) -> list[OpenItem]:
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(Complaint, Unit.code).join(Unit, Unit.id == Complaint.unit_id, isouter=True)
+            .where(Complaint.status.in_(OPEN_STATUSES)).where(Complaint.due_at < now)
+            .order_by(Complaint.due_at).limit(200)
+        ).all()
+    return [OpenItem("complaint_overdue", f"complaint:{c.id}", title_of(c, code or ""), c.received_at, True,
+                     {"status": status_label(c.status), "due_at": c.due_at.isoformat()}) for c, code in rows]
