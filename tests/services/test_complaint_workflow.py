@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.services.complaint_fixtures import intake, seed_roster
+from tests.services.conftest_complaints import intake, seed_roster
 from wuye_tui.errors import Conflict, PermissionDenied, ValidationError
 from wuye_tui.models import AuditEntry
 from wuye_tui.models.complaints import Complaint, ComplaintEvent, ReturnVisit
