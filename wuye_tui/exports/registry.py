@@ -60,3 +60,34 @@ def load_registers() -> dict[str, Register]:
             if exc.name != full:
                 raise
     return REGISTERS
+
+
+# ---- helpers for register modules (optional) --------------------------------------
+
+BATCH = 2000
+
+
+def keyset_rows(ctx: ServiceContext, stmt: Any, id_column: Any, batch: int = BATCH) -> Iterator[Any]:
+    """Stream the rows of ``stmt`` (a ``select`` whose FIRST column is ``id_column``) in
+    keyset batches ``WHERE id > last ORDER BY id LIMIT batch``, inside one read session
+    (one consistent snapshot). Yields SQLAlchemy Row tuples."""
+    last = 0
+    with ctx.db.read() as session:
+        while True:
+            rows = session.execute(stmt.where(id_column > last).order_by(id_column).limit(batch)).all()
+            if not rows:
+                return
+            yield from rows
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
+
+def staff_names(ctx: ServiceContext) -> dict[int, str]:
+    """id -> name of every staff member (small table), to fill name columns without joins."""
+    from sqlalchemy import select
+
+    from ..models import Staff
+
+    with ctx.db.read() as session:
+        return {r[0]: r[1] for r in session.execute(select(Staff.id, Staff.name))}

@@ -1,0 +1,188 @@
+"""``wuye export``, ``wuye report ...`` and ``wuye db restore``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from ..i18n import _
+from .admin import db_app
+from .common import AsOption, acting_ctx, fail
+
+
+def _progress_bar(label: str):  # type: ignore[no-untyped-def]
+    """A Rich progress display on a terminal, nothing otherwise. Returns (progress, cb)."""
+    if not sys.stdout.isatty():
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), transient=True)
+    task = bar.add_task(label, total=None)
+    return bar, (lambda n: bar.update(task, completed=n))
+
+
+@app.command("export")
+def export_cmd(
+    register: Annotated[str, typer.Argument(help="Register: visitors, vehicles, passes, complaints, audit...")],
+    from_: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), local time.")],
+    to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), included.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (mode 0600).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    reveal: Annotated[bool, typer.Option("--reveal", help="Unmasked ID numbers (supervisors; audited).")] = False,
+    as_: AsOption = None,
+) -> None:
+    """Export a register for a date range (CSV with BOM, XLSX or JSON)."""
+    from ..exports.exporter import check_format, check_target, get_register
+    from ..validators import parse_date
+
+    # Everything the user typed is checked before the PIN and the database.
+    start = parse_date(from_, field="from")
+    end = parse_date(to, field="to")
+    if end < start:
+        from ..errors import ValidationError
+
+        raise ValidationError("to", _("The end date is before the start date"))
+    fmt = check_format(fmt)
+    get_register(register)
+    check_target(out)
+    ctx = acting_ctx(as_)
+    from ..exports.exporter import export
+
+    bar, cb = _progress_bar(_("Exporting {name}").format(name=register))
+    if bar is not None:
+        with bar:
+            result = export(ctx, register, start, end, fmt, out, reveal=reveal, progress=cb)
+    else:
+        result = export(ctx, register, start, end, fmt, out, reveal=reveal)
+    typer.echo(_("{n} rows written to {path}").format(n=result.rows, path=result.path))
+
+
+report_app = typer.Typer(help="Supervisor's reports.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+def _write_report(text_or_writer, out: Path | None) -> None:  # type: ignore[no-untyped-def]
+    from ..exports.exporter import check_target, write_private
+
+    if out is None:
+        typer.echo(text_or_writer if isinstance(text_or_writer, str) else "")
+        return
+    path = check_target(out)
+
+    def produce(tmp: Path) -> int:
+        if isinstance(text_or_writer, str):
+            tmp.write_text(text_or_writer, encoding="utf-8")
+        else:
+            text_or_writer(tmp)
+        return 0
+
+    write_private(path, produce)
+    typer.echo(_("Report written to {path}").format(path=path))
+
+
+@report_app.command("monthly")
+def report_monthly(
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx, csv or md")] = "md",
+    out: Annotated[Path | None, typer.Option("--out", help="File to write; md prints when missing.")] = None,
+    as_: AsOption = None,
+) -> None:
+    """The monthly complaint statistics (客户月投诉统计表)."""
+    from ..errors import ValidationError
+    from ..validators import parse_month
+
+    year, mon = parse_month(month, field="month")
+    fmt = (fmt or "").strip().lower()
+    if fmt not in ("xlsx", "csv", "md"):
+        raise ValidationError("format", _("Format must be one of: {formats}").format(formats="xlsx, csv, md"))
+    if fmt != "md" and out is None:
+        raise ValidationError("out", _("Say where to write the file"))
+    if out is not None:
+        from ..exports.exporter import check_target
+
+        check_target(out)
+    ctx = acting_ctx(as_)
+    from ..exports import reports_monthly
+
+    stats = reports_monthly.load(ctx, year, mon)
+    _write_report(reports_monthly.render(ctx, stats, fmt, year, mon), out)
+
+
+@report_app.command("handover")
+def report_handover(
+    date_: Annotated[str, typer.Option("--date", help="Day (YYYY-MM-DD)")],
+    shift: Annotated[str | None, typer.Option("--shift", help="Shift code or name")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Markdown file to write; printed when missing.")] = None,
+    as_: AsOption = None,
+) -> None:
+    """The shift-handover report for a day or one shift."""
+    from ..validators import parse_date
+
+    day = parse_date(date_, field="date")
+    if out is not None:
+        from ..exports.exporter import check_target
+
+        check_target(out)
+    ctx = acting_ctx(as_)
+    from ..exports import reports_guard
+
+    _write_report(reports_guard.handover_markdown(ctx, day, shift), out)
+
+
+@report_app.command("patrol")
+def report_patrol(
+    from_: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD)")],
+    to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), included")],
+    out: Annotated[Path | None, typer.Option("--out", help="Markdown file to write; printed when missing.")] = None,
+    as_: AsOption = None,
+) -> None:
+    """Patrol coverage: rounds done and missed, anomalies."""
+    from ..errors import ValidationError
+    from ..validators import parse_date
+
+    start = parse_date(from_, field="from")
+    end = parse_date(to, field="to")
+    if end < start:
+        raise ValidationError("to", _("The end date is before the start date"))
+    if out is not None:
+        from ..exports.exporter import check_target
+
+        check_target(out)
+    ctx = acting_ctx(as_)
+    from ..exports import reports_guard
+
+    _write_report(reports_guard.patrol_markdown(ctx, start, end), out)
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by `wuye db backup`.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing database.")] = False,
+) -> None:
+    """Restore a SQLite backup (checked first; refuses to overwrite without --force)."""
+    from ..config import resolve_db_url
+    from ..services.restore import restore
+    from .common import STATE
+
+    url = resolve_db_url(STATE.db_url)
+    checked = restore(url, file, force=force)
+    from ..db import Database
+    from ..services import audit
+    from ..services.context import ServiceContext
+
+    db = Database(url)
+    try:
+        db.upgrade()
+        ctx = ServiceContext(db=db, terminal="cli")
+        with db.write() as session:
+            audit.record(session, None, ctx.now(), "db.restore", "database", "",
+                         after={"from": str(checked.path.name), "audit_rows": checked.audit_rows})
+    finally:
+        db.dispose()
+    typer.echo(_("Restored {file}: integrity ok, audit chain of {n} rows intact").format(
+        file=checked.path, n=checked.audit_rows))
