@@ -138,3 +138,15 @@ def test_bad_language():
     assert result.exit_code == 0  # --version is eager
     result = runner.invoke(app, ["--lang", "fr", "db", "check"])
     assert result.exit_code == 2
+
+
+def test_settings_show_and_set(dbfile):
+    assert run(dbfile, "staff", "add", "李经理", "--role", "manager", "--pin", "8888").exit_code == 1
+    shown = run(dbfile, "settings", "show")
+    assert shown.exit_code == 0 and "idle_lock_minutes\t5" in shown.output
+    assert run(dbfile, "settings", "set", "idle_lock_minutes", "10").exit_code == 0
+    assert "idle_lock_minutes\t10" in run(dbfile, "settings", "show").output
+    bad = run(dbfile, "settings", "set", "idle_lock_minutes", "abc")
+    assert bad.exit_code == 1 and "整数" in bad.output
+    refused = run(dbfile, "settings", "set", "notify_command", "echo hi")
+    assert refused.exit_code == 1 and "无权" in refused.output

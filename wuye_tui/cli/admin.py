@@ -173,3 +173,27 @@ def audit_verify() -> None:
         fail(_("Audit chain broken at row {id} ({reason}); {n} rows before it are intact").format(
             id=result.broken_id, reason=result.reason, n=result.checked))
     typer.echo(_("Audit chain intact: {n} rows").format(n=result.checked))
+
+
+settings_app = typer.Typer(help="Site settings.", no_args_is_help=True)
+app.add_typer(settings_app, name="settings")
+
+
+@settings_app.command("show")
+def settings_show(as_: AsOption = None) -> None:
+    """Show the site settings."""
+    from dataclasses import asdict
+
+    from ..services import settings
+
+    for key, value in asdict(settings.load(acting_ctx(as_))).items():
+        typer.echo(f"{key}\t{value}")
+
+
+@settings_app.command("set")
+def settings_set(key: str, value: str, as_: AsOption = None) -> None:
+    """Change one setting (supervisors; security and the notification command: managers)."""
+    from ..services import settings
+
+    settings.update(acting_ctx(as_), **{key: value})
+    typer.echo(_("Setting {key} changed").format(key=key))
