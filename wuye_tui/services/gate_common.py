@@ -1,0 +1,141 @@
+"""Field checks shared by the gate services, the gate screens and the CLI.
+
+Each function takes the raw text a guard typed and returns the normalised value or raises
+``ValidationError(field, message)`` naming the form field. Choices (ID type, purpose,
+approval, refusal reason, vehicle kind) accept the number shown beside them, the code or
+the label in either language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func
+
+from ..errors import Conflict, ValidationError
+from ..i18n import _
+from ..reference import load_reference
+from ..validators import ID_TYPES, clean_text, compact, id_type_label, validate_int
+from .context import Actor
+
+MAX_HEADCOUNT = 50
+MAX_STAY_HOURS = 72
+
+
+class WatchListHit(Conflict):
+    """A check-in or vehicle entry matched the watch list: blocked until a supervisor
+    overrides with their PIN."""
+
+    def __init__(self, message: str, hits: list[str]) -> None:
+        super().__init__(message)
+        self.hits = hits
+
+
+def ref():  # type: ignore[no-untyped-def]
+    return load_reference()
+
+
+def _choose(value: str, options: Sequence[tuple[str, str]], field: str, what: str) -> str:
+    """options: (code, label). Accepts 1-based number, code or label (either language)."""
+    s = compact(value).lower()
+    raw = clean_text(value, field=field, max_len=60)
+    if not s:
+        raise ValidationError(field, _("This field is required"))
+    if s.isdigit():
+        n = int(s)
+        if 1 <= n <= len(options):
+            return options[n - 1][0]
+    for code, label in options:
+        if s == code.lower() or raw == label or raw.lower() == label.lower():
+            return code
+    matches = [code for code, label in options if label.startswith(raw) or code.startswith(s)]
+    if len(matches) == 1:
+        return matches[0]
+    raise ValidationError(field, _("Choose a {what} by its number").format(what=what))
+
+
+def choice_hint(options: Sequence[tuple[str, str]]) -> str:
+    return " ".join(f"{i}{label}" for i, (_code, label) in enumerate(options, 1))
+
+
+def id_type_options() -> list[tuple[str, str]]:
+    return [(t, id_type_label(t)) for t in ID_TYPES]
+
+
+def purpose_options() -> list[tuple[str, str]]:
+    return [(p.code, p.label) for p in ref().visit_purposes]
+
+
+def approval_options() -> list[tuple[str, str]]:
+    return [(a.code, a.label) for a in ref().approval_methods]
+
+
+def refusal_options() -> list[tuple[str, str]]:
+    return [(r.code, r.label) for r in ref().refusal_reasons]
+
+
+def vehicle_kind_options() -> list[tuple[str, str]]:
+    return [(k.code, k.label) for k in ref().vehicle_kinds]
+
+
+def parse_id_type(value: str, field: str = "id_type") -> str:
+    return _choose(value, id_type_options(), field, _("ID type"))
+
+
+def parse_purpose(value: str, field: str = "purpose") -> str:
+    return _choose(value, purpose_options(), field, _("purpose"))
+
+
+def parse_approval(value: str, field: str = "approval") -> str:
+    return _choose(value, approval_options(), field, _("approval method"))
+
+
+def parse_refusal(value: str, field: str = "reason") -> str:
+    return _choose(value, refusal_options(), field, _("reason"))
+
+
+def parse_vehicle_kind(value: str, field: str = "kind") -> str:
+    return _choose(value, vehicle_kind_options(), field, _("vehicle kind"))
+
+
+def parse_headcount(value: object, field: str = "headcount") -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1
+    return validate_int(value, field, 1, MAX_HEADCOUNT)
+
+
+def parse_stay_hours(value: object, field: str = "stay") -> float | None:
+    """Expected stay in hours ("" = the purpose's default); 0.5 to 72."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    s = compact(value)
+    try:
+        hours = float(s)
+    except ValueError:
+        raise ValidationError(field, _("Type the expected stay in hours, e.g. 2 or 1.5")) from None
+    if not 0.5 <= hours <= MAX_STAY_HOURS:
+        raise ValidationError(field, _("The expected stay is between 0.5 and {n} hours").format(n=MAX_STAY_HOURS))
+    return hours
+
+
+def expected_out(now: datetime, purpose: str, stay_hours: float | None) -> datetime:
+    if stay_hours is not None:
+        return now + timedelta(hours=stay_hours)
+    return now + timedelta(minutes=ref().visit_stay_minutes(purpose))
+
+
+def prefix_range(column, text: str):  # type: ignore[no-untyped-def]
+    """An index-friendly prefix match: a range the B-tree can seek, plus LIKE to be exact."""
+    safe = text.replace("%", "").replace("_", "")
+    return and_(column >= safe, column < safe + "\U0010ffff", column.like(safe + "%"))
+
+
+def supervisor_only(actor: Actor | None) -> Actor | None:
+    if actor is not None and not actor.is_supervisor:
+        raise ValidationError("override", _("Only a supervisor may override"))
+    return actor
+
+
+def count_of(session, stmt) -> int:  # type: ignore[no-untyped-def]
+    return session.execute(stmt.with_only_columns(func.count())).scalar_one()

@@ -1,0 +1,192 @@
+"""Vehicles at the gate: a resident's registered plate goes in or out with one key; a
+strange vehicle is registered (driver, phone, host unit, purpose) and checked out on exit.
+Trucks and moving vans carry an inspection note the driver confirms by typing their name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from ..clock import as_utc
+from ..errors import Conflict, NotFound, ValidationError
+from ..i18n import _
+from ..models import Unit
+from ..models.gate import VehicleMove
+from ..validators import clean_text, validate_name, validate_phone, validate_plate
+from . import audit
+from .context import Actor, ServiceContext
+from .gate_common import parse_purpose, parse_vehicle_kind, prefix_range, ref, supervisor_only
+from .permissions import GATE, require
+from .roster import resident_vehicle
+
+
+@dataclass(frozen=True)
+class PlateInfo:
+    plate: str
+    resident: bool
+    unit_code: str
+    owner: str
+    inside_id: int | None  # open movement (vehicle inside now)
+    watch: list[str]
+
+
+def plate_info(ctx: ServiceContext, plate: str) -> PlateInfo:
+    """What the gate should know about a plate: resident or strange, inside now, watch list."""
+    require(ctx.actor, GATE, _("register vehicles"))
+    p = validate_plate(plate)
+    reg = resident_vehicle(ctx, p)
+    from .gate_visits import watch_hits
+
+    with ctx.db.read() as session:
+        inside = session.execute(select(VehicleMove.id).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
+                                 .order_by(VehicleMove.id.desc()).limit(1)).scalar()
+        hits = watch_hits(session, plate=p)
+    return PlateInfo(p, reg is not None, reg[2].code if reg else "", reg[1].name if reg else "", inside, hits)
+
+
+def insert_entry(session: Session, ctx: ServiceContext, plate: str, *, resident: bool = False, kind: str = "car",
+                 unit_id: int | None = None, driver: str = "", phone: str = "", purpose: str = "",
+                 inspection: str = "", driver_confirm: str = "", visit_id: int | None = None,
+                 override: Actor | None = None) -> VehicleMove:
+    """Inside an open write transaction: log a vehicle's entry. A vehicle already inside
+    is refused (check it out first)."""
+    inside = session.execute(select(VehicleMove.id).where(VehicleMove.plate == plate, VehicleMove.out_at.is_(None))
+                             .limit(1)).scalar()
+    if inside is not None:
+        raise ValidationError("plate", _("This vehicle is already inside: check it out first"))
+    row = VehicleMove(plate=plate, resident=resident, kind=kind, unit_id=unit_id, driver=driver, phone=phone,
+                      purpose=purpose, inspection=inspection, driver_confirm=driver_confirm, visit_id=visit_id,
+                      in_at=ctx.now(), guard_id=ctx.actor.id, override_by=override.id if override else None)
+    session.add(row)
+    session.flush()
+    audit.record(session, ctx.actor, ctx.now(), "gate.vehicle_in", "gate_vehicle", row.id,
+                 after={"plate": plate, "resident": resident, "kind": kind, "driver": driver, "visit": visit_id})
+    return row
+
+
+def resident_in(ctx: ServiceContext, plate: str) -> VehicleMove:
+    """One key: a resident's registered vehicle enters."""
+    require(ctx.actor, GATE, _("register vehicles"))
+    p = validate_plate(plate)
+    reg = resident_vehicle(ctx, p)
+    if reg is None:
+        raise ValidationError("plate", _("Not a resident's registered vehicle: register it as a visitor vehicle"))
+    from .gate_visits import _blocked, watch_hits
+
+    with ctx.db.write() as session:
+        hits = watch_hits(session, plate=p)
+        if hits:
+            raise _blocked(hits)
+        return insert_entry(session, ctx, p, resident=True, unit_id=reg[2].id, driver=reg[1].name)
+
+
+def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: str, purpose: str = "",
+               kind: str = "", inspection: str = "", driver_confirm: str = "",
+               override: Actor | None = None) -> VehicleMove:
+    """A strange vehicle enters. Trucks and vans need an inspection note and the driver's
+    typed name (which must equal the driver)."""
+    require(ctx.actor, GATE, _("register vehicles"))
+    supervisor_only(override)
+    from .gate_visits import _blocked, resolve_unit, watch_hits
+
+    p = validate_plate(plate)
+    driver = validate_name(driver, field="driver")
+    phone = validate_phone(phone)
+    u = resolve_unit(ctx, unit)
+    purpose_code = parse_purpose(purpose or "1")
+    kind_code = parse_vehicle_kind(kind or "1")
+    inspection = clean_text(inspection, field="inspection", max_len=200)
+    confirm = clean_text(driver_confirm, field="confirm", max_len=30)
+    vk = ref().vehicle_kind(kind_code)
+    if vk.needs_inspection:
+        if not inspection:
+            raise ValidationError("inspection", _("Trucks and vans need an inspection note"))
+        if confirm != driver:
+            raise ValidationError("confirm", _("The driver confirms by typing their own name"))
+    with ctx.db.write() as session:
+        hits = watch_hits(session, name=driver, plate=p)
+        if hits and override is None:
+            raise _blocked(hits)
+        row = insert_entry(session, ctx, p, kind=kind_code, unit_id=u.id, driver=driver, phone=phone,
+                           purpose=purpose_code, inspection=inspection, driver_confirm=confirm,
+                           override=override if hits else None)
+        if hits and override is not None:
+            audit.record(session, override, ctx.now(), "gate.watch_override", "gate_vehicle", row.id,
+                         after={"hits": hits, "guard": ctx.actor.name})
+    return row
+
+
+def vehicle_out(ctx: ServiceContext, plate: str) -> VehicleMove:
+    """The vehicle with this plate leaves (its open movement is closed)."""
+    require(ctx.actor, GATE, _("register vehicles"))
+    p = validate_plate(plate)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        row = session.execute(select(VehicleMove).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
+                              .order_by(VehicleMove.id.desc()).limit(1)).scalar()
+        if row is None:
+            raise ValidationError("plate", _("This vehicle is not inside"))
+        done = session.execute(update(VehicleMove).where(VehicleMove.id == row.id, VehicleMove.out_at.is_(None))
+                               .values(out_at=now, out_guard_id=ctx.actor.id)).rowcount
+        if done != 1:
+            raise Conflict(_("This vehicle was already checked out"))
+        audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", row.id, after={"plate": p})
+        row.out_at = now
+    return row
+
+
+@dataclass(frozen=True)
+class VehicleOnSite:
+    move_id: int
+    plate: str
+    resident: bool
+    kind: str
+    driver: str
+    unit: str
+    in_at: datetime
+    overstay: bool
+
+
+def vehicles_on_site(ctx: ServiceContext, strange_only: bool = True, limit: int = 200) -> list[VehicleOnSite]:
+    require(ctx.actor, GATE, _("see who is on site"))
+    now = ctx.now()
+    stmt = (select(VehicleMove.id, VehicleMove.plate, VehicleMove.resident, VehicleMove.kind, VehicleMove.driver,
+                   Unit.code, VehicleMove.in_at)
+            .join(Unit, Unit.id == VehicleMove.unit_id, isouter=True)
+            .where(VehicleMove.out_at.is_(None)).order_by(VehicleMove.id.desc()).limit(limit))
+    if strange_only:
+        stmt = stmt.where(VehicleMove.resident.is_(False))
+    stay = ref().visitor.default_stay
+    with ctx.db.read() as session:
+        rows = session.execute(stmt).all()
+    return [VehicleOnSite(r[0], r[1], r[2], r[3], r[4], r[5] or "", as_utc(r[6]),
+                          (not r[2]) and as_utc(r[6]) + stay < now) for r in rows]
+
+
+def plate_history(ctx: ServiceContext, plate: str, limit: int = 20) -> list[VehicleMove]:
+    """Movements of plates starting with ``plate``, newest first (index range)."""
+    require(ctx.actor, GATE, _("look up vehicles"))
+    from ..validators import normalise_plate
+
+    p = normalise_plate(plate)
+    if not p:
+        raise ValidationError("plate", _("This field is required"))
+    with ctx.db.read() as session:
+        if len(p) >= 7:
+            stmt = select(VehicleMove).where(VehicleMove.plate == p).order_by(VehicleMove.id.desc()).limit(limit)
+        else:
+            stmt = select(VehicleMove).where(prefix_range(VehicleMove.plate, p)).limit(limit)
+        return list(session.execute(stmt).scalars())
+
+
+def get_move(ctx: ServiceContext, move_id: int) -> VehicleMove:
+    require(ctx.actor, GATE, _("look up vehicles"))
+    with ctx.db.read() as session:
+        row = session.get(VehicleMove, move_id)
+    if row is None:
+        raise NotFound(_("No such vehicle movement"))
+    return row

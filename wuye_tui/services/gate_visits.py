@@ -1,0 +1,392 @@
+"""Visitors: check-in, refusal, check-out, the on-site board and the returning-visitor
+look-up.
+
+Check-in and check-out are each one short write transaction with their audit row. All
+input is validated before the transaction opens (``clean_checkin``), so nothing is saved
+half. Check-out is a conditional UPDATE (``WHERE checked_out_at IS NULL``): of two guards
+checking out the same visitor at once exactly one succeeds, the other gets ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlmodel import Session
+
+from ..clock import as_utc
+from ..errors import Conflict, NotFound, ValidationError
+from ..i18n import _
+from ..models import Staff, Unit
+from ..models.gate import GateVisitor, Visit, VisitRefusal
+from ..validators import (
+    clean_text,
+    compact,
+    mask_id_number,
+    validate_id_number,
+    validate_name,
+    validate_phone,
+    validate_plate,
+)
+from . import audit
+from .context import Actor, ServiceContext
+from .gate_common import (
+    WatchListHit,
+    expected_out,
+    parse_approval,
+    parse_headcount,
+    parse_id_type,
+    parse_purpose,
+    parse_refusal,
+    parse_stay_hours,
+    prefix_range,
+    supervisor_only,
+)
+from .permissions import GATE, require
+from .roster import get_unit, pinyin_initials
+
+FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
+
+
+@dataclass
+class CleanCheckIn:
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    headcount: int
+    unit_id: int
+    unit_code: str
+    approval: str
+    purpose: str
+    plate: str
+    stay_hours: float | None
+    prereg_code: str = ""
+
+
+def resolve_unit(ctx: ServiceContext, value: object, field: str = "unit") -> Unit:
+    text = clean_text(value, field=field, max_len=80, required=True)
+    try:
+        return get_unit(ctx, text)
+    except ValidationError as exc:
+        raise ValidationError(field, exc.message) from None
+
+
+def clean_checkin(ctx: ServiceContext, raw: dict[str, Any]) -> CleanCheckIn:
+    """Validate every field (raises ValidationError naming the first bad one)."""
+    name = validate_name(raw.get("name"), field="name")
+    id_type = parse_id_type(raw.get("id_type") or "1")
+    approval = parse_approval(raw.get("approval") or "1")
+    id_raw = raw.get("id_number") or ""
+    if str(id_raw).strip():
+        id_number = validate_id_number(id_raw, id_type, field="id_number", today=ctx.local(ctx.now()).date())
+    elif approval == "prereg" and raw.get("prereg_code"):
+        id_number = ""  # the host vouched for a pre-registered visitor
+    else:
+        raise ValidationError("id_number", _("An ID is required: refuse entry without one (F4)"))
+    phone_raw = raw.get("phone") or ""
+    phone = validate_phone(phone_raw, field="phone") if str(phone_raw).strip() else ""
+    headcount = parse_headcount(raw.get("headcount"))
+    unit = resolve_unit(ctx, raw.get("unit"))
+    purpose = parse_purpose(raw.get("purpose") or "1")
+    plate_raw = raw.get("plate") or ""
+    plate = validate_plate(plate_raw, field="plate") if str(plate_raw).strip() else ""
+    stay = parse_stay_hours(raw.get("stay"))
+    if approval == "prereg" and not raw.get("prereg_code"):
+        raise ValidationError("approval", _("Pre-registration needs the code: type it in the look-up"))
+    return CleanCheckIn(name, id_type, id_number, phone, headcount, unit.id, unit.code, approval,  # type: ignore[arg-type]
+                        purpose, plate, stay, str(raw.get("prereg_code") or ""))
+
+
+# --------------------------------------------------------------------------- watch list
+
+
+def watch_hits(session: Session, name: str = "", id_number: str = "", plate: str = "") -> list[str]:
+    """Reasons of the active watch-list entries matching a name, an ID number or a plate."""
+    from ..models.gate import WatchEntry
+
+    conds = []
+    if name:
+        conds.append(WatchEntry.name == name)
+    if id_number:
+        conds.append(WatchEntry.id_number == id_number)
+    if plate:
+        conds.append(WatchEntry.plate == plate)
+    if not conds:
+        return []
+    rows = session.execute(
+        select(WatchEntry.name, WatchEntry.id_number, WatchEntry.plate, WatchEntry.reason)
+        .where(WatchEntry.active.is_(True), or_(*conds)).limit(5)
+    ).all()
+    return [" ".join(x for x in (r[0], mask_id_number(r[1]) if r[1] else "", r[2], r[3]) if x) for r in rows]
+
+
+def check_watch(ctx: ServiceContext, name: str = "", id_number: str = "", plate: str = "") -> list[str]:
+    require(ctx.actor, GATE, _("check the watch list"))
+    with ctx.db.read() as session:
+        return watch_hits(session, name, id_number, plate)
+
+
+def _blocked(hits: list[str]) -> WatchListHit:
+    return WatchListHit(_("Watch list: {hits}. Entry needs a supervisor PIN.").format(hits="; ".join(hits)), hits)
+
+
+# --------------------------------------------------------------------------- check-in
+
+
+def _upsert_visitor(session: Session, c: CleanCheckIn, now: datetime) -> GateVisitor:
+    who = None
+    if c.id_number:
+        who = session.execute(select(GateVisitor).where(GateVisitor.id_number == c.id_number).limit(1)).scalar()
+    elif c.phone:
+        who = session.execute(select(GateVisitor).where(GateVisitor.phone == c.phone, GateVisitor.name == c.name)
+                              .limit(1)).scalar()
+    if who is None:
+        who = GateVisitor(name=c.name, initials=pinyin_initials(c.name), id_type=c.id_type,
+                          id_number=c.id_number, phone=c.phone, last_seen_at=now, visits=0)
+        session.add(who)
+    else:
+        who.name, who.initials = c.name, pinyin_initials(c.name)
+        who.id_type = c.id_type if c.id_number else who.id_type
+        who.phone = c.phone or who.phone
+        who.last_seen_at = now
+    who.visits += 1
+    session.flush()
+    return who
+
+
+def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None) -> Visit:
+    """Register a visitor (and their vehicle's entry when a plate is given).
+
+    A watch-list hit raises ``WatchListHit`` unless ``override`` is a supervisor (whose PIN
+    the caller verified); the override is audited."""
+    require(ctx.actor, GATE, _("register visitors"))
+    supervisor_only(override)
+    c = raw if isinstance(raw, CleanCheckIn) else clean_checkin(ctx, raw)
+    now = ctx.now()
+    from .gate_prereg import claim_prereg
+
+    with ctx.db.write() as session:
+        hits = watch_hits(session, c.name, c.id_number, c.plate)
+        if hits and override is None:
+            raise _blocked(hits)
+        prereg_id = claim_prereg(session, c.prereg_code, now) if c.prereg_code else None
+        who = _upsert_visitor(session, c, now)
+        visit = Visit(visitor_id=who.id, name=c.name, id_type=c.id_type, id_number=c.id_number, phone=c.phone,
+                      headcount=c.headcount, host_unit_id=c.unit_id, approval=c.approval, purpose=c.purpose,
+                      plate=c.plate, prereg_id=prereg_id, checked_in_at=now,
+                      expected_out_at=expected_out(now, c.purpose, c.stay_hours), guard_id=ctx.actor.id,
+                      override_by=override.id if hits and override else None)
+        session.add(visit)
+        session.flush()
+        who.last_visit_id = visit.id
+        if prereg_id is not None:
+            from .gate_prereg import mark_used
+
+            mark_used(session, prereg_id, visit.id, now)  # type: ignore[arg-type]
+        if c.plate:
+            from .gate_vehicles import insert_entry
+
+            insert_entry(session, ctx, c.plate, unit_id=c.unit_id, driver=c.name, phone=c.phone,
+                         purpose=c.purpose, visit_id=visit.id, override=override if hits else None)
+        audit.record(session, ctx.actor, now, "gate.check_in", "gate_visit", visit.id,
+                     after={"name": c.name, "id": mask_id_number(c.id_number), "unit": c.unit_code,
+                            "headcount": c.headcount, "purpose": c.purpose, "approval": c.approval,
+                            "plate": c.plate, "prereg": c.prereg_code})
+        if hits and override is not None:
+            audit.record(session, override, now, "gate.watch_override", "gate_visit", visit.id,
+                         after={"hits": hits, "guard": ctx.actor.name})
+    return visit
+
+
+def refuse(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "", id_number: str = "",
+           phone: str = "", unit: str = "", plate: str = "", note: str = "") -> VisitRefusal:
+    """Record a refused entry; whatever is known about the person is kept as typed."""
+    require(ctx.actor, GATE, _("record a refused entry"))
+    code = parse_refusal(reason)
+    name = validate_name(name) if str(name or "").strip() else ""
+    note = clean_text(note, field="note", max_len=200)
+    if code == "other" and not note:
+        raise ValidationError("note", _("Say why the entry was refused"))
+    id_t = parse_id_type(id_type) if str(id_type or "").strip() else ""
+    id_n = compact(id_number)[:30]
+    phone = validate_phone(phone) if str(phone or "").strip() else ""
+    plate = validate_plate(plate) if str(plate or "").strip() else ""
+    unit_id = resolve_unit(ctx, unit).id if str(unit or "").strip() else None
+    now = ctx.now()
+    with ctx.db.write() as session:
+        row = VisitRefusal(at=now, reason=code, note=note, name=name, id_type=id_t, id_number=id_n, phone=phone,
+                           plate=plate, host_unit_id=unit_id, guard_id=ctx.actor.id)
+        session.add(row)
+        session.flush()
+        audit.record(session, ctx.actor, now, "gate.refuse", "gate_refusal", row.id,
+                     after={"reason": code, "name": name, "id": mask_id_number(id_n), "plate": plate, "note": note})
+    return row
+
+
+# --------------------------------------------------------------------------- check-out
+
+
+def check_out(ctx: ServiceContext, visit_id: int) -> datetime:
+    """Check one visit out. Raises Conflict if someone else already did."""
+    require(ctx.actor, GATE, _("check visitors out"))
+    now = ctx.now()
+    with ctx.db.write() as session:
+        done = session.execute(
+            update(Visit).where(Visit.id == visit_id, Visit.checked_out_at.is_(None))
+            .values(checked_out_at=now, out_guard_id=ctx.actor.id)
+        ).rowcount
+        if done != 1:
+            row = session.execute(select(Visit.checked_out_at, Staff.name)
+                                  .join(Staff, Staff.id == Visit.out_guard_id, isouter=True)
+                                  .where(Visit.id == visit_id)).first()
+            if row is None:
+                raise NotFound(_("No such visit"))
+            raise Conflict(_("This visitor was already checked out at {time} by {guard}").format(
+                time=f"{ctx.local(row[0]):%H:%M}", guard=row[1] or "?"))
+        audit.record(session, ctx.actor, now, "gate.check_out", "gate_visit", visit_id)
+    return now
+
+
+def check_out_group(ctx: ServiceContext, visit_ids: list[int]) -> int:
+    """Check several visits out together (a group leaving); returns how many were still on
+    site. Raises Conflict if none was."""
+    require(ctx.actor, GATE, _("check visitors out"))
+    ids = sorted({int(i) for i in visit_ids})
+    if not ids:
+        raise ValidationError("visits", _("Mark the visitors who are leaving"))
+    now = ctx.now()
+    with ctx.db.write() as session:
+        open_ids = session.execute(select(Visit.id).where(Visit.id.in_(ids), Visit.checked_out_at.is_(None))
+                                   ).scalars().all()
+        if not open_ids:
+            raise Conflict(_("These visitors were already checked out"))
+        session.execute(update(Visit).where(Visit.id.in_(open_ids), Visit.checked_out_at.is_(None))
+                        .values(checked_out_at=now, out_guard_id=ctx.actor.id))
+        audit.record(session, ctx.actor, now, "gate.check_out_group", "gate_visit", ",".join(map(str, open_ids))[:40],
+                     after={"visits": list(open_ids)})
+    return len(open_ids)
+
+
+# --------------------------------------------------------------------------- on site, look-up
+
+
+@dataclass(frozen=True)
+class OnSite:
+    visit_id: int
+    name: str
+    headcount: int
+    unit: str
+    purpose: str
+    plate: str
+    checked_in_at: datetime
+    expected_out_at: datetime
+    overstay: bool
+    id_masked: str
+
+
+def is_overstay(ctx: ServiceContext, now: datetime, checked_in: datetime, expected: datetime) -> bool:
+    from .gate_common import ref
+
+    if as_utc(expected) < now:
+        return True
+    local_now, local_in = ctx.local(now), ctx.local(checked_in)
+    night = ref().visitor.night_hour
+    return local_now.time() >= night or local_in.date() < local_now.date()
+
+
+def on_site(ctx: ServiceContext, limit: int = 200, before_id: int | None = None) -> list[OnSite]:
+    """Visitors on site now, newest first (keyset paged by visit id)."""
+    require(ctx.actor, GATE, _("see who is on site"))
+    now = ctx.now()
+    stmt = (select(Visit.id, Visit.name, Visit.headcount, Unit.code, Visit.purpose, Visit.plate, Visit.checked_in_at,
+                   Visit.expected_out_at, Visit.id_number)
+            .join(Unit, Unit.id == Visit.host_unit_id)
+            .where(Visit.checked_out_at.is_(None)).order_by(Visit.id.desc()).limit(limit))
+    if before_id is not None:
+        stmt = stmt.where(Visit.id < before_id)
+    with ctx.db.read() as session:
+        rows = session.execute(stmt).all()
+    return [OnSite(r[0], r[1], r[2], r[3], r[4], r[5], as_utc(r[6]), as_utc(r[7]),
+                   is_overstay(ctx, now, r[6], r[7]), mask_id_number(r[8])) for r in rows]
+
+
+def find_on_site(ctx: ServiceContext, text: str, limit: int = 20) -> list[OnSite]:
+    """Open visits by name prefix or plate (for check-out by name or plate)."""
+    q = clean_text(text, field="find", max_len=30, required=True)
+    plate = compact(q)
+    rows = [r for r in on_site(ctx, limit=500)
+            if r.name.startswith(q) or (r.plate and r.plate.startswith(plate))]
+    return rows[:limit]
+
+
+@dataclass(frozen=True)
+class VisitorHit:
+    visitor_id: int
+    name: str
+    id_masked: str
+    phone: str
+    last_seen_at: datetime
+    last_visit_id: int | None
+    visits: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.id_masked} {self.phone}".strip()
+
+
+def find_visitors(ctx: ServiceContext, text: str, limit: int = 8) -> list[VisitorHit]:
+    """Past visitors whose name, pinyin initials, phone or ID number starts with ``text``,
+    most recently seen first. Each branch is an index range with a LIMIT."""
+    require(ctx.actor, GATE, _("look up past visitors"))
+    q = (text or "").strip().replace("%", "").replace("_", "")
+    key = compact(q)
+    if not key:
+        return []
+    branches = []
+    if key.isdigit() or (len(key) >= 6 and key[:-1].isdigit()):
+        branches += [prefix_range(GateVisitor.phone, key), prefix_range(GateVisitor.id_number, key)]
+    elif key.isascii() and key.isalpha():
+        branches += [prefix_range(GateVisitor.initials, key.lower())]
+    else:
+        branches += [prefix_range(GateVisitor.name, q)]
+    found: dict[int, GateVisitor] = {}
+    with ctx.db.read() as session:
+        for cond in branches:
+            for v in session.execute(select(GateVisitor).where(cond).limit(limit * 4)).scalars():
+                found[v.id] = v  # type: ignore[index]
+    hits = sorted(found.values(), key=lambda v: as_utc(v.last_seen_at), reverse=True)[:limit]
+    return [VisitorHit(v.id, v.name, mask_id_number(v.id_number), v.phone, as_utc(v.last_seen_at),  # type: ignore[arg-type]
+                       v.last_visit_id, v.visits) for v in hits]
+
+
+def form_from_visit(ctx: ServiceContext, visit_id: int) -> dict[str, str]:
+    """The check-in form filled from a past visit (ID number in full: the form masks it)."""
+    require(ctx.actor, GATE, _("look up past visitors"))
+    with ctx.db.read() as session:
+        row = session.execute(select(Visit, Unit.code).join(Unit, Unit.id == Visit.host_unit_id)
+                              .where(Visit.id == visit_id)).first()
+    if row is None or row[0].purged:
+        raise NotFound(_("No such visit"))
+    v, code = row
+    return {"name": v.name, "id_type": v.id_type, "id_number": v.id_number, "phone": v.phone,
+            "headcount": str(v.headcount), "unit": code, "approval": v.approval if v.approval != "prereg" else "phone",
+            "purpose": v.purpose, "plate": v.plate, "stay": ""}
+
+
+def history(ctx: ServiceContext, visitor_id: int, limit: int = 20) -> list[Visit]:
+    require(ctx.actor, GATE, _("look up past visitors"))
+    with ctx.db.read() as session:
+        return list(session.execute(select(Visit).where(Visit.visitor_id == visitor_id)
+                                    .order_by(Visit.id.desc()).limit(limit)).scalars())
+
+
+def get_visit(ctx: ServiceContext, visit_id: int) -> Visit:
+    require(ctx.actor, GATE, _("look up past visitors"))
+    with ctx.db.read() as session:
+        v = session.get(Visit, visit_id)
+    if v is None:
+        raise NotFound(_("No such visit"))
+    return v

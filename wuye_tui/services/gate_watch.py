@@ -1,0 +1,105 @@
+"""The watch list (kept by supervisors), revealing a masked ID number (audited), and the
+purge of visitor personal data past the retention period (SPEC 3.9)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from ..errors import Conflict, NotFound, ValidationError
+from ..i18n import _
+from ..models.gate import GateVisitor, PreRegistration, VehicleMove, Visit, VisitRefusal, WatchEntry
+from ..validators import clean_text, compact, mask_id_number, validate_name, validate_plate
+from . import audit
+from .context import ServiceContext
+from .permissions import GATE, SUPERVISORS, require
+
+
+def add_watch(ctx: ServiceContext, reason: str, name: str = "", id_number: str = "", plate: str = "") -> WatchEntry:
+    require(ctx.actor, SUPERVISORS, _("keep the watch list"))
+    name = validate_name(name) if str(name or "").strip() else ""
+    idn = compact(id_number)
+    if idn and not 2 <= len(idn) <= 30:
+        raise ValidationError("id_number", _("An ID number has 2 to 30 characters"))
+    plate = validate_plate(plate) if str(plate or "").strip() else ""
+    if not (name or idn or plate):
+        raise ValidationError("name", _("Give a name, an ID number or a plate"))
+    reason = clean_text(reason, field="reason", max_len=200, required=True)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        row = WatchEntry(name=name, id_number=idn, plate=plate, reason=reason, added_at=now, added_by=ctx.actor.id)
+        session.add(row)
+        session.flush()
+        audit.record(session, ctx.actor, now, "gate.watch_add", "gate_watch", row.id,
+                     after={"name": name, "id": mask_id_number(idn), "plate": plate, "reason": reason})
+    return row
+
+
+def remove_watch(ctx: ServiceContext, entry_id: int) -> None:
+    require(ctx.actor, SUPERVISORS, _("keep the watch list"))
+    now = ctx.now()
+    with ctx.db.write() as session:
+        done = session.execute(update(WatchEntry).where(WatchEntry.id == entry_id, WatchEntry.active.is_(True))
+                               .values(active=False, removed_at=now, removed_by=ctx.actor.id)).rowcount
+        if done != 1:
+            raise NotFound(_("No such active watch-list entry"))
+        audit.record(session, ctx.actor, now, "gate.watch_remove", "gate_watch", entry_id)
+
+
+def list_watch(ctx: ServiceContext, limit: int = 200) -> list[WatchEntry]:
+    """Active entries, ID numbers as stored (screens and CLI mask them)."""
+    require(ctx.actor, GATE, _("read the watch list"))
+    with ctx.db.read() as session:
+        return list(session.execute(select(WatchEntry).where(WatchEntry.active.is_(True))
+                                    .order_by(WatchEntry.id.desc()).limit(limit)).scalars())
+
+
+def reveal_id_number(ctx: ServiceContext, visit_id: int, supervisor=None) -> str:  # type: ignore[no-untyped-def]
+    """The full ID number of a visit, for a supervisor (the acting one, or ``supervisor``
+    whose PIN the caller verified). The reveal is audited."""
+    who = supervisor or ctx.actor
+    require(who, SUPERVISORS, _("reveal an ID number"))
+    now = ctx.now()
+    with ctx.db.write() as session:
+        row = session.execute(select(Visit.id_number, Visit.purged).where(Visit.id == visit_id)).first()
+        if row is None:
+            raise NotFound(_("No such visit"))
+        if row[1] or not row[0]:
+            raise Conflict(_("No ID number is kept for this visit"))
+        audit.record(session, who, now, "gate.id_reveal", "gate_visit", visit_id,
+                     after={"terminal_user": ctx.actor.name})
+    return row[0]
+
+
+def purge_visitors(ctx: ServiceContext, before: datetime, batch: int = 5000) -> int:
+    """Blank the names, ID numbers and phones of visits (and refusals, pre-registrations,
+    vehicle drivers) older than ``before``; keep times, headcount, host unit and purpose,
+    so the counts stay. Returns how many visits were purged. Supervisors only; audited."""
+    require(ctx.actor, SUPERVISORS, _("purge visitor personal data"))
+    if before.tzinfo is None:
+        raise ValidationError("before", _("This field is required"))
+    if before > ctx.now():
+        raise ValidationError("before", _("The date is in the future"))
+    total = 0
+    now = ctx.now()
+    with ctx.db.write() as session:
+        while True:
+            ids = session.execute(select(Visit.id).where(Visit.checked_in_at < before, Visit.purged.is_(False))
+                                  .limit(batch)).scalars().all()
+            if not ids:
+                break
+            session.execute(update(Visit).where(Visit.id.in_(ids))
+                            .values(name="", id_number="", phone="", plate="", visitor_id=None, purged=True))
+            total += len(ids)
+        session.execute(update(VisitRefusal).where(VisitRefusal.at < before)
+                        .values(name="", id_number="", phone=""))
+        session.execute(update(PreRegistration).where(PreRegistration.created_at < before)
+                        .values(name="", id_number="", phone=""))
+        session.execute(update(VehicleMove).where(VehicleMove.in_at < before, VehicleMove.resident.is_(False))
+                        .values(driver="", phone="", driver_confirm=""))
+        session.execute(update(GateVisitor).where(GateVisitor.last_seen_at < before)
+                        .values(name="", initials="", id_number="", phone=""))
+        audit.record(session, ctx.actor, now, "gate.purge", "gate_visit", "",
+                     after={"before": before.isoformat(), "visits": total})
+    return total
