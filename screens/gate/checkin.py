@@ -1,0 +1,337 @@
+"""Visitor check-in (访客登记), built for few keystrokes.
+
+The look-up field is focused first:
+- 6 digits of a valid pre-registration code fill the form at once; Enter saves.
+- Anything else (name, pinyin initials, phone or ID number prefix) lists past visitors,
+  latest first; Up/Down pick, Enter fills the form from that visitor's latest visit and a
+  second Enter (or F2) saves.
+Every field validates when left; F2 saves only when all are valid. ID numbers are shown
+masked once entered. F4 records a refusal; F8 opens the on-site board.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Static
+
+from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.i18n import N_, _
+from wuye_tui.validators import mask_id_number, validate_id_number, validate_name, validate_phone, validate_plate
+
+from ..base import WuyeScreen
+from ..widgets.form import FormField
+
+FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
+
+
+class CheckInScreen(WuyeScreen):
+    CSS_PATH = "gate.tcss"
+    BINDINGS = [
+        Binding("f2", "save", N_("Save check-in"), id="save", priority=True),
+        Binding("f3", "clear", N_("Clear"), id="clear"),
+        Binding("f4", "refuse", N_("Refuse entry"), id="refuse"),
+        Binding("f8", "onsite", N_("On site now"), id="onsite"),
+        Binding("down", "pick(1)", N_("Next match"), id="next", show=False),
+        Binding("up", "pick(-1)", N_("Previous match"), id="prev", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hits: list[Any] = []
+        self._pick = 0
+        self._filled = False  # the form holds a returning or pre-registered visitor
+        self._prereg = ""
+        self._id_full = ""
+
+    # ---- layout -------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        from wuye_tui.services.gate_common import (
+            approval_options,
+            choice_hint,
+            id_type_options,
+            purpose_options,
+        )
+
+        with Vertical(id="gate-body"):
+            yield Static(_("Visitor check-in"), classes="title")
+            with Horizontal(id="lookup-row"):
+                yield FormField(_("Look up"), "lookup",
+                                placeholder=_("code / name / pinyin / phone / ID"), max_length=30)
+            yield Static("", id="matches")
+            with Horizontal(id="gate-cols"):
+                with Vertical(classes="gate-col"):
+                    yield FormField(_("Name"), "name", lambda v: validate_name(v), required=True, max_length=30)
+                    yield FormField(_("ID type"), "id_type", self._check_id_type, value=id_type_options()[0][1])
+                    yield FormField(_("ID number"), "id_number", self._check_id_number, max_length=30)
+                    yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20)
+                    yield FormField(_("Headcount"), "headcount", self._check_headcount, value="1", max_length=2)
+                with Vertical(classes="gate-col"):
+                    yield FormField(_("Host unit"), "unit", self._check_unit, required=True, max_length=30,
+                                    placeholder=_("unit, resident, phone or pinyin"))
+                    yield Static("", id="unit-hits")
+                    yield FormField(_("Approval"), "approval", self._check_approval, value=approval_options()[0][1])
+                    yield FormField(_("Purpose"), "purpose", self._check_purpose, value=purpose_options()[0][1])
+                    yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12)
+                    yield FormField(_("Stay (hours)"), "stay", self._check_stay, max_length=4,
+                                    placeholder=_("default by purpose"))
+            yield Static("", id="gate-msg")
+            yield Static(_("ID type: {h}").format(h=choice_hint(id_type_options())), classes="gate-legend")
+            yield Static(_("Approval: {h}").format(h=choice_hint(approval_options())), classes="gate-legend")
+            yield Static(_("Purpose: {h}").format(h=choice_hint(purpose_options())), classes="gate-legend")
+
+    def on_mount(self) -> None:
+        self.field("lookup").input.focus()
+
+    def field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    # ---- field checks ---------------------------------------------------------------
+
+    def _check_id_type(self, v: str) -> str:
+        from wuye_tui.services.gate_common import parse_id_type
+
+        return parse_id_type(v)
+
+    def _check_approval(self, v: str) -> str:
+        from wuye_tui.services.gate_common import parse_approval
+
+        code = parse_approval(v)
+        if code == "prereg" and not self._prereg:
+            raise ValidationError("approval", _("Pre-registration needs the code: type it in the look-up"))
+        return code
+
+    def _check_purpose(self, v: str) -> str:
+        from wuye_tui.services.gate_common import parse_purpose
+
+        return parse_purpose(v)
+
+    def _check_headcount(self, v: str) -> int:
+        from wuye_tui.services.gate_common import parse_headcount
+
+        return parse_headcount(v)
+
+    def _check_stay(self, v: str) -> float | None:
+        from wuye_tui.services.gate_common import parse_stay_hours
+
+        return parse_stay_hours(v)
+
+    def _check_unit(self, v: str) -> str:
+        from wuye_tui.services.gate_visits import resolve_unit
+
+        return resolve_unit(self.ctx, v).code
+
+    def _full_id(self, shown: str) -> str:
+        return self._id_full if self._id_full and shown == mask_id_number(self._id_full) else shown
+
+    def _check_id_number(self, v: str) -> str:
+        from wuye_tui.services.gate_common import parse_id_type
+
+        try:
+            id_type = parse_id_type(self.field("id_type").raw or "1")
+        except ValidationError:
+            id_type = "resident_id"
+        return validate_id_number(self._full_id(v), id_type, field="id_number",
+                                  today=self.ctx.local(self.ctx.now()).date())
+
+    # ---- events ----------------------------------------------------------------------
+
+    def on_descendant_blur(self, event) -> None:  # type: ignore[no-untyped-def]
+        widget = event.widget
+        if isinstance(widget, Input) and widget.id == "in-id_number" and widget.value.strip():
+            try:
+                full = self._check_id_number(widget.value)
+            except ValidationError:
+                return
+            self._id_full = full
+            with widget.prevent(Input.Changed):
+                widget.value = mask_id_number(full)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "in-lookup":
+            self._lookup(event.value)
+        elif event.input.id == "in-unit":
+            self._unit_hits(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "in-lookup":
+            if self._filled:
+                self.action_save()
+            elif self._hits:
+                self._fill_from_hit()
+            elif event.value.strip():
+                self.message(_("No past visitor matches: fill in the form"), "-warn")
+                self.field("name").input.focus()
+            return
+        self.focus_next()
+
+    def _lookup(self, text: str) -> None:
+        from wuye_tui.services import gate_prereg, gate_visits
+
+        self._filled, self._prereg, self._hits, self._pick = False, "", [], 0
+        key = text.strip()
+        matches = self.query_one("#matches", Static)
+        if not key:
+            matches.update("")
+            return
+        if key.isdigit() and len(key) == 6:
+            try:
+                form = gate_prereg.form_from_prereg(self.ctx, key)
+            except ValidationError as exc:
+                matches.update(exc.message)
+            else:
+                self._fill(form)
+                self._prereg = key
+                self._filled = True
+                matches.update(_("Pre-registered: {name} for {unit}. Enter saves.").format(
+                    name=form["name"], unit=form["unit"]))
+                return
+        try:
+            self._hits = gate_visits.find_visitors(self.ctx, key)
+        except WuyeError as exc:
+            matches.update(str(exc))
+            return
+        self._show_hits()
+
+    def _show_hits(self) -> None:
+        lines = []
+        for i, h in enumerate(self._hits):
+            mark = ">" if i == self._pick else " "
+            seen = self.ctx.local(h.last_seen_at)
+            lines.append(f"{mark} {h.name}  {h.id_masked}  {h.phone}  {seen:%m-%d %H:%M}  x{h.visits}")
+        if not lines and not self.field("lookup").raw.strip().isdigit():
+            lines = [_("No past visitor matches")]
+        self.query_one("#matches", Static).update("\n".join(lines))
+
+    def action_pick(self, step: int) -> None:
+        if self.focused is self.field("lookup").input and self._hits and not self._filled:
+            self._pick = (self._pick + step) % len(self._hits)
+            self._show_hits()
+        else:
+            self.focus_next() if step > 0 else self.focus_previous()
+
+    def _fill_from_hit(self) -> None:
+        from wuye_tui.services import gate_visits
+
+        hit = self._hits[self._pick]
+        if hit.last_visit_id is None:
+            return
+        try:
+            form = gate_visits.form_from_visit(self.ctx, hit.last_visit_id)
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self._fill(form)
+        self._filled = True
+        self.query_one("#matches", Static).update(
+            _("Returning visitor {name}: check the form; Enter or F2 saves.").format(name=hit.name))
+
+    def _fill(self, form: dict[str, str]) -> None:
+        from wuye_tui.services.gate_common import approval_options, id_type_options, purpose_options
+
+        labels = {"id_type": dict(id_type_options()), "approval": dict(approval_options()),
+                  "purpose": dict(purpose_options())}
+        self._id_full = form.get("id_number", "")
+        for name in FIELDS:
+            value = form.get(name, "")
+            if name in labels:
+                value = labels[name].get(value, value)
+            if name == "id_number":
+                value = mask_id_number(value) if value else ""
+            self.field(name).set_value(value)
+
+    def _unit_hits(self, text: str) -> None:
+        from wuye_tui.services.roster import search_units
+
+        hits = search_units(self.ctx, text, limit=4) if text.strip() else []
+        self.query_one("#unit-hits", Static).update("  ".join(h.label for h in hits))
+
+    def message(self, text: str, cls: str = "") -> None:
+        msg = self.query_one("#gate-msg", Static)
+        msg.set_classes(cls)
+        msg.update(text)
+
+    # ---- actions ----------------------------------------------------------------------
+
+    def collect(self) -> dict[str, Any] | None:
+        """Validate every field (each shows its own message); None if any is bad."""
+        raw: dict[str, Any] = {}
+        first_bad = None
+        for name in FIELDS:
+            f = self.field(name)
+            try:
+                f.validate_now()
+            except ValidationError:
+                first_bad = first_bad or f
+            raw[name] = self._full_id(f.raw) if name == "id_number" else f.raw
+        if first_bad is not None:
+            first_bad.input.focus()
+            self.message(_("Not saved: correct the fields marked in red"), "-error")
+            return None
+        raw["prereg_code"] = self._prereg
+        return raw
+
+    def action_save(self, override=None) -> None:  # type: ignore[no-untyped-def]
+        from wuye_tui.services import gate_visits
+        from wuye_tui.services.gate_common import WatchListHit
+
+        raw = self.collect()
+        if raw is None:
+            return
+        try:
+            visit = gate_visits.check_in(self.ctx, raw, override=override)
+        except WatchListHit as exc:
+            self.message(exc.message, "-warn")
+            self._ask_override(exc.message)
+            return
+        except WuyeError as exc:
+            self.report(exc)
+            self.message(str(exc), "-error")
+            return
+        self.action_clear()
+        self.message(_("Checked in: {name} (No. {id}) at {time}").format(
+            name=visit.name, id=visit.id, time=f"{self.ctx.local(visit.checked_in_at):%H:%M}"))
+
+    def _ask_override(self, reason: str) -> None:
+        from ..dialogs.pin import SupervisorPinDialog
+
+        def done(supervisor) -> None:  # type: ignore[no-untyped-def]
+            if supervisor is not None:
+                self.action_save(override=supervisor)
+
+        self.app.push_screen(SupervisorPinDialog(reason), done)
+
+    def action_clear(self) -> None:
+        from wuye_tui.services.gate_common import approval_options, id_type_options, purpose_options
+
+        self._hits, self._pick, self._filled, self._prereg, self._id_full = [], 0, False, "", ""
+        defaults = {"id_type": id_type_options()[0][1], "approval": approval_options()[0][1],
+                    "purpose": purpose_options()[0][1], "headcount": "1"}
+        for name in ("lookup", *FIELDS):
+            self.field(name).set_value(defaults.get(name, ""))
+        self.query_one("#matches", Static).update("")
+        self.query_one("#unit-hits", Static).update("")
+        self.field("lookup").input.focus()
+
+    def action_refuse(self) -> None:
+        from .refuse import RefuseDialog
+
+        prefill = {n: self.field(n).raw for n in ("name", "phone", "unit", "plate")}
+        prefill["id_number"] = self._full_id(self.field("id_number").raw)
+
+        def done(row) -> None:  # type: ignore[no-untyped-def]
+            if row is not None:
+                self.action_clear()
+                self.message(_("Refusal recorded (No. {id})").format(id=row.id), "-warn")
+
+        self.app.push_screen(RefuseDialog(prefill), done)
+
+    def action_onsite(self) -> None:
+        from .onsite import OnSiteScreen
+
+        self.app.push_screen(OnSiteScreen())

@@ -1,0 +1,176 @@
+"""On site now (在场人员): visitors and strange vehicles inside, time in and time on site,
+overstays highlighted. Type a name or plate to find; Space marks several (a group);
+Enter or F5 checks out the marked rows, or the highlighted one. F6 lets a vehicle out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
+
+from wuye_tui.errors import WuyeError
+from wuye_tui.i18n import N_, _
+
+from ..base import WuyeScreen
+
+
+def _duration(now: datetime, since: datetime) -> str:
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+class OnSiteScreen(WuyeScreen):
+    CSS_PATH = "gate.tcss"
+    BINDINGS = [
+        Binding("f5", "checkout", N_("Check out"), id="checkout"),
+        Binding("space", "mark", N_("Mark"), id="mark"),
+        Binding("f6", "vehicle_out", N_("Vehicle out"), id="vehicle_out"),
+        Binding("f7", "refresh", N_("Refresh"), id="refresh"),
+        Binding("f9", "reveal", N_("Reveal ID"), id="reveal"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: set[int] = set()
+        self.rows: list = []  # type: ignore[type-arg]
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="gate-body"):
+            yield Static(_("On site now"), classes="title", id="onsite-title")
+            yield Input(placeholder=_("Find by name or plate"), id="onsite-find", max_length=20)
+            yield DataTable(id="onsite-table", cursor_type="row", zebra_stripes=True)
+            yield Static(_("Strange vehicles inside"), classes="subtitle")
+            yield DataTable(id="vehicles-table", cursor_type="row")
+            yield Static("", id="gate-msg")
+
+    def on_mount(self) -> None:
+        t = self.query_one("#onsite-table", DataTable)
+        t.add_columns(_("Mark"), _("No."), _("Name"), _("People"), _("Host unit"), _("Purpose"), _("Plate"),
+                      _("ID number"), _("Time in"), _("On site"), _("State"))
+        v = self.query_one("#vehicles-table", DataTable)
+        v.add_columns(_("Plate"), _("Kind"), _("Driver"), _("Host unit"), _("Time in"), _("On site"))
+        self.action_refresh()
+        t.focus()
+
+    def action_refresh(self) -> None:
+        from wuye_tui.services import gate_vehicles, gate_visits
+
+        text = self.query_one("#onsite-find", Input).value.strip()
+        try:
+            self.rows = gate_visits.find_on_site(self.ctx, text) if text else gate_visits.on_site(self.ctx)
+            vehicles = gate_vehicles.vehicles_on_site(self.ctx)
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self._fill_table()
+        ref = __import__("wuye_tui.reference", fromlist=["load_reference"]).load_reference()
+        now = self.ctx.now()
+        v = self.query_one("#vehicles-table", DataTable)
+        v.clear()
+        for r in vehicles:
+            style = "bold red" if r.overstay else ""
+            v.add_row(Text(r.plate, style=style), ref.label("vehicle_kind", r.kind), r.driver, r.unit,
+                      f"{self.ctx.local(r.in_at):%m-%d %H:%M}", _duration(now, r.in_at), key=r.plate)
+        people = sum(r.headcount for r in self.rows)
+        self.query_one("#onsite-title", Static).update(
+            _("On site now: {n} visits, {p} people, {v} strange vehicles").format(n=len(self.rows), p=people,
+                                                                                  v=len(vehicles)))
+
+    def _fill_table(self) -> None:
+        from wuye_tui.reference import load_reference
+
+        ref = load_reference()
+        now = self.ctx.now()
+        t = self.query_one("#onsite-table", DataTable)
+        t.clear()
+        for r in self.rows:
+            style = "bold red" if r.overstay else ""
+            t.add_row("*" if r.visit_id in self.marked else "", str(r.visit_id), Text(r.name, style=style),
+                      str(r.headcount), r.unit, ref.label("visit_purpose", r.purpose), r.plate, r.id_masked,
+                      f"{self.ctx.local(r.checked_in_at):%m-%d %H:%M}", _duration(now, r.checked_in_at),
+                      Text(_("overstay"), style=style) if r.overstay else "", key=str(r.visit_id))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "onsite-find":
+            self.action_refresh()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#onsite-table", DataTable).focus()
+
+    def _current(self) -> int | None:
+        t = self.query_one("#onsite-table", DataTable)
+        if not self.rows or t.cursor_row is None or t.cursor_row >= len(self.rows):
+            return None
+        return self.rows[t.cursor_row].visit_id
+
+    def action_mark(self) -> None:
+        vid = self._current()
+        if vid is None:
+            return
+        self.marked ^= {vid}
+        t = self.query_one("#onsite-table", DataTable)
+        row = t.cursor_row
+        self._fill_table()
+        t.move_cursor(row=min(row + 1, len(self.rows) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "onsite-table":
+            self.action_checkout()
+        elif event.data_table.id == "vehicles-table":
+            self.action_vehicle_out()
+
+    def action_checkout(self) -> None:
+        from wuye_tui.services import gate_visits
+
+        try:
+            if self.marked:
+                n = gate_visits.check_out_group(self.ctx, sorted(self.marked))
+                text = _("Checked out {n} visits together").format(n=n)
+            else:
+                vid = self._current()
+                if vid is None:
+                    return
+                gate_visits.check_out(self.ctx, vid)
+                text = _("Checked out visit No. {id}").format(id=vid)
+        except WuyeError as exc:
+            self.message(str(exc), "-error")
+            self.notify(str(exc), severity="error")
+            self.marked.clear()
+            self.action_refresh()
+            return
+        self.marked.clear()
+        self.message(text)
+        self.action_refresh()
+
+    def action_vehicle_out(self) -> None:
+        from wuye_tui.services import gate_vehicles
+
+        v = self.query_one("#vehicles-table", DataTable)
+        if v.row_count == 0 or v.cursor_row is None:
+            return
+        plate = str(v.coordinate_to_cell_key(v.cursor_coordinate).row_key.value)
+        try:
+            gate_vehicles.vehicle_out(self.ctx, plate)
+        except WuyeError as exc:
+            self.message(str(exc), "-error")
+            return
+        self.message(_("Vehicle {plate} left").format(plate=plate))
+        self.action_refresh()
+
+    def action_reveal(self) -> None:
+        vid = self._current()
+        if vid is None:
+            return
+        from .reveal import reveal_visit_id
+
+        reveal_visit_id(self, vid)
+
+    def message(self, text: str, cls: str = "") -> None:
+        msg = self.query_one("#gate-msg", Static)
+        msg.set_classes(cls)
+        msg.update(text)
