@@ -1,4 +1,10 @@
-"""Online backup of a SQLite database (consistent while other terminals write)."""
+"""Online backup of a SQLite database (consistent while other terminals write).
+
+The copy is made in ONE step of SQLite's backup API: in WAL mode that is one read
+transaction on the source, so terminals keep writing and the copy is the database as of
+one instant. (A step-wise backup restarts whenever another connection writes, and under
+steady load may never finish.) The file is created 0600 and renamed into place whole.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +27,13 @@ def backup(db: Database, target: Path) -> Path:
         raise WuyeError(_("The backup cannot overwrite the database itself"))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
     try:
         dst = sqlite3.connect(tmp)
         try:
-            src.backup(dst, pages=1024)
+            src.backup(dst, pages=-1)
             dst.execute("PRAGMA journal_mode = DELETE")
             ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
