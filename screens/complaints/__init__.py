@@ -1,0 +1,2 @@
+"""Front desk screens: complaint list, entry form, detail with timeline, return visits,
+suggestions and the monthly statistics."""

@@ -1,0 +1,183 @@
+"""Log a complaint or request fast with the keyboard: the unit picker (unit number, name,
+phone or pinyin initials; Down to choose, Enter takes the first hit and fills caller and
+phone), then digits or codes for channel, category, cause; F2 saves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wuye_tui.errors import WuyeError
+from wuye_tui.i18n import N_, _
+
+from ..base import WuyeScreen
+from ..widgets.form import FormField
+
+CHOICE_FIELDS = ("channel", "category", "cause", "department", "major_type")
+LEFT = ("unit", "caller", "phone", "channel", "category", "cause")
+RIGHT = ("department", "major_type", "promised_reply", "location", "description")
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "unit": _("Unit"), "caller": _("Caller"), "phone": _("Phone"), "channel": _("Channel"),
+        "category": _("Category"), "cause": _("Cause"), "department": _("Department"),
+        "major_type": _("Major type"), "promised_reply": _("Reply by"), "location": _("Location"),
+        "description": _("Description"),
+    }
+
+
+def _checker(name: str, screen: "ComplaintEntryScreen"):  # type: ignore[no-untyped-def]
+    from wuye_tui.services import complaint_common as cc
+    from wuye_tui.validators import clean_text, parse_local_datetime, validate_name, validate_phone
+
+    if name in ("channel", "category", "cause", "department"):
+        return lambda v: cc.resolve_choice(name, v, name)
+    if name == "major_type":
+        from wuye_tui.services.complaints import resolve_major
+
+        return resolve_major
+    return {
+        "caller": lambda v: validate_name(v, field="caller"),
+        "phone": lambda v: validate_phone(v, field="phone"),
+        "promised_reply": lambda v: parse_local_datetime(v, screen.ctx.tz_name, field="promised_reply"),
+        "location": lambda v: clean_text(v, field="location", max_len=200),
+        "description": lambda v: clean_text(v, field="description", max_len=2000, required=True),
+    }.get(name)
+
+
+def choice_text(name: str) -> str:
+    from wuye_tui.reference import load_reference
+    from wuye_tui.services import complaint_common as cc
+
+    if name == "major_type":
+        items = list(load_reference().major_types)
+    else:
+        items = cc.choices(name)
+    return "  ".join(f"[b]{i}[/b] {item.label}" for i, item in enumerate(items, 1))
+
+
+class ComplaintEntryScreen(WuyeScreen):
+    CSS_PATH = str(Path(__file__).with_name("complaints.tcss"))
+    BINDINGS = [
+        Binding("f2", "save", N_("Save"), id="save"),
+        Binding("ctrl+s", "save", N_("Save"), id="save-ctrl", show=False),
+        Binding("f4", "clear", N_("Clear"), id="clear"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        labels = _labels()
+        required = {"unit": False, "caller": True, "channel": True, "category": True, "cause": True,
+                    "description": True}
+        yield Static(_("New complaint or request"), classes="title")
+        with Horizontal(id="cp-form"):
+            for column in (LEFT, RIGHT):
+                with Vertical():
+                    for name in column:
+                        yield FormField(labels[name], name, _checker(name, self),
+                                        required=required.get(name, False),
+                                        placeholder=self._placeholder(name))
+        with Vertical(id="cp-help"):
+            yield Static("", id="cp-choices")
+            yield OptionList(id="cp-hits")
+
+    def _placeholder(self, name: str) -> str:
+        return {
+            "unit": _("unit number, name, phone or pinyin"),
+            "channel": _("number or code"), "category": _("number or code"), "cause": _("number or code"),
+            "department": _("empty: the category's department"), "major_type": _("empty: general"),
+            "promised_reply": "YYYY-MM-DD HH:MM",
+        }.get(name, "")
+
+    def on_mount(self) -> None:
+        self.query_one("#cp-hits", OptionList).display = False
+        self.field("unit").input.focus()
+
+    def field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    # ---- the unit picker -----------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "in-unit":
+            return
+        from wuye_tui.services import roster
+
+        hits = roster.search_units(self.ctx, event.value, limit=6) if event.value.strip() else []
+        self._hits = hits
+        options = self.query_one("#cp-hits", OptionList)
+        options.clear_options()
+        for hit in hits:
+            options.add_option(Option(f"{hit.code}  {hit.resident}  {hit.phone}", id=str(hit.unit_id)))
+        options.display = bool(hits)
+
+    def _take_hit(self, index: int) -> None:
+        hit = self._hits[index]
+        self.field("unit").set_value(hit.code)
+        if hit.resident and not self.field("caller").raw.strip():
+            self.field("caller").set_value(hit.resident)
+        if hit.phone and not self.field("phone").raw.strip():
+            self.field("phone").set_value(hit.phone)
+        self.query_one("#cp-hits", OptionList).display = False
+        self.field("channel").input.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._take_hit(event.option_index)
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key == "down" and self.focused is not None and self.focused.id == "in-unit":
+            options = self.query_one("#cp-hits", OptionList)
+            if options.display and options.option_count:
+                event.stop()
+                options.focus()
+                options.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "in-unit" and getattr(self, "_hits", None) and event.value.strip() \
+                and event.value.strip() != self._hits[0].code:
+            self._take_hit(0)
+            return
+        self.focus_next(Input)
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        widget = event.widget
+        name = widget.id[3:] if isinstance(widget, Input) and widget.id and widget.id.startswith("in-") else ""
+        self.query_one("#cp-choices", Static).update(choice_text(name) if name in CHOICE_FIELDS else
+                                                      _("Enter: next field   F2: save   Esc: back"))
+        if name != "unit" and not isinstance(widget, OptionList):
+            self.query_one("#cp-hits", OptionList).display = False
+
+    # ---- saving ---------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        return {name: self.field(name).raw for name in LEFT + RIGHT}
+
+    def action_save(self) -> None:
+        from wuye_tui.services import complaints
+
+        for name in LEFT + RIGHT:
+            self.field(name).clear_error()
+        try:
+            c = complaints.add_complaint(self.ctx, **self.values())
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self.saved_id = c.id
+        self.notify(_("Complaint #{id} saved").format(id=c.id), title=_("Saved"))
+        self.action_clear()
+        parent = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        reload = getattr(parent, "action_reload", None)
+        if reload:
+            reload()
+
+    def action_clear(self) -> None:
+        for name in LEFT + RIGHT:
+            self.field(name).set_value("")
+        self.field("unit").input.focus()
