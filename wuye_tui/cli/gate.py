@@ -1,0 +1,235 @@
+"""Gate commands: prereg, visitor, vehicle, pass, slip, watch, purge."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import app
+from ..i18n import _
+from .common import AsOption, acting_ctx, fail
+
+prereg_app = typer.Typer(help="Visitor pre-registrations (6-digit codes).", no_args_is_help=True)
+visitor_app = typer.Typer(help="Visitors at the gate.", no_args_is_help=True)
+vehicle_app = typer.Typer(help="Vehicles at the gate.", no_args_is_help=True)
+pass_app = typer.Typer(help="Renovation permits and contractor passes.", no_args_is_help=True)
+slip_app = typer.Typer(help="Item-release slips.", no_args_is_help=True)
+watch_app = typer.Typer(help="The watch list (supervisors).", no_args_is_help=True)
+app.add_typer(prereg_app, name="prereg")
+app.add_typer(visitor_app, name="visitor")
+app.add_typer(vehicle_app, name="vehicle")
+app.add_typer(pass_app, name="pass")
+app.add_typer(slip_app, name="slip")
+app.add_typer(watch_app, name="watch")
+
+Opt = typer.Option
+
+
+def _local(ctx, dt) -> str:  # type: ignore[no-untyped-def]
+    return f"{ctx.local(dt):%Y-%m-%d %H:%M}"
+
+
+@prereg_app.command("add")
+def prereg_add(unit: Annotated[str, Opt("--unit", help="Unit code, resident name or phone.")],
+               name: Annotated[str, Opt("--name", help="The visitor's name.")],
+               phone: Annotated[str, Opt("--phone")] = "",
+               valid_hours: Annotated[str, Opt("--valid-hours", help="Hours the code is valid (default 24).")] = "",
+               headcount: Annotated[str, Opt("--headcount")] = "",
+               purpose: Annotated[str, Opt("--purpose")] = "",
+               as_: AsOption = None) -> None:
+    """Pre-register a visitor and print the 6-digit code."""
+    from ..services.gate_prereg import create_prereg
+
+    ctx = acting_ctx(as_)
+    pre = create_prereg(ctx, unit, name, phone, valid_hours or None, headcount or None, purpose)
+    typer.echo(pre.code)
+    typer.echo(_("Pre-registration for {name}, valid until {until}").format(
+        name=pre.name, until=_local(ctx, pre.valid_until)), err=True)
+
+
+@visitor_app.command("checkin")
+def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
+                    unit: Annotated[str, Opt("--unit")] = "",
+                    id_number: Annotated[str, Opt("--id")] = "",
+                    id_type: Annotated[str, Opt("--id-type")] = "1",
+                    phone: Annotated[str, Opt("--phone")] = "",
+                    headcount: Annotated[str, Opt("--headcount")] = "1",
+                    approval: Annotated[str, Opt("--approval")] = "1",
+                    purpose: Annotated[str, Opt("--purpose")] = "1",
+                    plate: Annotated[str, Opt("--plate")] = "",
+                    stay: Annotated[str, Opt("--stay", help="Expected stay in hours.")] = "",
+                    code: Annotated[str, Opt("--code", help="A pre-registration code fills the rest.")] = "",
+                    as_: AsOption = None) -> None:
+    """Check a visitor in (or a pre-registered one with --code)."""
+    from ..services import gate_prereg, gate_visits
+
+    ctx = acting_ctx(as_)
+    if code:
+        raw = gate_prereg.form_from_prereg(ctx, code)
+    else:
+        raw = {"name": name, "id_type": id_type, "id_number": id_number, "phone": phone, "headcount": headcount,
+               "unit": unit, "approval": approval, "purpose": purpose, "plate": plate, "stay": stay}
+    v = gate_visits.check_in(ctx, raw)
+    typer.echo(_("Checked in: {name} (No. {id}) at {time}").format(name=v.name, id=v.id,
+                                                                   time=_local(ctx, v.checked_in_at)))
+
+
+@visitor_app.command("checkout")
+def visitor_checkout(visit: Annotated[str, typer.Argument(help="Visit number, or a name or plate on site.")],
+                     as_: AsOption = None) -> None:
+    """Check a visitor out by visit number, or by name or plate when only one matches."""
+    from ..services import gate_visits
+
+    ctx = acting_ctx(as_)
+    if visit.isdigit():
+        vid = int(visit)
+    else:
+        rows = gate_visits.find_on_site(ctx, visit)
+        if not rows:
+            fail(_("Error: {message}").format(message=_("Nobody on site matches")))
+        if len(rows) > 1:
+            fail(_("Error: {message}").format(message=_("Several on site match: give the visit number")) + "\n" +
+                 "\n".join(f"{r.visit_id}\t{r.name}\t{r.unit}\t{r.plate}" for r in rows))
+        vid = rows[0].visit_id
+    gate_visits.check_out(ctx, vid)
+    typer.echo(_("Checked out visit No. {id}").format(id=vid))
+
+
+@visitor_app.command("onsite")
+def visitor_onsite(as_: AsOption = None) -> None:
+    """Visitors on site now (overstays marked with !)."""
+    from ..services import gate_visits
+
+    ctx = acting_ctx(as_)
+    rows = gate_visits.on_site(ctx)
+    for r in rows:
+        typer.echo("\t".join([("!" if r.overstay else " ") + str(r.visit_id), r.name, str(r.headcount), r.unit,
+                              r.id_masked, r.plate, _local(ctx, r.checked_in_at)]))
+    typer.echo(_("{n} visits on site").format(n=len(rows)), err=True)
+
+
+@visitor_app.command("find")
+def visitor_find(text: str, as_: AsOption = None) -> None:
+    """Past visitors by name, pinyin initials, phone or ID number prefix."""
+    from ..services import gate_visits
+
+    ctx = acting_ctx(as_)
+    for h in gate_visits.find_visitors(ctx, text, limit=20):
+        typer.echo("\t".join([h.name, h.id_masked, h.phone, _local(ctx, h.last_seen_at), str(h.visits),
+                              str(h.last_visit_id or "")]))
+
+
+@vehicle_app.command("in")
+def vehicle_in(plate: str, driver: Annotated[str, Opt("--driver")] = "", phone: Annotated[str, Opt("--phone")] = "",
+               unit: Annotated[str, Opt("--unit")] = "", purpose: Annotated[str, Opt("--purpose")] = "",
+               kind: Annotated[str, Opt("--kind")] = "", inspection: Annotated[str, Opt("--inspection")] = "",
+               confirm: Annotated[str, Opt("--confirm", help="The driver's typed name.")] = "",
+               as_: AsOption = None) -> None:
+    """A vehicle enters: a resident's plate needs nothing else; a strange one needs driver, phone, unit."""
+    from ..services import gate_vehicles
+
+    ctx = acting_ctx(as_)
+    info = gate_vehicles.plate_info(ctx, plate)
+    if info.resident:
+        m = gate_vehicles.resident_in(ctx, info.plate)
+    else:
+        m = gate_vehicles.strange_in(ctx, info.plate, driver, phone, unit, purpose, kind, inspection, confirm)
+    typer.echo(_("Vehicle {plate} in at {time}").format(plate=m.plate, time=_local(ctx, m.in_at)))
+
+
+@vehicle_app.command("out")
+def vehicle_out(plate: str, as_: AsOption = None) -> None:
+    """A vehicle leaves."""
+    from ..services import gate_vehicles
+
+    ctx = acting_ctx(as_)
+    m = gate_vehicles.vehicle_out(ctx, plate)
+    typer.echo(_("Vehicle {plate} left").format(plate=m.plate))
+
+
+@pass_app.command("issue")
+def pass_issue(unit: Annotated[str, Opt("--unit")], company: Annotated[str, Opt("--company")],
+               foreman: Annotated[str, Opt("--foreman")], phone: Annotated[str, Opt("--phone")],
+               start: Annotated[str, Opt("--from")], end: Annotated[str, Opt("--to")],
+               workers: Annotated[str, Opt("--workers")], as_: AsOption = None) -> None:
+    """Issue a renovation permit; prints one pass number per worker."""
+    from ..services import gate_passes
+
+    ctx = acting_ctx(as_)
+    _permit, numbers = gate_passes.issue_permit(ctx, unit, company, foreman, phone, start, end, workers)
+    for n in numbers:
+        typer.echo(n)
+
+
+@pass_app.command("check")
+def pass_check(number: str, as_: AsOption = None) -> None:
+    """Check a contractor pass at the gate (recorded); exit 1 when refused."""
+    from ..services import gate_passes
+
+    ctx = acting_ctx(as_)
+    r = gate_passes.check_pass(ctx, number)
+    if not r.ok:
+        fail(r.message)
+    typer.echo(r.message)
+
+
+@slip_app.command("issue")
+def slip_issue(unit: Annotated[str, Opt("--unit")], items: Annotated[str, Opt("--items", help="冰箱x1, 纸箱 5")],
+               reason: Annotated[str, Opt("--reason")] = "", valid_on: Annotated[str, Opt("--date")] = "",
+               as_: AsOption = None) -> None:
+    """Issue an item-release slip; prints its number."""
+    from ..services import gate_slips
+
+    ctx = acting_ctx(as_)
+    slip = gate_slips.issue_slip(ctx, unit, items, reason, valid_on or None)
+    typer.echo(gate_slips.slip_number(slip.id))  # type: ignore[arg-type]
+
+
+@slip_app.command("use")
+def slip_use(number: str, as_: AsOption = None) -> None:
+    """Use a slip at the gate (once); a refused use is recorded and exits 1."""
+    from ..services import gate_slips
+
+    ctx = acting_ctx(as_)
+    view = gate_slips.use_slip(ctx, number)
+    if view.problem:
+        fail(view.problem)
+    typer.echo(gate_slips.items_text(view.items))
+
+
+@watch_app.command("add")
+def watch_add(reason: Annotated[str, Opt("--reason")], name: Annotated[str, Opt("--name")] = "",
+              id_number: Annotated[str, Opt("--id")] = "", plate: Annotated[str, Opt("--plate")] = "",
+              as_: AsOption = None) -> None:
+    """Add a watch-list entry (supervisors)."""
+    from ..services import gate_watch
+
+    ctx = acting_ctx(as_)
+    e = gate_watch.add_watch(ctx, reason, name, id_number, plate)
+    typer.echo(str(e.id))
+
+
+@watch_app.command("list")
+def watch_list(as_: AsOption = None) -> None:
+    """Active watch-list entries (ID numbers masked)."""
+    from ..services import gate_watch
+    from ..validators import mask_id_number
+
+    ctx = acting_ctx(as_)
+    for e in gate_watch.list_watch(ctx):
+        typer.echo("\t".join([str(e.id), e.name, mask_id_number(e.id_number) if e.id_number else "", e.plate,
+                              e.reason]))
+
+
+@app.command("purge")
+def purge(before: Annotated[str, Opt("--before", help="Purge visitor personal data before this date.")],
+          as_: AsOption = None) -> None:
+    """Blank visitors' names, ID numbers and phones before a date, keeping the counts (supervisors)."""
+    from ..services.gate_watch import purge_visitors
+    from ..validators import parse_local_datetime
+
+    ctx = acting_ctx(as_)
+    when = parse_local_datetime(f"{before.strip()} 00:00", ctx.tz_name, field="before")
+    n = purge_visitors(ctx, when)
+    typer.echo(_("Purged the personal data of {n} visits").format(n=n))
