@@ -1,0 +1,192 @@
+"""Front desk commands: ``wuye complaint add|list|show|step|letter`` and
+``wuye escalation list|ack`` (acknowledging needs a supervisor: --as / WUYE_USER / WUYE_PIN)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from ..i18n import _
+from .common import AsOption, acting_ctx
+
+complaint_app = typer.Typer(help="Complaints and requests (front desk).", no_args_is_help=True)
+escalation_app = typer.Typer(help="Escalations: list, acknowledge (supervisors).", no_args_is_help=True)
+app.add_typer(complaint_app, name="complaint")
+app.add_typer(escalation_app, name="escalation")
+
+STEPS = ("dispatch", "start", "defer", "reply", "confirm", "contact-failed", "archive", "archive-unconfirmed",
+         "note", "correct", "validity")
+
+
+def _row(ctx, row) -> str:  # type: ignore[no-untyped-def]
+    from ..services.complaint_common import ref_label, status_label
+
+    c = row.complaint
+    flags = " ".join(f for f, on in ((_("OVERDUE"), row.overdue), (_("MAJOR"), c.is_major)) if on)
+    return "\t".join([str(c.id), ctx.local(c.received_at).strftime("%Y-%m-%d %H:%M"), row.unit_code or "-",
+                      c.caller, ref_label("category", c.category), status_label(c.status),
+                      ref_label("department", c.department), ctx.local(c.due_at).strftime("%Y-%m-%d %H:%M"),
+                      flags]).rstrip()
+
+
+@complaint_app.command("add")
+def complaint_add(
+    caller: Annotated[str, typer.Option(help="Caller's name.")],
+    channel: Annotated[str, typer.Option(help="phone, visit, written, online (or its number).")],
+    category: Annotated[str, typer.Option(help="Category code or number.")],
+    cause: Annotated[str, typer.Option(help="Cause code or number.")],
+    description: Annotated[str, typer.Option(help="What the customer said.")],
+    unit: Annotated[str, typer.Option(help="Unit number, name, phone or pinyin (one match).")] = "",
+    phone: Annotated[str, typer.Option()] = "",
+    location: Annotated[str, typer.Option()] = "",
+    department: Annotated[str, typer.Option(help="Default: the category's department.")] = "",
+    reply_by: Annotated[str, typer.Option("--reply-by", help="Promised reply time YYYY-MM-DD HH:MM.")] = "",
+    major: Annotated[str, typer.Option(help="Major type code: escalates at once.")] = "",
+    as_: AsOption = None,
+) -> None:
+    """Log a complaint or request (same validation as the form)."""
+    from ..services import complaints
+
+    ctx = acting_ctx(as_)
+    c = complaints.add_complaint(ctx, caller=caller, unit=unit, phone=phone, channel=channel, category=category,
+                                 cause=cause, description=description, location=location, department=department,
+                                 promised_reply=reply_by, major_type=major)
+    typer.echo(str(c.id))
+    if c.escalation_id:
+        typer.echo(_("Escalation #{id}").format(id=c.escalation_id))
+    _wait_notifications()
+
+
+def _wait_notifications() -> None:
+    """Let the notification threads finish before the process exits (bounded by their timeout)."""
+    import threading
+
+    for t in threading.enumerate():
+        if t.name.startswith("notify-"):
+            t.join(130)
+
+
+@complaint_app.command("list")
+def complaint_list(
+    status: Annotated[str, typer.Option(help="A status, or 'open'.")] = "",
+    category: Annotated[str, typer.Option()] = "",
+    department: Annotated[str, typer.Option()] = "",
+    overdue: Annotated[bool, typer.Option("--overdue")] = False,
+    major: Annotated[bool, typer.Option("--major")] = False,
+    search: Annotated[str, typer.Option(help="Unit, name, phone or pinyin initials.")] = "",
+    before: Annotated[int | None, typer.Option(help="Page: ids below this one.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
+    as_: AsOption = None,
+) -> None:
+    """List complaints, newest first (one page)."""
+    from ..services import complaints
+    from ..services.complaint_common import resolve_choice
+
+    ctx = acting_ctx(as_)
+    f = complaints.Filters(status=status, overdue=overdue, major=major, text=search,
+                           category=resolve_choice("category", category, "category", required=False),
+                           department=resolve_choice("department", department, "department", required=False))
+    for row in complaints.list_complaints(ctx, f, before_id=before, limit=limit):
+        typer.echo(_row(ctx, row))
+
+
+@complaint_app.command("show")
+def complaint_show(complaint_id: int, as_: AsOption = None) -> None:
+    """A complaint with its whole timeline and the next legal steps."""
+    from ..services import complaints
+    from ..services.complaint_common import event_label, ref_label, status_label
+
+    ctx = acting_ctx(as_)
+    d = complaints.detail(ctx, complaint_id)
+    c = d.complaint
+    fmt = "%Y-%m-%d %H:%M"
+    typer.echo(f"#{c.id} {status_label(c.status)} {ref_label('category', c.category)}"
+               + (f" {_('MAJOR')}" if c.is_major else "") + (f" {_('OVERDUE')}" if d.overdue else ""))
+    typer.echo(_("Unit: {unit}  Caller: {caller}  Phone: {phone}").format(unit=d.unit_code or "-", caller=c.caller,
+                                                                         phone=c.phone or "-"))
+    typer.echo(_("Received: {at}  Reply due: {due}").format(at=ctx.local(c.received_at).strftime(fmt),
+                                                           due=ctx.local(c.due_at).strftime(fmt)))
+    typer.echo(c.description)
+    for ev, who in d.events:
+        typer.echo(f"  #{ev.id} {ctx.local(ev.at).strftime(fmt)} {who} {event_label(ev.kind)}"
+                   + (f": {ev.note}" if ev.note else ""))
+    typer.echo(_("Next steps: {steps}").format(steps=", ".join(s.replace("_", "-") for s in d.next_steps)))
+
+
+@complaint_app.command("step")
+def complaint_step(
+    complaint_id: int,
+    action: Annotated[str, typer.Argument(help="dispatch, start, defer, reply, confirm, contact-failed, archive, "
+                                               "archive-unconfirmed, note, correct, validity")],
+    text: Annotated[str, typer.Option("--text", "-t", help="Note, reply, explanation or reason.")] = "",
+    department: Annotated[str, typer.Option()] = "",
+    next_reply: Annotated[str, typer.Option("--next-reply", help="For defer: YYYY-MM-DD HH:MM.")] = "",
+    satisfaction: Annotated[str, typer.Option(help="For confirm: code or number.")] = "",
+    event: Annotated[int | None, typer.Option(help="For correct: the event number corrected.")] = None,
+    invalid: Annotated[bool, typer.Option("--invalid", help="For validity: not a valid complaint.")] = False,
+    as_: AsOption = None,
+) -> None:
+    """Take one workflow step (refused with the reason when it is not legal now)."""
+    from ..errors import ValidationError
+    from ..services import complaint_workflow as wf
+
+    ctx = acting_ctx(as_)
+    cid = complaint_id
+    calls = {
+        "dispatch": lambda: wf.dispatch(ctx, cid, department, text),
+        "start": lambda: wf.start(ctx, cid, text),
+        "defer": lambda: wf.defer(ctx, cid, text, next_reply),
+        "reply": lambda: wf.reply(ctx, cid, text),
+        "confirm": lambda: wf.confirm(ctx, cid, satisfaction, text),
+        "contact-failed": lambda: wf.contact_failed(ctx, cid, text),
+        "archive": lambda: wf.archive(ctx, cid, text),
+        "archive-unconfirmed": lambda: wf.archive_unconfirmed(ctx, cid, text),
+        "note": lambda: wf.add_note(ctx, cid, text),
+        "correct": lambda: wf.correct(ctx, cid, event or 0, text),
+        "validity": lambda: wf.set_validity(ctx, cid, not invalid, text),
+    }
+    if action not in calls:
+        raise ValidationError("action", _("Unknown step: use one of {steps}").format(steps=", ".join(STEPS)))
+    calls[action]()
+    from ..services import complaints
+    from ..services.complaint_common import status_label
+
+    typer.echo(f"#{cid} {status_label(complaints.get(ctx, cid).status)}")
+
+
+@complaint_app.command("letter")
+def complaint_letter(complaint_id: int, out: Annotated[Path, typer.Option("--out", help="Markdown file.")],
+                     as_: AsOption = None) -> None:
+    """Write the reply letter of a (written) complaint to a file."""
+    from ..services.complaint_letters import write_letter
+
+    ctx = acting_ctx(as_)
+    write_letter(ctx, complaint_id, out)
+    typer.echo(_("Wrote {path}").format(path=out))
+
+
+@escalation_app.command("list")
+def escalation_list(all_: Annotated[bool, typer.Option("--all", help="Also acknowledged ones.")] = False,
+                    limit: Annotated[int, typer.Option(min=1, max=500)] = 50, as_: AsOption = None) -> None:
+    """Unacknowledged escalations (or the most recent, with --all)."""
+    from ..services import escalation
+
+    ctx = acting_ctx(as_)
+    rows = escalation.list_escalations(ctx, limit=limit) if all_ else escalation.unacknowledged(ctx, limit=limit)
+    for e in rows:
+        ack = ctx.local(e.acknowledged_at).strftime("%Y-%m-%d %H:%M") if e.acknowledged_at else _("waiting")
+        typer.echo("\t".join([str(e.id), escalation.major_label(e.major_type), e.title,
+                              ctx.local(e.raised_at).strftime("%Y-%m-%d %H:%M"), ack, e.notify_status]).rstrip())
+
+
+@escalation_app.command("ack")
+def escalation_ack(esc_id: int, note: Annotated[str, typer.Option()] = "", as_: AsOption = None) -> None:
+    """Acknowledge an escalation as the supervisor named by --as / WUYE_USER (PIN from WUYE_PIN)."""
+    from ..services import escalation
+
+    ctx = acting_ctx(as_)
+    escalation.acknowledge(ctx, esc_id, note)
+    typer.echo(_("Acknowledged #{id}").format(id=esc_id))
