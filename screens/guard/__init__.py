@@ -1,0 +1,2 @@
+"""Guard post desks: duty log, patrol round, shift handover, keys, and the supervisor's
+handover report and patrol coverage."""

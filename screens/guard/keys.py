@@ -1,0 +1,161 @@
+"""Key register (钥匙): keys held by the office; lend (to whom, why, authorised by),
+return; overdue keys in red."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Select, Static
+
+from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.i18n import N_, _
+from wuye_tui.reference import load_reference
+from wuye_tui.services import keys
+
+from ..base import WuyeScreen
+from ..widgets.form import FormField
+from .dutylog import CSS, _options
+
+PAGE = 50
+
+
+class KeyScreen(WuyeScreen):
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("f2", "lend", N_("Lend"), id="keys-lend"),
+        Binding("f3", "give_back", N_("Return"), id="keys-return"),
+        Binding("f4", "add_key", N_("New key"), id="keys-add"),
+        Binding("f5", "reload", N_("Refresh"), id="keys-reload"),
+        Binding("f6", "toggle_out", N_("Keys out only"), id="keys-out-only"),
+        Binding("pagedown", "more", N_("More"), id="keys-more", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out_only = False
+        self.last_id: int | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("Keys"), classes="title")
+        with Horizontal():
+            yield DataTable(id="key-table", cursor_type="row", classes="guard-table")
+            with Vertical(classes="guard-side"):
+                yield FormField(_("Key code"), "code", placeholder="K0102")
+                yield FormField(_("Lent to"), "lent_to", placeholder=_("Name and company"))
+                yield Select(_options("key_purpose"), prompt=_("Purpose"), id="sel-purpose")
+                yield FormField(_("Authorised by"), "authorised_by", placeholder=_("Owner or supervisor"))
+                yield FormField(_("Phone"), "phone")
+                yield FormField(_("Note"), "note")
+                yield Static(_("New key: code, then what it opens"), classes="guard-msg")
+                yield FormField(_("Opens"), "label", placeholder=_("Room, e.g. 配电房"))
+                yield FormField(_("Unit"), "unit", placeholder="3栋2单元1202")
+        yield FormField(_("Search"), "search", placeholder=_("Code, room or unit"))
+
+    def on_mount(self) -> None:
+        table = self.query_one("#key-table", DataTable)
+        table.add_columns(_("Code"), _("Key"), _("Unit"), _("Status"), _("Lent to"), _("Since"), _("Due"))
+        self.action_reload()
+        self.query_one("#in-code").focus()
+
+    def _status(self, row: keys.KeyRow) -> str:
+        if row.loan is None:
+            return _("in the office")
+        return f"[b $error]{_('overdue')}[/]" if row.overdue else _("lent out")
+
+    def _add(self, rows: list[keys.KeyRow]) -> None:
+        table = self.query_one("#key-table", DataTable)
+        for r in rows:
+            loan = r.loan
+            table.add_row(r.key.code, r.key.label[:20], r.unit_code, self._status(r),
+                          loan.lent_to[:12] if loan else "",
+                          self.ctx.local(loan.lent_at).strftime("%m-%d %H:%M") if loan else "",
+                          self.ctx.local(loan.due_at).strftime("%m-%d %H:%M") if loan else "", key=r.key.code)
+            self.last_id = r.key.id
+
+    def action_reload(self) -> None:
+        self.query_one("#key-table", DataTable).clear()
+        self.last_id = None
+        text = self.query_one("#field-search", FormField).raw
+        try:
+            self._add(keys.list_keys(self.ctx, text, out_only=self.out_only, limit=PAGE))
+        except WuyeError as exc:
+            self.report(exc)
+
+    def action_more(self) -> None:
+        if self.last_id is None:
+            return
+        text = self.query_one("#field-search", FormField).raw
+        self._add(keys.list_keys(self.ctx, text, out_only=self.out_only, after_id=self.last_id, limit=PAGE))
+
+    def action_toggle_out(self) -> None:
+        self.out_only = not self.out_only
+        self.action_reload()
+
+    def on_input_submitted(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.input.id == "in-search":
+            self.action_reload()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.query_one("#field-code", FormField).set_value(str(event.row_key.value))
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#field-{name}", FormField).raw
+
+    def _code(self) -> str:
+        code = self._value("code").strip()
+        if not code:
+            table = self.query_one("#key-table", DataTable)
+            if table.row_count:
+                code = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+        return code
+
+    def _clear(self, *names: str) -> None:
+        for n in names:
+            self.query_one(f"#field-{n}", FormField).set_value("")
+
+    def action_lend(self) -> None:
+        purpose = self.query_one("#sel-purpose", Select).value
+        try:
+            loan = keys.lend_key(self.ctx, self._code(), self._value("lent_to"),
+                                 "" if purpose is Select.NULL else purpose, self._value("authorised_by"),
+                                 self._value("phone"), self._value("note"))
+        except ValidationError as exc:
+            if exc.field == "purpose":
+                self.notify(exc.message, title=_("Not saved"), severity="error")
+                return
+            self.report(exc)
+            return
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        due = self.ctx.local(loan.due_at).strftime("%m-%d %H:%M")
+        self.notify(_("Key lent; due back by {due}").format(due=due))
+        self._clear("code", "lent_to", "authorised_by", "phone", "note")
+        self.action_reload()
+
+    def action_give_back(self) -> None:
+        code = self._code()
+        try:
+            keys.return_key(self.ctx, code, self._value("note"))
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self.notify(_("Key {code} returned").format(code=code.upper()))
+        self._clear("code", "note")
+        self.action_reload()
+
+    def action_add_key(self) -> None:
+        try:
+            key = keys.add_key(self.ctx, self._value("code"), self._value("label"), self._value("unit"))
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self.notify(_("Key {code} registered").format(code=key.code))
+        self._clear("label", "unit")
+        self.action_reload()
+
+
+def purpose_label(code: str) -> str:
+    return load_reference().label("key_purpose", code)

@@ -1,0 +1,172 @@
+"""Patrol (巡逻): pick a route, then walk it checkpoint by checkpoint. At each one type
+the tag code (optional, confirms presence) and mark every item OK or an anomaly with a
+note; an anomaly opens a duty-log incident. The last checkpoint ends the round."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Checkbox, DataTable, Input, Label, Static
+
+from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.i18n import N_, _
+from wuye_tui.models.guard import PatrolRound
+from wuye_tui.reference import load_reference
+from wuye_tui.services import patrol
+from wuye_tui.services.guard_shifts import handover_shift
+from wuye_tui.services.patrol import ItemResult
+
+from ..base import WuyeScreen
+from ..widgets.form import FormField
+from .dutylog import CSS
+
+STATUS = {"done": N_("walked"), "in_progress": N_("in progress"), "missed": N_("missed"),
+          "due": N_("due now"), "upcoming": N_("upcoming")}
+
+
+class PatrolScreen(WuyeScreen):
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("f2", "go", N_("Start round / record checkpoint"), id="patrol-go"),
+        Binding("f8", "abandon", N_("Abandon round"), id="patrol-abandon"),
+        Binding("f5", "reload", N_("Refresh"), id="patrol-reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.round: PatrolRound | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("Patrol"), classes="title", id="patrol-title")
+        with Horizontal():
+            with Vertical(id="route-box"):
+                yield DataTable(id="route-table", cursor_type="row", classes="guard-table")
+            yield VerticalScroll(id="cp-panel", classes="panel")
+        yield Static("", id="patrol-error", classes="guard-error")
+
+    async def on_mount(self) -> None:
+        table = self.query_one("#route-table", DataTable)
+        table.add_columns(_("Route"), _("Every"), _("Points"), _("This shift"))
+        await self.action_reload()
+
+    async def action_reload(self) -> None:
+        try:
+            self.round = patrol.current_round(self.ctx)
+            self._fill_routes()
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        await self._show_checkpoint()
+
+    def _fill_routes(self) -> None:
+        ref = load_reference()
+        table = self.query_one("#route-table", DataTable)
+        table.clear()
+        win = handover_shift(self.ctx)
+        slots = patrol.schedule(self.ctx, win.start, win.end)
+        for r in ref.routes:
+            mine = [s for s in slots if s.route == r.code]
+            summary = " ".join(f"{self.ctx.local(s.at):%H:%M}{_(STATUS[s.status])}" for s in mine[:4]) or "-"
+            table.add_row(r.label, _("{n} min").format(n=r.interval_minutes), str(len(r.checkpoints)),
+                          summary, key=r.code)
+
+    async def _show_checkpoint(self) -> None:
+        panel = self.query_one("#cp-panel", VerticalScroll)
+        await panel.remove_children()
+        self.query_one("#patrol-error", Static).update("")
+        if self.round is None:
+            await panel.mount(Static(_("Choose a route and press F2 to start a round."), classes="guard-msg"))
+            self.query_one("#route-table").focus()
+            return
+        ref = load_reference()
+        route = ref.route(self.round.route)
+        cp = patrol.next_checkpoint(self.round)
+        if cp is None:
+            return
+        n = self.round.checkpoints_done + 1
+        widgets = [
+            Static(_("{route}: checkpoint {n} of {total}").format(route=route.label, n=n,
+                                                                   total=len(route.checkpoints)), classes="cp-title"),
+            Static(f"{cp.label}  ({_('tag')} {cp.tag})", classes="cp-title", id="cp-name"),
+            FormField(_("Tag code"), "tag", placeholder=_("Code on the tag (optional)")),
+        ]
+        for item in cp.items:
+            widgets.append(Horizontal(Label(ref.label("item", item)), Checkbox(_("Anomaly"), id=f"bad-{item}"),
+                                      Input(placeholder=_("What is wrong"), id=f"note-{item}"), classes="cp-item"))
+        widgets.append(Static(_("F2 records this checkpoint. F8 abandons the round with the reason below."),
+                              classes="guard-msg"))
+        widgets.append(FormField(_("Abandon reason"), "abandon"))
+        await panel.mount(*widgets)
+        self.call_after_refresh(lambda: self.query_one("#in-tag").focus())
+
+    async def action_go(self) -> None:
+        if self.round is None:
+            table = self.query_one("#route-table", DataTable)
+            if not table.row_count:
+                return
+            code = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            try:
+                self.round = patrol.start_round(self.ctx, code)
+            except WuyeError as exc:
+                self.report(exc)
+                return
+            self.notify(_("Round started"))
+            await self._show_checkpoint()
+            return
+        await self.record()
+
+    async def record(self) -> None:
+        assert self.round is not None
+        cp = patrol.next_checkpoint(self.round)
+        if cp is None:
+            return
+        results = [ItemResult(i, not self.query_one(f"#bad-{i}", Checkbox).value,
+                              self.query_one(f"#note-{i}", Input).value) for i in cp.items]
+        for i in cp.items:
+            self.query_one(f"#note-{i}", Input).remove_class("-invalid")
+        try:
+            rnd = patrol.record_checkpoint(self.ctx, self.round.id, cp.code, results,  # type: ignore[arg-type]
+                                           tag=self.query_one("#field-tag", FormField).raw)
+        except ValidationError as exc:
+            self.query_one("#patrol-error", Static).update(exc.message)
+            if exc.field.startswith("note_"):
+                note = self.query_one(f"#note-{exc.field[5:]}", Input)
+                note.add_class("-invalid")
+                note.focus()
+            else:
+                self.report(exc)
+            return
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        if rnd.status == "done":
+            self.round = None
+            minutes = (rnd.ended_at - rnd.started_at) / timedelta(minutes=1)  # type: ignore[operator]
+            msg = _("Round finished in {m:.0f} min, {n} anomalies").format(m=minutes, n=rnd.anomalies)
+            if rnd.too_fast:
+                msg += " " + _("(flagged: too fast)")
+            self.notify(msg, severity="warning" if rnd.too_fast or rnd.anomalies else "information")
+            self._fill_routes()
+        else:
+            self.round = rnd
+            if rnd.anomalies:
+                self.notify(_("Anomaly recorded in the duty log"), severity="warning")
+        await self._show_checkpoint()
+
+    async def action_abandon(self) -> None:
+        if self.round is None:
+            return
+        try:
+            patrol.abandon_round(self.ctx, self.round.id, self.query_one("#field-abandon", FormField).raw)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            self.report(ValidationError("abandon", exc.message))
+            return
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self.round = None
+        self.notify(_("Round abandoned"))
+        await self.action_reload()
