@@ -1,0 +1,1 @@
+"""The supervisor's reports and exports desk."""
