@@ -225,3 +225,25 @@ async def test_key_lend_and_return(sqlite_db, clock):
         await pilot.press("f3")
         await pilot.pause()
         assert rows(sqlite_db, KeyLoan)[0].returned_at is not None
+
+
+async def test_supervisor_reports_open_and_refuse_bad_dates(sqlite_db, clock):
+    from screens.guard.reports import HandoverReportScreen, PatrolCoverageScreen
+
+    staff_pair(sqlite_db)
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "王主管", "1234")
+        app.push_screen(HandoverReportScreen())
+        await pilot.pause()
+        body = str(app.screen.query_one("#hreport-body", Static).render())
+        assert "早班" in body and "夜班" in body
+        app.screen.query_one("#in-date", Input).value = "2026-02-30"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "不存在" in str(app.screen.query_one("#err-date", Static).render())
+        app.push_screen(PatrolCoverageScreen())
+        await pilot.pause()
+        table = app.screen.query_one("#coverage-table", DataTable)
+        assert table.row_count == 7 * len(load_reference().routes)
