@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -13,9 +12,8 @@ from textual.widgets import DataTable, Select, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.reference import load_reference
 from wuye_tui.services import guard_reports
-from wuye_tui.services.open_items import KIND_LABELS
+from wuye_tui.services.guard_report_text import render_handover_report
 from wuye_tui.validators import parse_date
 
 from ..base import WuyeScreen
@@ -48,48 +46,6 @@ class HandoverReportScreen(WuyeScreen):
             self.report(exc)
             return
         self.query_one("#hreport-body", Static).update(render_handover_report(self.ctx, rep))
-
-
-def render_handover_report(ctx, rep: guard_reports.HandoverReport) -> str:  # type: ignore[no-untyped-def]
-    ref = load_reference()
-    t = lambda d: ctx.local(d).strftime("%m-%d %H:%M") if d else "-"  # noqa: E731
-    out: list[str] = []
-    for s in rep.shifts:
-        out.append(f"[b]{escape(s.label)}[/b]  {t(s.start)} - {t(s.end)}  " + _(
-            "rounds {done}/{scheduled}, missed {missed}, anomalies {anomalies}").format(
-            done=s.rounds_done, scheduled=s.rounds_scheduled, missed=len(s.missed), anomalies=len(s.anomalies)))
-        if s.missing:
-            out.append("  [b $error]" + _("No signed handover for this shift") + "[/]")
-        for w in s.left_without_handover:
-            out.append("  [b $error]" + escape(_("{name} logged out without handover at {t}").format(
-                name=w.staff, t=t(w.logged_out))) + "[/]")
-        for h in s.handovers:
-            state = _("signed") if h.status == "signed" else _("draft")
-            line = _("#{id} {out} -> {inc}, opened {opened}, {state} {signed}").format(
-                id=h.id, out=h.outgoing, inc=h.incoming or "-", opened=t(h.opened_at), state=state,
-                signed=t(h.signed_at) if h.signed_at else "")
-            if h.late:
-                line += "  " + _("LATE")
-            if h.failed_signatures:
-                line += "  " + _("{n} wrong PINs").format(n=h.failed_signatures)
-            out.append("  " + escape(line))
-            for it in h.items:
-                mark = "[$error]![/] " if it.overdue else "  "
-                out.append(f"    {mark}{escape(_(KIND_LABELS.get(it.kind, it.kind)))}: {escape(it.title)}")
-            if h.equipment:
-                out.append("    " + escape("，".join(f"{n} {c}" + (f"（{note}）" if note else "")
-                                                    for n, c, note in h.equipment)))
-            if h.notes:
-                out.append("    " + escape(_("Notes: {text}").format(text=h.notes.replace("\n", " "))))
-        for a in s.anomalies:
-            out.append("  " + escape(_("Anomaly {t} {cp} {item}: {note}").format(
-                t=t(a.at), cp=ref.label("checkpoint", a.checkpoint), item=ref.label("item", a.item), note=a.note)))
-        for m in s.missed:
-            reason = ref.label("missed_round_reason", m.reason) if m.reason else _("no reason given")
-            out.append("  " + escape(_("Missed {t} {route} ({reason})").format(
-                t=t(m.slot_at), route=ref.label("route", m.route), reason=reason)))
-        out.append("")
-    return "\n".join(out)
 
 
 class PatrolCoverageScreen(WuyeScreen):

@@ -206,7 +206,7 @@ def test_incoming_guard_signs_after_logging_in(make_ctx, clock, db, only_known_p
     assert handover.pending_to_sign(a) == []
     handover.sign(b, h.id, "赵保安", "2222")
     assert handover.get_view(b, h.id).locked
-    assert db.read  # noqa: B018
+    assert db.read
 
 
 def test_new_item_after_acknowledging_blocks_signature(make_ctx, clock, db, only_known_providers):

@@ -14,7 +14,6 @@ from wuye_tui.services import keys
 from .conftest_guard import add_unit, provided
 
 
-
 def _loans(db) -> int:  # type: ignore[no-untyped-def]
     with db.read() as s:
         return s.execute(select(func.count()).select_from(KeyLoan)).scalar_one()

@@ -3,7 +3,7 @@ schedule boundaries (midnight included), reasons for missed rounds, bad input.""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -114,8 +114,8 @@ def test_missed_round_across_midnight(make_ctx, clock):
     # a round started at 23:50 counts for the 00:00 slot of the next day
     at(clock, 2026, 3, 2, 23, 50)
     walk(ctx, clock, "perimeter")
-    midnight = datetime(2026, 3, 3, 0, 0, tzinfo=SH).astimezone(timezone.utc)
-    ten_pm = datetime(2026, 3, 2, 22, 0, tzinfo=SH).astimezone(timezone.utc)
+    midnight = datetime(2026, 3, 3, 0, 0, tzinfo=SH).astimezone(UTC)
+    ten_pm = datetime(2026, 3, 2, 22, 0, tzinfo=SH).astimezone(UTC)
     at(clock, 2026, 3, 3, 2, 0)
     assert _slot(ctx, "perimeter", midnight).status == "done"
     assert _slot(ctx, "perimeter", ten_pm).status == "missed"
@@ -129,10 +129,10 @@ def test_missed_round_across_midnight(make_ctx, clock):
 
 def test_missed_exactly_when_window_closes(make_ctx, clock):
     ctx = make_ctx("guard")
-    two_am = datetime(2026, 3, 3, 2, 0, tzinfo=SH).astimezone(timezone.utc)
+    two_am = datetime(2026, 3, 3, 2, 0, tzinfo=SH).astimezone(UTC)
     at(clock, 2026, 3, 3, 1, 49, 59)
     assert _slot(ctx, "perimeter", two_am).status == "upcoming"  # its window opens at 01:50
-    midnight = datetime(2026, 3, 3, 0, 0, tzinfo=SH).astimezone(timezone.utc)
+    midnight = datetime(2026, 3, 3, 0, 0, tzinfo=SH).astimezone(UTC)
     assert _slot(ctx, "perimeter", midnight).status == "due"
     at(clock, 2026, 3, 3, 1, 50)
     assert _slot(ctx, "perimeter", midnight).status == "missed"
@@ -168,7 +168,7 @@ def test_night_shift_missed_items_and_reason(make_ctx, clock):
     due = [i for i in items if not i.overdue]
     assert {i.detail["route"] for i in due} == {"perimeter", "garage", "fire_exits", "fire_control_room",
                                                 "pump_room", "power_room", "elevator_room"}
-    six = datetime(2026, 3, 3, 6, 0, tzinfo=SH).astimezone(timezone.utc)
+    six = datetime(2026, 3, 3, 6, 0, tzinfo=SH).astimezone(UTC)
     with pytest.raises(Conflict):
         patrol.explain_missed(ctx, "perimeter", six, "weather")
 
@@ -176,7 +176,7 @@ def test_night_shift_missed_items_and_reason(make_ctx, clock):
 def test_renovation_route_last_round(make_ctx, clock):
     ctx = make_ctx("guard")
     at(clock, 2026, 3, 4, 0, 0)
-    day0 = datetime(2026, 3, 3, 0, 0, tzinfo=SH).astimezone(timezone.utc)
+    day0 = datetime(2026, 3, 3, 0, 0, tzinfo=SH).astimezone(UTC)
     slots = patrol.schedule(ctx, day0, day0 + timedelta(days=1), routes=["renovation"])
     assert [ctx.local(s.at).strftime("%H:%M") for s in slots] == ["08:30", "10:30", "12:30", "14:30", "16:30"]
     last = slots[-1]

@@ -8,7 +8,7 @@ date is the 5th. A guard hands over at the end of a shift, so during the first
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from ..reference import load_reference
 from ..reference_models import Shift
@@ -37,7 +37,7 @@ def shift_at(ctx: ServiceContext, when: datetime) -> ShiftWindow:
     local = ctx.local(when)
     shift = load_reference().shift_for(local)
     start, end = shift.window(local)
-    return ShiftWindow(shift, start.date(), start.astimezone(timezone.utc), end.astimezone(timezone.utc))
+    return ShiftWindow(shift, start.date(), start.astimezone(UTC), end.astimezone(UTC))
 
 
 def handover_shift(ctx: ServiceContext, now: datetime | None = None) -> ShiftWindow:
@@ -55,7 +55,7 @@ def shift_on(ctx: ServiceContext, day: date, code: str) -> ShiftWindow:
     shift = load_reference().shift(code)
     start = datetime.combine(day, shift.start, ctx.tz)
     end = start + shift.duration
-    return ShiftWindow(shift, day, start.astimezone(timezone.utc), end.astimezone(timezone.utc))
+    return ShiftWindow(shift, day, start.astimezone(UTC), end.astimezone(UTC))
 
 
 def shifts_of_day(ctx: ServiceContext, day: date) -> list[ShiftWindow]:
@@ -68,4 +68,4 @@ def day_bounds(ctx: ServiceContext, day: date) -> tuple[datetime, datetime]:
     """Local midnight to midnight of ``day`` in UTC."""
     start = datetime.combine(day, datetime.min.time(), ctx.tz)
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), ctx.tz)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start.astimezone(UTC), end.astimezone(UTC)

@@ -16,7 +16,7 @@ Windows run across midnight like any other time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -84,7 +84,7 @@ def _slot_times(route: Route, start: datetime, end: datetime, tz) -> list[tuple[
     day = d0
     while day <= d1:
         base = datetime.combine(day, route.first_round, tz)
-        times.extend((base + timedelta(minutes=o)).astimezone(timezone.utc) for o in offsets)
+        times.extend((base + timedelta(minutes=o)).astimezone(UTC) for o in offsets)
         day += timedelta(days=1)
     times.sort()
     interval = timedelta(minutes=route.interval_minutes)
