@@ -197,8 +197,9 @@ class WuyeApp(App[None]):
         if newest > self.seen_alert_id >= 0 or (self.seen_alert_id < 0 and alerts):
             self.bell()
         self.seen_alert_id = max(self.seen_alert_id, newest, 0)
-        for bar in self.screen.query(AlertBar):
-            bar.show_alerts(alerts)
+        for screen in self.screen_stack:
+            for bar in screen.query(AlertBar):
+                bar.show_alerts(alerts)
 
     def action_acknowledge_alert(self) -> None:
         if not self.alerts:
