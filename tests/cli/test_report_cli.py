@@ -109,3 +109,17 @@ def test_patrol_bad_range(site):
     assert r.exit_code == 1 and "结束日期早于开始日期" in r.output
     r = run(dbpath, ["report", "handover", "--date", "2026-02-30"])
     assert r.exit_code == 1 and "date" in r.output
+
+
+def test_handover_and_patrol_reports(site):
+    pytest.importorskip("wuye_tui.services.guard_reports")
+    dbpath, out = site
+    r = run(dbpath, ["report", "handover", "--date", "2026-03-01"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("# 交接班报表") and "## 班次" in r.output
+    r = run(dbpath, ["report", "patrol", "--from", "2026-03-01", "--to", "2026-03-01", "--out", str(out / "p.md")])
+    assert r.exit_code == 0, r.output
+    text = (out / "p.md").read_text(encoding="utf-8")
+    assert text.startswith("# 巡逻覆盖报表") and "## 合计" in text
+    r = run(dbpath, ["report", "patrol", "--from", "2026-03-01", "--to", "2026-03-01"], who=GUARD)
+    assert r.exit_code == 1 and "张保安" in r.output

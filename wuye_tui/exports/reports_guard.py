@@ -32,18 +32,60 @@ def _sections(data: Any, title: str) -> list[Section]:
     return sections_of(data, title)
 
 
+def _yes(flag: bool) -> str:
+    return _("Yes") if flag else ""
+
+
+def _handover_sections(data: Any) -> list[Section]:
+    """Known layout of services.guard_reports.HandoverReport (generic otherwise)."""
+    shifts = getattr(data, "shifts", None)
+    if shifts is None:
+        return _sections(data, _("Shift handover report"))
+    summary = Section(_("Shifts"), (_("Shift"), _("Start"), _("End"), _("Rounds done"), _("Rounds scheduled"),
+                                     _("Handovers"), _("No signed handover"), _("Late")), [
+        (s.label, s.start, s.end, s.rounds_done, s.rounds_scheduled, len(s.handovers), _yes(s.missing),
+         _yes(s.late)) for s in shifts])
+    handovers = Section(_("Handovers"), (_("Shift"), _("Post"), _("Outgoing"), _("Incoming"), _("Opened at"),
+                                         _("Signed at"), _("Late"), _("Open items"), _("Notes")), [
+        (s.label, h.post, h.outgoing, h.incoming, h.opened_at, h.signed_at, _yes(h.late),
+         "；".join(i.title for i in h.items), h.notes) for s in shifts for h in s.handovers])
+    anomalies = Section(_("Patrol anomalies"), (_("Shift"), _("Time"), _("Route"), _("Checkpoint"), _("Item"),
+                                                _("Note")), [
+        (s.label, a.at, a.route, a.checkpoint, a.item, a.note) for s in shifts for a in s.anomalies])
+    missed = Section(_("Missed rounds"), (_("Shift"), _("Route"), _("Due at"), _("Reason"), _("Note")), [
+        (s.label, m.route, m.slot_at, m.reason, m.note) for s in shifts for m in s.missed])
+    left = Section(_("Left without handover"), (_("Shift"), _("Staff member"), _("Logged in"), _("Logged out")), [
+        (s.label, lw.staff, lw.logged_in, lw.logged_out) for s in shifts for lw in s.left_without_handover])
+    return [summary, handovers, anomalies, missed, left]
+
+
+def _patrol_sections(data: Any) -> list[Section]:
+    rows = getattr(data, "rows", None)
+    if rows is None:
+        return _sections(data, _("Patrol coverage report"))
+    table = Section(_("Coverage by day and route"), (_("Day"), _("Route"), _("Scheduled"), _("Done"), _("Missed"),
+                                                     _("Too fast"), _("Anomalies"), _("Coverage")), [
+        (r.day, r.label, r.scheduled, r.done, r.missed, r.too_fast, r.anomalies,
+         f"{100.0 * r.done / r.scheduled:.1f}%" if r.scheduled else "-") for r in rows])
+    sched = sum(r.scheduled for r in rows)
+    done = sum(r.done for r in rows)
+    total = Section(_("Total"), (_("Scheduled"), _("Done"), _("Missed"), _("Coverage")), [
+        (sched, done, sum(r.missed for r in rows), f"{100.0 * done / sched:.1f}%" if sched else "-")])
+    return [total, table]
+
+
 def handover_report(ctx: ServiceContext, day: date, shift: str | None = None) -> Report:
     data = _service().handover_report(ctx, day, shift)
     title = _("Shift handover report")
     sub = day.isoformat() + (f" {shift}" if shift else "")
-    return Report(title, sub, _sections(data, title), ctx.tz)
+    return Report(title, sub, _handover_sections(data), ctx.tz)
 
 
 def patrol_report(ctx: ServiceContext, start: date, end: date) -> Report:
     data = _service().patrol_coverage(ctx, start, end)
     title = _("Patrol coverage report")
     sub = _("{start} to {end}").format(start=start.isoformat(), end=end.isoformat())
-    return Report(title, sub, _sections(data, title), ctx.tz)
+    return Report(title, sub, _patrol_sections(data), ctx.tz)
 
 
 def handover_markdown(ctx: ServiceContext, day: date, shift: str | None = None) -> str:

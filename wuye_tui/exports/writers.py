@@ -38,6 +38,15 @@ def _local(value: datetime, tz: tzinfo) -> datetime:
     return value.astimezone(tz)
 
 
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def excel_serial(value: datetime, tz: tzinfo) -> float:
+    """An Excel date-time number (days since 1899-12-30) of ``value`` in the zone ``tz``."""
+    d = _local(value, tz).replace(tzinfo=None) - EXCEL_EPOCH
+    return d.days + (d.seconds + d.microseconds / 1e6) / 86400
+
+
 def text_cell(value: Any, kind: str, tz: tzinfo) -> str:
     """A cell as text (CSV, Markdown): local time, ISO dates, 是/否."""
     if value is None:
@@ -128,7 +137,9 @@ def write_xlsx(path: str, title: str, columns: Sequence[Column], rows: Iterable[
         widths = [max(col.width, display_width(h) + 2) for col, h in zip(columns, heads)]
         kinds = [c.kind for c in columns]
         ncols = len(columns)
-        write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+        # The undecorated cell methods (skipping A1-notation parsing) when this xlsxwriter has them.
+        write_string = getattr(ws, "_write_string", ws.write_string)
+        write_number = getattr(ws, "_write_number", ws.write_number)
         r = 2
         n = 0
         for row in rows:
@@ -150,11 +161,11 @@ def write_xlsx(path: str, title: str, columns: Sequence[Column], rows: Iterable[
                 elif t is bool:
                     write_string(r, c, _("Yes") if v else _("No"))
                 elif t is datetime:
-                    write_datetime(r, c, _local(v, tz).replace(tzinfo=None), dt_fmt)
+                    write_number(r, c, excel_serial(v, tz), dt_fmt)
                     if sample and widths[c] < 18:
                         widths[c] = 18
                 elif t is date:
-                    write_datetime(r, c, datetime(v.year, v.month, v.day), d_fmt)
+                    write_number(r, c, (v - EXCEL_EPOCH.date()).days, d_fmt)
                     if sample and widths[c] < 12:
                         widths[c] = 12
                 else:
