@@ -1,0 +1,158 @@
+"""Passes and release slips (临时出入证 / 放行条) at the gate.
+
+Type a contractor pass number and Enter: valid, or why not (unknown, revoked, outside the
+permit's dates, outside renovation hours); every check is recorded. Type a release-slip
+number and Enter: the items are shown; Enter again (or F5) confirms and uses the slip.
+A second use is refused and recorded. F4 records items going out without a slip.
+Office staff issue permits (F7), slips (F9) and pre-registrations (F6)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.i18n import N_, _
+
+from ..base import WuyeScreen
+from ..widgets.form import FormField
+
+
+class PassDeskScreen(WuyeScreen):
+    CSS_PATH = "gate.tcss"
+    BINDINGS = [
+        Binding("f5", "use_slip", N_("Use slip"), id="use_slip"),
+        Binding("f4", "no_slip", N_("Items without slip"), id="no_slip"),
+        Binding("f7", "issue_permit", N_("Issue permit"), id="issue_permit"),
+        Binding("f9", "issue_slip", N_("Issue slip"), id="issue_slip"),
+        Binding("f6", "prereg", N_("Pre-register"), id="prereg"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._slip_shown = ""
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="gate-body"):
+            yield Static(_("Passes and release slips"), classes="title")
+            yield FormField(_("Pass No."), "pass", max_length=16, placeholder="P0012-03")
+            yield Static("", id="pass-result", classes="gate-result")
+            yield FormField(_("Slip No."), "slip", max_length=12, placeholder="000123")
+            yield Static("", id="slip-result", classes="gate-result")
+            yield FormField(_("Items out"), "items", max_length=200, placeholder=_("items without a slip (F4)"))
+            yield Static("", id="gate-msg")
+
+    def on_mount(self) -> None:
+        self.query_one("#in-pass", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "in-slip":
+            self._slip_shown = ""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "in-pass":
+            self.check_pass(event.value)
+        elif event.input.id == "in-slip":
+            if self._slip_shown and self._slip_shown == event.value.strip():
+                self.action_use_slip()
+            else:
+                self.show_slip(event.value)
+        elif event.input.id == "in-items":
+            self.action_no_slip()
+
+    def _box(self, box_id: str, text: str, ok: bool) -> None:
+        box = self.query_one(box_id, Static)
+        box.set_classes("gate-result " + ("-ok" if ok else "-bad"))
+        box.update(text)
+
+    def check_pass(self, number: str) -> None:
+        from wuye_tui.services import gate_passes
+
+        if not number.strip():
+            return
+        try:
+            r = gate_passes.check_pass(self.ctx, number)
+        except WuyeError as exc:
+            self._box("#pass-result", str(exc), False)
+            return
+        who = " ".join(x for x in (r.worker, r.company, r.unit) if x)
+        self._box("#pass-result", f"{r.number}  {_('ENTRY OK') if r.ok else _('REFUSED')}\n{r.message}\n{who}", r.ok)
+        self.query_one("#in-pass", Input).value = ""
+
+    def show_slip(self, number: str) -> None:
+        from wuye_tui.services import gate_slips
+
+        try:
+            view = gate_slips.show_slip(self.ctx, number)
+        except WuyeError as exc:
+            self._slip_shown = ""
+            if isinstance(exc, ValidationError) and exc.message != _("Unknown slip number"):
+                self._box("#slip-result", str(exc.message), False)
+                return
+            self.action_use_slip(number)  # unknown: refused and recorded
+            return
+        items = gate_slips.items_text(view.items)
+        if view.problem:  # used, expired or not yet valid: refused and recorded at once
+            self.action_use_slip(number)
+            return
+        self._slip_shown = number.strip()
+        self._box("#slip-result", _("{number} {unit}: {items}\nApproved by {who}. Check the items; Enter or F5 "
+                                    "lets them out.").format(number=view.number, unit=view.unit, items=items,
+                                                            who=view.approved_by or "-"), True)
+
+    def action_use_slip(self, number: str | None = None) -> None:
+        from wuye_tui.services import gate_slips
+
+        number = number or self.query_one("#in-slip", Input).value
+        if not number.strip():
+            return
+        try:
+            view = gate_slips.use_slip(self.ctx, number)
+        except WuyeError as exc:
+            self._box("#slip-result", str(exc), False)
+            return
+        self._slip_shown = ""
+        if view.problem:
+            self._box("#slip-result", _("REFUSED (recorded): {why}").format(why=view.problem), False)
+        else:
+            self._box("#slip-result", _("Slip {number} used: {items}").format(
+                number=view.number, items=gate_slips.items_text(view.items)), True)
+            self.query_one("#in-slip", Input).value = ""
+
+    def action_no_slip(self) -> None:
+        from wuye_tui.services import gate_slips
+
+        field = self.query_one("#field-items", FormField)
+        try:
+            gate_slips.refuse_without_slip(self.ctx, field.raw)
+        except ValidationError as exc:
+            field.show_error(exc.message)
+            field.input.focus()
+            return
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        field.set_value("")
+        self.query_one("#gate-msg", Static).update(_("Items without a slip refused and recorded"))
+
+    def action_issue_permit(self) -> None:
+        from .issue import PermitDialog
+
+        self.app.push_screen(PermitDialog(), self._issued)
+
+    def action_issue_slip(self) -> None:
+        from .issue import SlipDialog
+
+        self.app.push_screen(SlipDialog(), self._issued)
+
+    def action_prereg(self) -> None:
+        from .issue import PreregDialog
+
+        self.app.push_screen(PreregDialog(), self._issued)
+
+    def _issued(self, text: str | None) -> None:
+        if text:
+            self.query_one("#gate-msg", Static).update(text)

@@ -1,0 +1,158 @@
+"""Vehicles (车辆): type a plate and press Enter. A resident's registered vehicle goes in
+(or out, if inside) with that one key; a strange vehicle fills in driver, phone, host unit
+and purpose (trucks and vans: inspection note and the driver's typed name) and F2 saves.
+F6 lets the vehicle with the typed plate out; F8 opens the on-site board."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Static
+
+from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.i18n import N_, _
+from wuye_tui.validators import validate_name, validate_phone, validate_plate
+
+from ..base import WuyeScreen
+from ..widgets.form import FormField
+
+STRANGE = ("driver", "phone", "unit", "purpose", "kind", "inspection", "confirm")
+
+
+class VehicleScreen(WuyeScreen):
+    CSS_PATH = "gate.tcss"
+    BINDINGS = [
+        Binding("f2", "save", N_("Register vehicle in"), id="save", priority=True),
+        Binding("f6", "out", N_("Vehicle out"), id="vehicle_out"),
+        Binding("f3", "clear", N_("Clear"), id="clear"),
+        Binding("f8", "onsite", N_("On site now"), id="onsite"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        from wuye_tui.services.gate_common import choice_hint, parse_purpose, parse_vehicle_kind, purpose_options
+        from wuye_tui.services.gate_common import vehicle_kind_options
+
+        with Vertical(id="gate-body"):
+            yield Static(_("Vehicles"), classes="title")
+            yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), required=True, max_length=12)
+            yield Static("", id="plate-info", classes="gate-result")
+            with Horizontal(id="gate-cols"):
+                with Vertical(classes="gate-col"):
+                    yield FormField(_("Driver"), "driver", lambda v: validate_name(v, field="driver"), max_length=30)
+                    yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20)
+                    yield FormField(_("Host unit"), "unit", self._check_unit, max_length=30)
+                    yield FormField(_("Purpose"), "purpose", lambda v: parse_purpose(v), max_length=20,
+                                    value=purpose_options()[0][1])
+                with Vertical(classes="gate-col"):
+                    yield FormField(_("Kind"), "kind", lambda v: parse_vehicle_kind(v), max_length=20,
+                                    value=vehicle_kind_options()[0][1])
+                    yield FormField(_("Inspection"), "inspection", max_length=200)
+                    yield FormField(_("Driver confirms"), "confirm", max_length=30,
+                                    placeholder=_("the driver types their name"))
+            yield Static("", id="gate-msg")
+            yield Static(_("Kind: {h}").format(h=choice_hint(vehicle_kind_options())), classes="gate-legend")
+            yield Static(_("Purpose: {h}").format(h=choice_hint(purpose_options())), classes="gate-legend")
+
+    def on_mount(self) -> None:
+        self.query_one("#in-plate", Input).focus()
+
+    def _check_unit(self, v: str) -> str:
+        from wuye_tui.services.gate_visits import resolve_unit
+
+        return resolve_unit(self.ctx, v).code
+
+    def field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    def message(self, text: str, cls: str = "") -> None:
+        msg = self.query_one("#gate-msg", Static)
+        msg.set_classes(cls)
+        msg.update(text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id != "in-plate":
+            self.focus_next()
+            return
+        from wuye_tui.services import gate_vehicles
+
+        try:
+            plate = self.field("plate").validate_now()
+            info = gate_vehicles.plate_info(self.ctx, plate)
+        except ValidationError:
+            return
+        except WuyeError as exc:
+            self.message(str(exc), "-error")
+            return
+        box = self.query_one("#plate-info", Static)
+        if info.watch:
+            box.update(_("Watch list: {hits}").format(hits="; ".join(info.watch)))
+        try:
+            if info.inside_id is not None:
+                gate_vehicles.vehicle_out(self.ctx, info.plate)
+                self.message(_("Vehicle {plate} left").format(plate=info.plate))
+                self.field("plate").set_value("")
+            elif info.resident:
+                gate_vehicles.resident_in(self.ctx, info.plate)
+                self.message(_("Resident vehicle {plate} ({unit}, {owner}) in").format(
+                    plate=info.plate, unit=info.unit_code, owner=info.owner))
+                self.field("plate").set_value("")
+            else:
+                box.update(_("Strange vehicle {plate}: fill in the driver and press F2").format(plate=info.plate))
+                self.field("driver").input.focus()
+        except WuyeError as exc:
+            self.message(str(exc), "-error")
+
+    def action_save(self, override=None) -> None:  # type: ignore[no-untyped-def]
+        from wuye_tui.services import gate_vehicles
+        from wuye_tui.services.gate_common import WatchListHit
+
+        bad = None
+        for name in ("plate", *STRANGE):
+            try:
+                self.field(name).validate_now()
+            except ValidationError:
+                bad = bad or self.field(name)
+        if bad is not None:
+            bad.input.focus()
+            return
+        f = {n: self.field(n).raw for n in ("plate", *STRANGE)}
+        try:
+            m = gate_vehicles.strange_in(self.ctx, f["plate"], f["driver"], f["phone"], f["unit"], f["purpose"],
+                                         f["kind"], f["inspection"], f["confirm"], override=override)
+        except WatchListHit as exc:
+            from ..dialogs.pin import SupervisorPinDialog
+
+            self.message(exc.message, "-warn")
+            self.app.push_screen(SupervisorPinDialog(exc.message),
+                                 lambda sup: self.action_save(override=sup) if sup else None)
+            return
+        except WuyeError as exc:
+            self.report(exc)
+            self.message(str(exc), "-error")
+            return
+        self.action_clear()
+        self.message(_("Vehicle {plate} in at {time}").format(plate=m.plate, time=f"{self.ctx.local(m.in_at):%H:%M}"))
+
+    def action_out(self) -> None:
+        from wuye_tui.services import gate_vehicles
+
+        try:
+            m = gate_vehicles.vehicle_out(self.ctx, self.field("plate").raw)
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self.message(_("Vehicle {plate} left").format(plate=m.plate))
+        self.action_clear()
+
+    def action_clear(self) -> None:
+        for name in ("plate", "driver", "phone", "unit", "inspection", "confirm"):
+            self.field(name).set_value("")
+        self.query_one("#plate-info", Static).update("")
+        self.field("plate").input.focus()
+
+    def action_onsite(self) -> None:
+        from .onsite import OnSiteScreen
+
+        self.app.push_screen(OnSiteScreen())
