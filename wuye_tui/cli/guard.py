@@ -98,11 +98,9 @@ def handover_show(
     if as_json:
         typer.echo(guard_reports.report_json(rep))
         return
-    from rich.text import Text
-
     from ..services.guard_report_text import render_handover_report
 
-    typer.echo(Text.from_markup(render_handover_report(ctx, rep)).plain)
+    typer.echo(render_handover_report(ctx, rep, markup=False))
 
 
 # --- patrol --------------------------------------------------------------------------------

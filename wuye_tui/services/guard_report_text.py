@@ -10,19 +10,30 @@ from . import guard_reports
 from .open_items import KIND_LABELS
 
 
-def render_handover_report(ctx, rep: guard_reports.HandoverReport) -> str:  # type: ignore[no-untyped-def]
+def render_handover_report(ctx, rep: guard_reports.HandoverReport, markup: bool = True) -> str:  # type: ignore[no-untyped-def]
+    """Textual content markup when ``markup``; plain text (for the CLI and files) otherwise."""
+    if not markup:
+        def escape(text: str) -> str:  # noqa: F811 - plain text needs no escaping
+            return text
+
+    def em(text: str) -> str:
+        return f"[b $error]{text}[/]" if markup else f"!! {text}"
+
+    def bold(text: str) -> str:
+        return f"[b]{text}[/b]" if markup else text
+
     ref = load_reference()
     t = lambda d: ctx.local(d).strftime("%m-%d %H:%M") if d else "-"
     out: list[str] = []
     for s in rep.shifts:
-        out.append(f"[b]{escape(s.label)}[/b]  {t(s.start)} - {t(s.end)}  " + _(
+        out.append(f"{bold(escape(s.label))}  {t(s.start)} - {t(s.end)}  " + _(
             "rounds {done}/{scheduled}, missed {missed}, anomalies {anomalies}").format(
             done=s.rounds_done, scheduled=s.rounds_scheduled, missed=len(s.missed), anomalies=len(s.anomalies)))
         if s.missing:
-            out.append("  [b $error]" + _("No signed handover for this shift") + "[/]")
+            out.append("  " + em(_("No signed handover for this shift")))
         for w in s.left_without_handover:
-            out.append("  [b $error]" + escape(_("{name} logged out without handover at {t}").format(
-                name=w.staff, t=t(w.logged_out))) + "[/]")
+            out.append("  " + em(escape(_("{name} logged out without handover at {t}").format(
+                name=w.staff, t=t(w.logged_out)))))
         for h in s.handovers:
             state = _("signed") if h.status == "signed" else _("draft")
             line = _("#{id} {out} -> {inc}, opened {opened}, {state} {signed}").format(
@@ -34,7 +45,7 @@ def render_handover_report(ctx, rep: guard_reports.HandoverReport) -> str:  # ty
                 line += "  " + _("{n} wrong PINs").format(n=h.failed_signatures)
             out.append("  " + escape(line))
             for it in h.items:
-                mark = "[$error]![/] " if it.overdue else "  "
+                mark = ((em("!") if markup else "!") + " ") if it.overdue else "  "
                 out.append(f"    {mark}{escape(_(KIND_LABELS.get(it.kind, it.kind)))}: {escape(it.title)}")
             if h.equipment:
                 out.append("    " + escape("，".join(f"{n} {c}" + (f"（{note}）" if note else "")

@@ -1,0 +1,66 @@
+"""Snapshots at 120x36 with a fixed clock and data: the handover screen and a patrol
+checkpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from screens.guard.handover import HandoverScreen
+from screens.guard.patrol import PatrolScreen
+from tests.conftest import add_staff
+from tests.screens.helpers import SIZE, login, make_app, no_blink
+from wuye_tui.services import open_items
+from wuye_tui.services.open_items import OpenItem
+
+MINE = ("escalation", "incident", "patrol_round", "patrol_missed", "key_out")
+
+
+@pytest.fixture(autouse=True)
+def known_providers(monkeypatch):  # type: ignore[no-untyped-def]
+    open_items._load_areas()
+    kept = {k: v for k, v in open_items._providers.items() if k in MINE}
+    kept["visitor_on_site"] = lambda ctx, now: [
+        OpenItem("visitor_on_site", "visit:7", "访客 刘某 3栋2单元1202，08:10 进入", now, False)]
+    monkeypatch.setattr(open_items, "_providers", kept)
+
+
+def _data(db, clock):  # type: ignore[no-untyped-def]
+    from wuye_tui.services import dutylog, keys
+    from wuye_tui.services.context import ServiceContext
+
+    a = add_staff(db, "张保安", "guard", "1111")
+    add_staff(db, "赵保安", "guard", "2222")
+    ctx = ServiceContext(db=db, actor=a, clock=clock)
+    dutylog.add_entry(ctx, "main_gate", "equipment", "serious", "2栋1号电梯异响，已通知维保", incident=True)
+    keys.add_key(ctx, "R-PUMP", label="水泵房")
+    keys.lend_key(ctx, "R-PUMP", "工程部 小刘", "inspection", "王主管")
+
+
+def test_handover_screen_snapshot(sqlite_db, clock, snap_compare):
+    _data(sqlite_db, clock)
+    app = make_app(sqlite_db, clock)
+
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await login(pilot, "张保安", "1111")
+        app.push_screen(HandoverScreen())
+        await pilot.pause()
+        no_blink(app)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_patrol_checkpoint_snapshot(sqlite_db, clock, snap_compare):
+    _data(sqlite_db, clock)
+    app = make_app(sqlite_db, clock)
+
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await login(pilot, "张保安", "1111")
+        app.push_screen(PatrolScreen())
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        no_blink(app)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
