@@ -55,3 +55,26 @@ def test_reports_need_a_supervisor(sqlite_db):
     assert out.exit_code == 0 and "周界巡逻" in out.output
     out = run(sqlite_db, SUP, "patrol", "coverage", "--from", "2026-03-01", "--to", "2026-03-01")
     assert out.exit_code == 0 and "地下车库" in out.output
+
+
+def test_export_registers_stream_rows(sqlite_db, clock):
+    from datetime import timedelta
+
+    from wuye_tui.exports.registry import load_registers
+    from wuye_tui.services import dutylog, keys
+    from wuye_tui.services.context import ServiceContext
+
+    g = add_staff(sqlite_db, "张保安", "guard", "1111")
+    ctx = ServiceContext(db=sqlite_db, actor=g, clock=clock)
+    dutylog.add_entry(ctx, "main_gate", "security", "info", "正常")
+    keys.add_key(ctx, "R-PUMP", label="水泵房")
+    keys.lend_key(ctx, "R-PUMP", "小刘", "inspection", "王主管", phone="13812345678")
+    regs = load_registers()
+    start, end = clock.now() - timedelta(days=1), clock.now() + timedelta(days=1)
+    for name in ("duty-log", "patrols", "handovers", "keys"):
+        reg = regs[name]
+        for row in reg.rows(ctx, start, end, False):
+            assert len(row) == len(reg.columns)
+    [key_row] = list(regs["keys"].rows(ctx, start, end, False))
+    assert key_row[6] == "138****5678"
+    assert list(regs["keys"].rows(ctx, start, end, True))[0][6] == "13812345678"
