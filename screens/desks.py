@@ -48,6 +48,8 @@ DESKS: tuple[Desk, ...] = (
     Desk("e", N_("Escalations"), ALL_ROLES, "screens.escalations:EscalationScreen"),
     Desk("r", N_("Reports"), SUP_ROLES, "screens.reports.home:ReportScreen"),
     Desk("m", N_("Monthly statistics"), SUP_ROLES, "screens.complaints.stats:MonthlyStatsScreen"),
+    Desk("h", N_("Handover report"), SUP_ROLES, "screens.guard.reports:HandoverReportScreen"),
+    Desk("c", N_("Patrol coverage"), SUP_ROLES, "screens.guard.reports:PatrolCoverageScreen"),
     Desk("s", N_("Staff"), SUP_ROLES, "screens.staff_admin:StaffAdminScreen"),
 )
 

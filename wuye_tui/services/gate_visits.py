@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlmodel import Session
 
 from ..clock import as_utc
 from ..errors import Conflict, NotFound, ValidationError
 from ..i18n import _
 from ..models import Staff, Unit
-from ..models.gate import GateVisitor, Visit, VisitRefusal
+from ..models.gate import GateVisitor, Visit, VisitRefusal, WatchEntry
 from ..validators import (
     clean_text,
     compact,
@@ -103,23 +103,19 @@ def clean_checkin(ctx: ServiceContext, raw: dict[str, Any]) -> CleanCheckIn:
 # --------------------------------------------------------------------------- watch list
 
 
+_W = WatchEntry.__table__
+_WATCH_HITS = (select(_W.c.name, _W.c.id_number, _W.c.plate, _W.c.reason)
+               .where(_W.c.active.is_(True), or_(_W.c.name == bindparam("name"), _W.c.id_number == bindparam("id_number"),
+                                                _W.c.plate == bindparam("plate"))).limit(5))
+
+
 def watch_hits(session: Session, name: str = "", id_number: str = "", plate: str = "") -> list[str]:
     """Reasons of the active watch-list entries matching a name, an ID number or a plate."""
-    from ..models.gate import WatchEntry
-
-    conds = []
-    if name:
-        conds.append(WatchEntry.name == name)
-    if id_number:
-        conds.append(WatchEntry.id_number == id_number)
-    if plate:
-        conds.append(WatchEntry.plate == plate)
-    if not conds:
+    if not (name or id_number or plate):
         return []
+    # Missing values are NULL, which never equals anything: one prebuilt statement serves all.
     rows = session.connection().execute(
-        select(WatchEntry.name, WatchEntry.id_number, WatchEntry.plate, WatchEntry.reason)
-        .where(WatchEntry.active.is_(True), or_(*conds)).limit(5)
-    ).all()
+        _WATCH_HITS, {"name": name or None, "id_number": id_number or None, "plate": plate or None}).all()
     return [" ".join(x for x in (r[0], mask_id_number(r[1]) if r[1] else "", r[2], r[3]) if x) for r in rows]
 
 
@@ -136,20 +132,28 @@ def _blocked(hits: list[str]) -> WatchListHit:
 # --------------------------------------------------------------------------- check-in
 
 
+_GV = GateVisitor.__table__
+_VISITOR_BY_ID = select(_GV.c.id).where(_GV.c.id_number == bindparam("id_number")).limit(1)
+_VISITOR_BY_PHONE = select(_GV.c.id).where(_GV.c.phone == bindparam("phone"), _GV.c.name == bindparam("name")).limit(1)
+_VISITOR_INSERT = insert(_GV)
+_VISIT_INSERT = insert(Visit.__table__)
+_VISITOR_LAST = update(_GV).where(_GV.c.id == bindparam("vid")).values(last_visit_id=bindparam("last"))
+
+
 def _upsert_visitor(session: Session, c: CleanCheckIn, now: datetime) -> int:
     """Find or add the person (by ID number, else name + phone); Core statements, for speed."""
     conn = session.connection()
     t = GateVisitor.__table__
     who = None
     if c.id_number:
-        who = conn.execute(select(t.c.id).where(t.c.id_number == c.id_number).limit(1)).scalar()
+        who = conn.execute(_VISITOR_BY_ID, {"id_number": c.id_number}).scalar()
     elif c.phone:
-        who = conn.execute(select(t.c.id).where(t.c.phone == c.phone, t.c.name == c.name).limit(1)).scalar()
+        who = conn.execute(_VISITOR_BY_PHONE, {"phone": c.phone, "name": c.name}).scalar()
     initials = pinyin_initials(c.name)
     if who is None:
-        return conn.execute(insert(t).values(name=c.name, initials=initials, id_type=c.id_type,  # type: ignore[no-any-return]
-                                             id_number=c.id_number, phone=c.phone, last_seen_at=now, visits=1)
-                            ).inserted_primary_key[0]
+        return conn.execute(_VISITOR_INSERT, {"name": c.name, "initials": initials,  # type: ignore[no-any-return]
+                                              "id_type": c.id_type, "id_number": c.id_number, "phone": c.phone,
+                                              "last_seen_at": now, "visits": 1}).inserted_primary_key[0]
     values: dict[str, Any] = {"name": c.name, "initials": initials, "last_seen_at": now, "visits": t.c.visits + 1}
     if c.id_number:
         values["id_type"] = c.id_type
@@ -185,9 +189,8 @@ def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: 
                       purged=False)
         conn = session.connection()
         values = visit.model_dump(exclude={"id"})
-        visit.id = conn.execute(insert(Visit.__table__).values(**values)).inserted_primary_key[0]
-        conn.execute(update(GateVisitor.__table__).where(GateVisitor.__table__.c.id == who)
-                     .values(last_visit_id=visit.id))
+        visit.id = conn.execute(_VISIT_INSERT, values).inserted_primary_key[0]
+        conn.execute(_VISITOR_LAST, {"vid": who, "last": visit.id})
         if prereg_id is not None:
             from .gate_prereg import mark_used
 

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..i18n import N_
+from ..errors import WuyeError
+from ..i18n import N_, _
 from ..models import Escalation
 from .context import ServiceContext
 
@@ -59,8 +60,18 @@ def collect(ctx: ServiceContext, now: datetime | None = None) -> list[OpenItem]:
     now = now or ctx.now()
     items: list[OpenItem] = []
     for kind in sorted(_providers):
-        items.extend(_providers[kind](ctx, now))
+        try:
+            items.extend(_providers[kind](ctx, now))
+        except WuyeError as exc:  # one area's refusal must not keep the handover from opening
+            items.append(OpenItem(kind, f"{kind}:error", _("Could not read {what}: {err}").format(
+                what=_(KIND_LABELS.get(kind, kind)), err=exc), now, True))
     return items
+
+
+def providers() -> dict[str, Provider]:
+    """The registered providers by kind (after loading every area)."""
+    _load_areas()
+    return dict(_providers)
 
 
 @provider("escalation", N_("Unacknowledged escalations"))
