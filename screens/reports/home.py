@@ -70,13 +70,13 @@ class ReportScreen(WuyeScreen):
             with Vertical(id="rp-left"):
                 yield OptionList(*[Option(label, id=key) for key, label in self.items], id="rp-choice")
             with Vertical(id="rp-right"):
-                yield FormField(_("From"), "from", self._date("from"), value=today.replace(day=1).isoformat())
-                yield FormField(_("To"), "to", self._date("to"), value=today.isoformat())
+                yield FormField(_("From date"), "from", self._date("from"), value=today.replace(day=1).isoformat())
+                yield FormField(_("To date"), "to", self._date("to"), value=today.isoformat())
                 yield FormField(_("Month"), "month", self._month, value=today.strftime("%Y-%m"))
                 yield FormField(_("Shift"), "shift", None, placeholder=_("all shifts"))
                 yield FormField(_("Format"), "format", lambda v: _check_format(self.kind)(v), value="csv")
                 yield FormField(_("File"), "out", None, placeholder=_("empty: a name in your home folder"))
-                yield ProgressBar(id="rp-progress", show_eta=False)
+                yield ProgressBar(total=100, id="rp-progress", show_eta=False)
                 yield Static(_("F5 runs the export; F6 shows the monthly statistics."), id="rp-status")
                 with VerticalScroll(id="rp-preview"):
                     yield Static("", id="rp-preview-text")
