@@ -121,7 +121,6 @@ def add_staff(database, name: str, role: str, pin: str = "1234"):  # type: ignor
     """Insert a staff member directly (tests only) and return their Actor."""
     from wuye_tui.models import Staff
     from wuye_tui.services.context import Actor
-    from wuye_tui.services.security import hash_pin
 
     with database.write() as session:
         s = Staff(name=name, role=role, pin_hash=_cached_hash(pin), created_at=datetime.now(timezone.utc))

@@ -146,8 +146,6 @@ async def test_detail_offers_only_legal_steps_and_walks_the_workflow(sqlite_db, 
         await pilot.pause()
         screen = app.screen
         assert screen.__class__.__name__ == "ComplaintDetailScreen"
-        shown = {b.action for b in screen.active_bindings_for_footer()} if hasattr(
-            screen, "active_bindings_for_footer") else None
         assert screen.check_action("archive", ()) is False
         assert screen.check_action("dispatch", ()) is True
         await pilot.press("a")  # archive is not offered: nothing happens

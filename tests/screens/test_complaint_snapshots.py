@@ -3,7 +3,6 @@ picker open), the list (an overdue and a major row) and the detail timeline."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
 
 from tests.screens.helpers import SIZE, login, make_app, no_blink
 from tests.screens.test_complaint_screens import seed

@@ -23,7 +23,7 @@ def test_monthly_hand_count(make_ctx, clock):
     a = complaints.add_complaint(desk, **intake())  # public_facility, phone, equipment -> engineering
     b = complaints.add_complaint(desk, **intake(unit="1栋1单元102", caller="李娜", category="environment",
                                                 cause="service", channel="visit"))
-    c = complaints.add_complaint(desk, **intake(unit="2栋1单元301", caller="刘洋", category="repair_request",
+    complaints.add_complaint(desk, **intake(unit="2栋1单元301", caller="刘洋", category="repair_request",
                                                 cause="equipment", major_type="flooding"))
     # a: replied within the deadline, confirmed satisfied
     clock.advance(hours=2)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.services.conftest_complaints import intake, seed_roster
-from wuye_tui.errors import Conflict, PermissionDenied, ValidationError
+from wuye_tui.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wuye_tui.models import AuditEntry
 from wuye_tui.models.complaints import Complaint, ComplaintEvent, ReturnVisit
 from wuye_tui.services import complaint_workflow as wf
@@ -184,7 +184,7 @@ def test_corrections_are_new_events(desk):
     evs = complaints.detail(desk, c.id).events
     assert evs[1][0].note == "派给保洁"
     assert evs[-1][0].kind == "correction" and evs[-1][0].corrects_event_id == first.id
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         wf.correct(desk, c.id, 99999, "x")
     with pytest.raises(ValidationError):
         wf.correct(desk, c.id, first.id, "")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from tests.services.conftest_gate import ID1, ID2, gate_site, visitor  # noqa: F401
+from tests.services.conftest_gate import ID1, ID2, visitor
 from wuye_tui.errors import Conflict, PermissionDenied, ValidationError
 from wuye_tui.models import AuditEntry
 from wuye_tui.models.gate import PassCheck, SlipUse, VehicleMove, Visit

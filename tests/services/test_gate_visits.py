@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.services.conftest_gate import ID1, ID2, gate_site, visitor  # noqa: F401
+from tests.services.conftest_gate import ID1, ID2, visitor
 from wuye_tui.errors import Conflict, PermissionDenied, ValidationError
 from wuye_tui.models import AuditEntry
 from wuye_tui.models.gate import GateVisitor, PreRegistration, VehicleMove, Visit, VisitRefusal

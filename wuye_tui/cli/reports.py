@@ -11,7 +11,7 @@ import typer
 from . import app
 from ..i18n import _
 from .admin import db_app
-from .common import AsOption, acting_ctx, fail
+from .common import AsOption, acting_ctx
 
 
 def _progress_bar(label: str):  # type: ignore[no-untyped-def]

@@ -194,8 +194,8 @@ def _majors(site, people, desk, sup) -> None:  # type: ignore[no-untyped-def]
         c = complaints.add_complaint(ctx, caller=who(units[0]), unit=units[0], channel="phone", category=cat,
                                      cause="emergency", description=text, major_type=major)
         escalation.acknowledge(_ctx_at(site, sup, t + timedelta(minutes=6)), c.escalation_id, "已到场处置")
-        for k, step in enumerate((lambda x: wf.dispatch(x, c.id), lambda x: wf.start(x, c.id),
-                                  lambda x: wf.reply(x, c.id, "已处置完毕并向住户说明原因"))):
+        for k, step in enumerate((lambda x, c=c: wf.dispatch(x, c.id), lambda x, c=c: wf.start(x, c.id),
+                                  lambda x, c=c: wf.reply(x, c.id, "已处置完毕并向住户说明原因"))):
             step(_ctx_at(site, desk, t + timedelta(minutes=20 * (k + 1))))
     # a collective complaint this morning: three households, one category
     base = site.now - timedelta(hours=2)

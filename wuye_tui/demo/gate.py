@@ -139,7 +139,7 @@ def generate(site, visits: int | None = None, moves: int | None = None) -> None:
                                     "host_unit_id", "approval", "purpose", "plate", "group_ref", "checked_in_at",
                                     "expected_out_at", "checked_out_at", "guard_id", "out_guard_id", "purged"),
                      visit_rows())
-    del times
+    times.clear()
 
     with site.ctx.db.read() as session:
         from ..models import ResidentVehicle, Resident

@@ -44,7 +44,7 @@ def _read_rows(path: Path) -> list[list[str]]:
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
+        except Exception as exc:
             raise WuyeError(_("Cannot read {path}: {err}").format(path=path, err=exc)) from None
         ws = wb.active
         rows = [["" if v is None else str(v).strip() for v in row] for row in ws.iter_rows(values_only=True)]
@@ -87,7 +87,9 @@ def import_residents(ctx: ServiceContext, path: Path, skip_bad: bool = False) ->
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        cell = lambda k: row[index[k]] if k in index and index[k] < len(row) else ""  # noqa: E731
+        def cell(k: str, row: list[str] = row) -> str:
+            return row[index[k]] if k in index and index[k] < len(row) else ""
+
         try:
             building = clean_text(cell("building"), field="楼栋", max_len=40, required=True)
             entrance = clean_text(cell("entrance"), field="单元", max_len=20)

@@ -14,7 +14,7 @@ from ...i18n import N_, _
 from ...models import Unit
 from ...models.complaints import Complaint, ComplaintEvent, ReturnVisit, Suggestion
 from ...services.context import ServiceContext
-from ...services.permissions import OFFICE, SUPERVISORS
+from ...services.permissions import OFFICE
 from ..registry import BATCH, Column, Register, keyset_rows, register, staff_names
 
 

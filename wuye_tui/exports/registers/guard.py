@@ -28,7 +28,7 @@ def _batches(ctx: ServiceContext, query, id_col) -> Iterator[Any]:  # type: igno
         if not rows:
             return
         yield from rows
-        last = getattr(rows[-1][0], "id")
+        last = rows[-1][0].id
 
 
 def _names(ctx: ServiceContext) -> dict[int, str]:

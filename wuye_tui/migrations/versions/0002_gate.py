@@ -6,7 +6,7 @@ Revises: 0001_core
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401  (sqlmodel.sql.sqltypes.*)
+import sqlmodel
 
 
 revision = "0002_gate"
