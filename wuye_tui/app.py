@@ -80,7 +80,7 @@ class WuyeApp(App[None]):
             conf = settings.load(ctx)
             ctx.tz_name = conf.time_zone
             names = staff.login_names(ctx)
-        except Exception as exc:
+        except Exception as exc:  # shown on the login screen, never a traceback
             self.call_from_thread(self._database_failed, str(exc).splitlines()[0][:200])
             return
         self.call_from_thread(self._database_opened, db, ctx, conf, names)
@@ -181,7 +181,7 @@ class WuyeApp(App[None]):
 
         try:
             rows = escalation.unacknowledged(self.ctx)
-        except Exception:
+        except Exception:  # a lost connection must not kill the terminal
             return
         alerts = [(e.id, f"{escalation.major_label(e.major_type)}: {e.title}") for e in rows]
         self.call_from_thread(self._show_alerts, alerts)

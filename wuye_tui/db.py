@@ -88,7 +88,7 @@ class Database:
         with self.engine.connect() as conn:
             try:
                 rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
-            except Exception:
+            except Exception:  # no table yet means no revision
                 conn.rollback()
                 return set()
         return {r[0] for r in rows}

@@ -6,7 +6,6 @@ statistics are installed."""
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
 from pathlib import Path
 from typing import Any
 

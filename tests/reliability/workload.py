@@ -182,7 +182,7 @@ def run_worker(db_url: str, role: str, person: tuple[int, str, str], seconds: fl
             if pause:
                 time.sleep(pause * rng.random())
         ctx.db.dispose()
-    except BaseException as exc:
+    except BaseException as exc:  # every failure must reach the test
         msg = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500]
         ack("error", msg + " | " + traceback.format_exc().replace("\n", " ")[-800:])
         os._exit(3)

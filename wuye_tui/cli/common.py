@@ -45,7 +45,7 @@ class WuyeGroup(TyperGroup):
             fail(_("Error: {message}").format(message=str(exc)))
         except OSError as exc:
             fail(_("Error: {message}").format(message=f"{exc.strerror or exc}: {exc.filename or ''}".strip()))
-        except Exception as exc:
+        except Exception as exc:  # database unreachable etc.: no traceback for users
             if type(exc).__module__.startswith("sqlalchemy") or type(exc).__module__.startswith("psycopg"):
                 fail(_("Database error: {message}").format(message=str(exc).splitlines()[0]))
             raise

@@ -44,7 +44,7 @@ def _read_rows(path: Path) -> list[list[str]]:
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:
+        except Exception as exc:  # openpyxl raises many kinds
             raise WuyeError(_("Cannot read {path}: {err}").format(path=path, err=exc)) from None
         ws = wb.active
         rows = [["" if v is None else str(v).strip() for v in row] for row in ws.iter_rows(values_only=True)]

@@ -6,7 +6,7 @@ Create Date: 2026-11-27 05:11:35.253871
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.*)
 
 
 revision = '0003_complaints'

@@ -5,7 +5,7 @@ Revises: 0001_core
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.*)
 
 
 revision = '0004_guard'
