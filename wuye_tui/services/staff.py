@@ -35,11 +35,11 @@ def count(ctx: ServiceContext) -> int:
 def create_first_supervisor(ctx: ServiceContext, name: str, pin: str) -> Staff:
     """``wuye init`` and the first start: refused once any staff exists."""
     name = validate_name(name, field="name")
-    pin = validate_pin(pin, field="pin")
+    pin_hash = hash_pin(validate_pin(pin, field="pin"))  # slow: outside the transaction
     with ctx.db.write() as session:
         if session.execute(select(func.count()).select_from(Staff)).scalar_one():
             raise Conflict(_("Staff already exist: the first supervisor was created before."))
-        staff = Staff(name=name, role="supervisor", pin_hash=hash_pin(pin), created_at=ctx.now())
+        staff = Staff(name=name, role="supervisor", pin_hash=pin_hash, created_at=ctx.now())
         session.add(staff)
         session.flush()
         audit.record(session, actor_of(staff), ctx.now(), "staff.first_supervisor", "staff", staff.id,
@@ -54,10 +54,11 @@ def add(ctx: ServiceContext, name: str, role: str, pin: str) -> Staff:
     pin = validate_pin(pin, field="pin")
     if role == "manager" and ctx.actor.role != "manager":
         require(ctx.actor, {"manager"}, _("add a manager"))
+    pin_hash = hash_pin(pin)  # slow: outside the transaction
     with ctx.db.write() as session:
         if session.execute(select(Staff.id).where(Staff.name == name)).first():
             raise ValidationError("name", _("A staff member with this name exists"))
-        staff = Staff(name=name, role=role, pin_hash=hash_pin(pin), created_at=ctx.now())
+        staff = Staff(name=name, role=role, pin_hash=pin_hash, created_at=ctx.now())
         session.add(staff)
         session.flush()
         audit.record(session, ctx.actor, ctx.now(), "staff.add", "staff", staff.id,
@@ -106,14 +107,14 @@ def set_active(ctx: ServiceContext, name: str, active: bool) -> Staff:
 
 def reset_pin(ctx: ServiceContext, name: str, new_pin: str) -> Staff:
     """A supervisor resets anyone's PIN (and clears a lockout); anyone may change their own."""
-    new_pin = validate_pin(new_pin, field="pin")
+    pin_hash = hash_pin(validate_pin(new_pin, field="pin"))  # slow: outside the transaction
     with ctx.db.write() as session:
         staff = _get_by_name(session, name)
         if staff.id != ctx.actor.id:
             require(ctx.actor, SUPERVISORS, _("reset a PIN"))
             if staff.role == "manager" and ctx.actor.role != "manager":
                 require(ctx.actor, {"manager"}, _("change a manager"))
-        staff.pin_hash = hash_pin(new_pin)
+        staff.pin_hash = pin_hash
         staff.failed_attempts = 0
         staff.locked_until = None
         audit.record(session, ctx.actor, ctx.now(), "staff.reset_pin", "staff", staff.id)
@@ -121,21 +122,32 @@ def reset_pin(ctx: ServiceContext, name: str, new_pin: str) -> Staff:
 
 
 def authenticate(ctx: ServiceContext, name: str, pin: str) -> Actor:
-    """Check a PIN. Wrong PINs count; the Nth locks the account for a while. All audited."""
+    """Check a PIN. Wrong PINs count; the Nth locks the account for a while. All audited.
+
+    The slow hash is checked outside any transaction, so a login never holds the write
+    lock for the other terminals; the counters are then updated on a fresh read."""
     policy = settings.load(ctx)
     now = ctx.now()
+    name = (name or "").strip()
+    with ctx.db.read() as session:
+        found = session.execute(select(Staff).where(Staff.name == name)).scalar_one_or_none()
+    if found is None or not found.active:
+        with ctx.db.write() as session:
+            audit.record(session, None, now, "auth.unknown", "staff", "", after={"name": name[:40]})
+        raise AuthError(_("Unknown or disabled staff member"))
+    good = not _locked(found, now) and check_pin(pin or "", found.pin_hash)
     with ctx.db.write() as session:
-        staff = session.execute(select(Staff).where(Staff.name == (name or "").strip())).scalar_one_or_none()
-        if staff is None or not staff.active:
-            audit.record(session, None, now, "auth.unknown", "staff", "", after={"name": (name or "")[:40]})
-            session.commit()
-            raise AuthError(_("Unknown or disabled staff member"))
-        if staff.locked_until is not None and as_utc(staff.locked_until) > now:
+        staff = session.get(Staff, found.id)
+        assert staff is not None  # staff rows are never deleted
+        if staff.pin_hash != found.pin_hash:  # the PIN was reset meanwhile
+            good = check_pin(pin or "", staff.pin_hash)
+        if _locked(staff, now):
             audit.record(session, None, now, "auth.locked", "staff", staff.id)
+            until = as_utc(staff.locked_until)  # type: ignore[arg-type]
             session.commit()
             raise LockedOut(_("Locked after too many wrong PINs, until {time}").format(
-                time=ctx.local(staff.locked_until).strftime("%H:%M")), as_utc(staff.locked_until))
-        if not check_pin(pin or "", staff.pin_hash):
+                time=ctx.local(until).strftime("%H:%M")), until)
+        if not good:
             staff.failed_attempts += 1
             audit.record(session, None, now, "auth.failed", "staff", staff.id,
                          after={"failed_attempts": staff.failed_attempts})
@@ -150,10 +162,14 @@ def authenticate(ctx: ServiceContext, name: str, pin: str) -> Actor:
             remaining = policy.lockout_attempts - staff.failed_attempts
             session.commit()
             raise AuthError(_("Wrong PIN; {n} tries left").format(n=remaining), remaining)
-        staff.failed_attempts = 0
-        staff.locked_until = None
-        actor = actor_of(staff)
-    return actor
+        if staff.failed_attempts or staff.locked_until is not None:
+            staff.failed_attempts = 0
+            staff.locked_until = None
+        return actor_of(staff)
+
+
+def _locked(staff: Staff, now: datetime) -> bool:
+    return staff.locked_until is not None and as_utc(staff.locked_until) > now
 
 
 def verify_supervisor(ctx: ServiceContext, name: str, pin: str) -> Actor:
