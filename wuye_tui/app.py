@@ -183,7 +183,7 @@ class WuyeApp(App[None]):
             rows = escalation.unacknowledged(self.ctx)
         except Exception:  # a lost connection must not kill the terminal
             return
-        alerts = [(e.id, f"{escalation.major_label(e.major_type)}: {e.title}") for e in rows]
+        alerts = [(e.id, f"{escalation.major_label(e.major_type)}：{e.title}") for e in rows]
         self.call_from_thread(self._show_alerts, alerts)
 
     def refresh_alerts_now(self) -> None:
