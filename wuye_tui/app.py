@@ -5,7 +5,6 @@ idle lock, alert polling, kiosk mode and the language switch. Screens live in ``
 from __future__ import annotations
 
 import os
-import socket
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,7 +46,7 @@ class WuyeApp(App[None]):
         self.db_url = db_url
         self.kiosk = kiosk
         self.clock = clock or SystemClock()
-        self.terminal = terminal or f"{socket.gethostname()}:{os.getpid()}"
+        self.terminal = terminal or f"{os.uname().nodename}:{os.getpid()}"
         self.db = None
         self.db_ready = False
         self.staff_names: list[tuple[str, str]] = []
@@ -64,7 +63,8 @@ class WuyeApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
-        self.open_database()
+        # After the login screen is drawn: the worker's imports (SQLAlchemy) hold the GIL.
+        self.call_after_refresh(self.open_database)
         self.set_interval(self._idle_check_seconds, self.check_idle_lock)
 
     @work(thread=True, exclusive=True, group="db-open")
