@@ -58,6 +58,26 @@ def bare_through_stack(db) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
+def bare_sqlmodel(db) -> float:  # type: ignore[no-untyped-def]
+    """Median seconds of one single-row insert-and-commit the ordinary SQLModel way (a new
+    Session, ``add`` one table row, ``commit``) on the same engine: the baseline of the
+    "at most 4x" target (DESIGN.md measured this path at ~1,200 commits/s here)."""
+    from sqlmodel import Session
+
+    from wuye_tui.models import Setting
+
+    times = []
+    for i in range(ROUNDS):
+        t0 = time.perf_counter()
+        with Session(db.engine) as s:
+            s.add(Setting(key=f"bench-{i}", value="x"))
+            s.commit()
+        times.append(time.perf_counter() - t0)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM setting WHERE key LIKE 'bench-%'")
+    return statistics.median(times)
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
@@ -84,7 +104,8 @@ def test_check_in_and_out_speed(large, tmp_path):  # type: ignore[no-untyped-def
               "stay": ""} for i in range(ROUNDS)]
     cleaned = [gate_visits.clean_checkin(guard, f) for f in forms]
     raw = bare_insert_commit(tmp_path)
-    bare = bare_through_stack(db)
+    core = bare_through_stack(db)
+    bare = bare_sqlmodel(db)
     visit_ids: list[int] = []
 
     def check_in(i: int) -> None:
@@ -98,13 +119,15 @@ def test_check_in_and_out_speed(large, tmp_path):  # type: ignore[no-untyped-def
     m_in, m_out = statistics.median(t_in), statistics.median(t_out)
     print(f"\n[gate bench] visits in database: {bench_visits():,}")
     print(f"[gate bench] bare single-row insert+commit, raw sqlite3 module: {ms(raw)}")
-    print(f"[gate bench] bare single-row insert+commit, through the app's write transaction: {ms(bare)}")
+    print(f"[gate bench] bare single-row insert+commit, Core statement in the app's write transaction: {ms(core)}")
+    print(f"[gate bench] bare single-row insert+commit, SQLModel session add+commit (the baseline): {ms(bare)}")
     print(f"[gate bench] check-in (write transaction + audit) median: {ms(m_in)} = {m_in / bare:.1f}x bare ({m_in / raw:.0f}x raw sqlite3)")
     print(f"[gate bench] check-in incl. validation and unit look-up median: {ms(statistics.median(t_full))}")
     print(f"[gate bench] check-out (conditional UPDATE + audit) median: {ms(m_out)} = {m_out / bare:.1f}x bare ({m_out / raw:.0f}x raw sqlite3)")
     ratio_ok = m_in <= 4 * bare and m_out <= 4 * bare
-    print(f"[gate bench] target <= 4x bare: {'met' if ratio_ok else 'NOT MET (the ORM audit row alone costs more)'}")
+    print(f"[gate bench] target <= 4x the SQLModel baseline: {'met' if ratio_ok else 'NOT MET'}")
     assert m_in < 0.005 and m_out < 0.005
+    assert ratio_ok
 
 
 def test_lookup_and_board_speed(large):  # type: ignore[no-untyped-def]

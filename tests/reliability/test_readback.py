@@ -42,10 +42,14 @@ def site(tmp_path_factory):
     sup = demo.as_role("supervisor")
     for i, (hours, title) in enumerate(((30, "3栋电梯困人，两人被困"), (400, "地下车库漏水"), (2, "配电房跳闸"))):
         clock.set(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc) - timedelta(hours=hours))
-        esc = escalation.raise_escalation(sup, ("elevator", "flood", "power")[i], title, "现场：“详情”，含逗号,和换行\n第二行")
+        esc = escalation.raise_escalation(sup, ("elevator_entrapment", "flooding", "power_cut")[i], title, "现场：“详情”，含逗号,和换行\n第二行")
         if i == 0:
             escalation.acknowledge(sup, esc.id, "已到场")  # type: ignore[arg-type]
     clock.set(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc))
+    from wuye_tui.services import gate_passes
+
+    gate_passes.issue_permit(sup, demo.unit_codes[0], "美家装饰（深圳）有限公司", "欧阳建国", "13812345678",
+                             "2026-03-02", "2026-03-20", 2, ["张伟", "李强"])
     yield ServiceContext(db=db, actor=sup.actor, clock=clock)
     db.dispose()
 
@@ -76,6 +80,7 @@ def test_register_reads_back(site, tmp_path, name):
     ctx = site
     s_utc, e_utc = day_range(ctx, START, END)
     expected = list(reg.rows(ctx, s_utc, e_utc, False))
+    assert expected, f"{name}: no rows in the range, so reading it back would prove nothing"
     heads = [_(c.header) for c in reg.columns]
 
     # CSV

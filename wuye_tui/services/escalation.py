@@ -63,6 +63,7 @@ def raise_in(session: Session, ctx: ServiceContext, major_type: str, source: str
              title: str, detail: str = "", reply_due_at: datetime | None = None) -> Escalation:
     """Create an escalation inside an open write transaction (audited)."""
     now = ctx.now()
+    check_major_type(major_type)
     title = clean_text(title, field="title", max_len=200, required=True)
     detail = clean_text(detail, field="detail", max_len=2000, multiline=True)
     if reply_due_at is None:
