@@ -42,7 +42,7 @@ def test_display_width_counts_chinese_as_two():
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 def test_export_escalations_each_format(make_ctx, outdir, fmt):
     sup = make_ctx("supervisor")
-    escalation.raise_escalation(sup, "elevator", "3栋电梯困人", "两人被困")
+    escalation.raise_escalation(sup, "elevator_entrapment", "3栋电梯困人", "两人被困")
     out = outdir / f"esc.{fmt}"
     result = export(sup, "escalations", date(2026, 3, 2), date(2026, 3, 2), fmt, out)
     assert result.rows == 1
