@@ -34,6 +34,10 @@ def test_wheel_lists_everything(wheel):
         assert f"wuye_tui/data/{source.name}" in names
     for source in (ROOT / "wuye_tui" / "locale" / "zh_CN").glob("*.json"):
         assert f"wuye_tui/locale/zh_CN/{source.name}" in names
+    for source in (ROOT / "screens").rglob("*.tcss"):
+        assert source.relative_to(ROOT).as_posix() in names
+    for source in (ROOT / "screens").rglob("*.py"):
+        assert source.relative_to(ROOT).as_posix() in names
     for source in (ROOT / "wuye_tui" / "migrations" / "versions").glob("*.py"):
         assert f"wuye_tui/migrations/versions/{source.name}" in names
     assert not any(n.startswith("tests/") for n in names)
