@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
-from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.services.context import ServiceContext
 
@@ -49,15 +49,8 @@ class WuyeScreen(Screen):
             self.app.pop_screen()
 
     def report(self, exc: WuyeError) -> None:
-        if isinstance(exc, ValidationError):
-            from .widgets.form import FormField
+        from .widgets.form import show_at_field
 
-            try:
-                field = self.query_one(f"#field-{exc.field}", FormField)
-            except Exception:  # noqa: BLE001 - no such field on this screen
-                field = None
-            if field is not None:
-                field.show_error(exc.message)
-                field.input.focus()
-                return
+        if show_at_field(self, exc):
+            return
         self.notify(str(exc), title=_("Not saved"), severity="error", timeout=6)

@@ -9,10 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
 
-from ..widgets.form import FormField
+from ..widgets.form import FormField, show_at_field
 
 
 class _IssueDialog(ModalScreen[str | None]):
@@ -53,17 +53,9 @@ class _IssueDialog(ModalScreen[str | None]):
     def action_save(self) -> None:
         try:
             text = self.issue(self.values())
-        except ValidationError as exc:
-            try:
-                field = self.query_one(f"#field-{exc.field}", FormField)
-            except Exception:  # noqa: BLE001 - not a field of this dialog
-                self.query_one("#issue-error", Static).update(str(exc))
-                return
-            field.show_error(exc.message)
-            field.input.focus()
-            return
         except WuyeError as exc:
-            self.query_one("#issue-error", Static).update(str(exc))
+            if not show_at_field(self, exc):
+                self.query_one("#issue-error", Static).update(str(exc))
             return
         self.dismiss(text)
 

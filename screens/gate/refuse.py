@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Static
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 
-from ..widgets.form import FormField
+from ..widgets.form import FormField, show_at_field
 
 
 class RefuseDialog(ModalScreen[Any]):
@@ -71,17 +71,9 @@ class RefuseDialog(ModalScreen[Any]):
                                      id_number=p.get("id_number", ""), phone=p.get("phone", ""),
                                      unit=p.get("unit", ""), plate=p.get("plate", ""),
                                      note=self.query_one("#in-note", Input).value)
-        except ValidationError as exc:
-            try:
-                field = self.query_one(f"#field-{exc.field}", FormField)
-            except Exception:  # noqa: BLE001 - the field is on the check-in form
-                self.query_one("#refuse-error", Static).update(str(exc))
-                return
-            field.show_error(exc.message)
-            field.input.focus()
-            return
         except WuyeError as exc:
-            self.query_one("#refuse-error", Static).update(str(exc))
+            if not show_at_field(self, exc):  # a field of the check-in form: say it here
+                self.query_one("#refuse-error", Static).update(str(exc))
             return
         self.dismiss(row)
 

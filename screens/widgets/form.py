@@ -83,3 +83,20 @@ class FormField(Horizontal):
             self.validate_now()
         except ValidationError:
             pass
+
+
+def show_at_field(node, exc: Exception) -> bool:  # type: ignore[no-untyped-def]
+    """Show a ValidationError at the FormField it names, below ``node`` (a screen or a
+    dialog), and focus it. False when the error names no field there: the caller shows it
+    elsewhere."""
+    from textual.css.query import NoMatches
+
+    if not isinstance(exc, ValidationError):
+        return False
+    try:
+        field = node.query_one(f"#field-{exc.field}", FormField)
+    except NoMatches:
+        return False
+    field.show_error(exc.message)
+    field.input.focus()
+    return True
