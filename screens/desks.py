@@ -50,6 +50,7 @@ DESKS: tuple[Desk, ...] = (
     Desk("m", N_("Monthly statistics"), SUP_ROLES, "screens.complaints.stats:MonthlyStatsScreen"),
     Desk("h", N_("Handover report"), SUP_ROLES, "screens.guard.reports:HandoverReportScreen"),
     Desk("c", N_("Patrol coverage"), SUP_ROLES, "screens.guard.reports:PatrolCoverageScreen"),
+    Desk("w", N_("Watch list"), SUP_ROLES, "screens.gate.watch:WatchListScreen"),
     Desk("s", N_("Staff"), SUP_ROLES, "screens.staff_admin:StaffAdminScreen"),
 )
 
