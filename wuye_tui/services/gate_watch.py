@@ -3,14 +3,17 @@ purge of visitor personal data past the retention period (SPEC 3.9)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 
+from ..clock import as_utc
 from ..errors import Conflict, NotFound, ValidationError
 from ..i18n import _
+from ..models import Staff
 from ..models.gate import GateVisitor, PreRegistration, VehicleMove, Visit, VisitRefusal, WatchEntry
-from ..validators import clean_text, compact, mask_id_number, validate_name, validate_plate
+from ..validators import clean_text, compact, mask_id_number, validate_id_number, validate_name, validate_plate
 from . import audit
 from .context import ServiceContext
 from .permissions import GATE, SUPERVISORS, require
@@ -53,6 +56,65 @@ def list_watch(ctx: ServiceContext, limit: int = 200) -> list[WatchEntry]:
     with ctx.db.read() as session:
         return list(session.execute(select(WatchEntry).where(WatchEntry.active.is_(True))
                                     .order_by(WatchEntry.id.desc()).limit(limit)).scalars())
+
+
+def add_watch_entry(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "resident_id",
+                    id_number: str = "", plate: str = "") -> WatchEntry:
+    """As ``add_watch``, with the ID number checked by the rules of its type (check digit,
+    birth date...), so a mistyped number cannot sit on the list matching nobody. Every
+    field is checked before anything is written."""
+    require(ctx.actor, SUPERVISORS, _("keep the watch list"))
+    if str(id_number or "").strip():
+        id_number = validate_id_number(id_number, id_type or "resident_id", field="id_number",
+                                       today=ctx.local(ctx.now()).date())
+    return add_watch(ctx, reason, name, id_number, plate)
+
+
+def deactivate_watch(ctx: ServiceContext, entry_id: int, reason: str) -> None:
+    """Take an entry off the active watch list, saying why. The row stays (inactive, with who
+    and when); the reason is kept in the audit trail with the entry as it was."""
+    require(ctx.actor, SUPERVISORS, _("keep the watch list"))
+    reason = clean_text(reason, field="reason", max_len=200, required=True)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        row = session.get(WatchEntry, entry_id)
+        if row is None:
+            raise NotFound(_("No such watch-list entry"))
+        done = session.execute(update(WatchEntry).where(WatchEntry.id == entry_id, WatchEntry.active.is_(True))
+                               .values(active=False, removed_at=now, removed_by=ctx.actor.id)).rowcount
+        if done != 1:
+            raise Conflict(_("This watch-list entry is no longer active"))
+        audit.record(session, ctx.actor, now, "gate.watch_deactivate", "gate_watch", entry_id,
+                     before={"name": row.name, "id": mask_id_number(row.id_number) if row.id_number else "",
+                             "plate": row.plate, "reason": row.reason, "active": True},
+                     after={"active": False, "reason": reason})
+
+
+@dataclass(frozen=True)
+class WatchRow:
+    """An active entry for display: the ID number is already masked."""
+
+    entry_id: int
+    name: str
+    id_masked: str
+    plate: str
+    reason: str
+    added_at: datetime
+    added_by: str
+
+
+def watch_page(ctx: ServiceContext, before_id: int | None = None, limit: int = 50) -> list[WatchRow]:
+    """One page of active entries, newest first (keyset: ids below ``before_id``)."""
+    require(ctx.actor, GATE, _("read the watch list"))
+    limit = max(1, min(int(limit), 500))
+    stmt = (select(WatchEntry, Staff.name).outerjoin(Staff, Staff.id == WatchEntry.added_by)
+            .where(WatchEntry.active.is_(True)))
+    if before_id is not None:
+        stmt = stmt.where(WatchEntry.id < before_id)
+    with ctx.db.read() as session:
+        rows = session.execute(stmt.order_by(WatchEntry.id.desc()).limit(limit)).all()
+    return [WatchRow(e.id, e.name, mask_id_number(e.id_number) if e.id_number else "", e.plate, e.reason,  # type: ignore[arg-type]
+                     as_utc(e.added_at), who or "") for e, who in rows]
 
 
 def reveal_id_number(ctx: ServiceContext, visit_id: int, supervisor=None) -> str:  # type: ignore[no-untyped-def]
