@@ -2,6 +2,8 @@
 
 Heavy modules (SQLModel, Textual) are imported inside the commands that need them, so
 ``wuye --help`` stays instant. Area modules add their own sub-apps when present.
+Help texts are ``_()`` lookups made while the apps are defined, so the language (--lang,
+WUYE_LANG, default zh) is chosen from the command line before anything else.
 """
 
 from __future__ import annotations
@@ -9,11 +11,45 @@ from __future__ import annotations
 import importlib
 from typing import Annotated
 
+import sys
+
 import typer
 
 from .. import __version__
-from ..i18n import language_from_env, set_language
-from .common import STATE, WuyeGroup, fail
+from ..i18n import _, language_from_env, normalise_language, set_language
+
+_ROOT_OPTIONS_WITH_VALUE = ("--db", "--lang", "--as")
+
+
+def _language_from_argv(argv: list[str]) -> str:
+    """The language asked for by a root ``--lang X`` / ``--lang=X``, else WUYE_LANG, else zh.
+
+    Help texts are translated when the Typer apps below are defined, so the language has to
+    be known before the root callback runs. Only the root options (before the subcommand) are
+    read. A bad value is ignored here: the root callback reports it (exit 2).
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--" or not arg.startswith("-"):
+            break  # the subcommand (or the end of the options)
+        if arg.startswith("--lang="):
+            value: str | None = arg.split("=", 1)[1]
+        elif arg == "--lang":
+            value = argv[i + 1] if i + 1 < len(argv) else None
+        else:
+            i += 2 if arg in _ROOT_OPTIONS_WITH_VALUE else 1
+            continue
+        try:
+            return normalise_language(value)
+        except ValueError:
+            break
+    return language_from_env()
+
+
+set_language(_language_from_argv(sys.argv[1:]))
+
+from .common import STATE, WuyeGroup, fail  # noqa: E402  (its help texts need the language)
 
 app = typer.Typer(
     cls=WuyeGroup,
@@ -21,7 +57,7 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
-    help="wuye 物业: gate register, front desk, patrol and handover in the terminal.",
+    help=_("wuye 物业: gate register, front desk, patrol and handover in the terminal."),
 )
 
 
@@ -34,14 +70,15 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", envvar="WUYE_DB", help="Database file or URL.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default zh, or WUYE_LANG).")] = None,
-    as_name: Annotated[str | None, typer.Option("--as", help="Act as this staff member.")] = None,
-    kiosk: Annotated[bool, typer.Option("--kiosk", help="Gate kiosk: quitting needs a supervisor PIN.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    db: Annotated[str | None, typer.Option("--db", envvar="WUYE_DB", help=_("Database file or URL."))] = None,
+    lang: Annotated[str | None, typer.Option("--lang",
+                                             help=_("zh or en (default zh, or WUYE_LANG)."))] = None,
+    as_name: Annotated[str | None, typer.Option("--as", help=_("Act as this staff member."))] = None,
+    kiosk: Annotated[bool, typer.Option("--kiosk",
+                                        help=_("Gate kiosk: quitting needs a supervisor PIN."))] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help=_("Show the version and exit."))] = False,
 ) -> None:
-    from ..i18n import _, normalise_language
-
     try:
         STATE.lang = normalise_language(lang) if lang else language_from_env()
     except ValueError:

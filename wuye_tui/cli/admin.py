@@ -14,12 +14,11 @@ from .common import AsOption, acting_ctx, database, fail, system_ctx
 
 
 
-@app.command("init")
+@app.command("init", help=_("Create the database and the first supervisor."))
 def init(
-    name: Annotated[str | None, typer.Option(help="The first supervisor's name.")] = None,
-    pin: Annotated[str | None, typer.Option(help="Their PIN (4-8 digits); asked when missing.")] = None,
+    name: Annotated[str | None, typer.Option(help=_("The first supervisor's name."))] = None,
+    pin: Annotated[str | None, typer.Option(help=_("Their PIN (4-8 digits); asked when missing."))] = None,
 ) -> None:
-    """Create the database and the first supervisor."""
     from ..services import staff
 
     ctx = system_ctx()
@@ -33,14 +32,13 @@ def init(
     typer.echo(_("Created supervisor {name} in {db}").format(name=s.name, db=database().url))
 
 
-staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+staff_app = typer.Typer(help=_("Staff accounts."), no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
 
 
-@staff_app.command("add")
-def staff_add(name: str, role: Annotated[str, typer.Option(help="guard, front_desk, supervisor, manager")],
+@staff_app.command("add", help=_("Add a staff member (supervisors)."))
+def staff_add(name: str, role: Annotated[str, typer.Option(help=_("guard, front_desk, supervisor, manager"))],
               pin: Annotated[str | None, typer.Option()] = None, as_: AsOption = None) -> None:
-    """Add a staff member (supervisors)."""
     from ..services import staff
 
     ctx = acting_ctx(as_)
@@ -50,9 +48,8 @@ def staff_add(name: str, role: Annotated[str, typer.Option(help="guard, front_de
     typer.echo(_("Added {name} ({role})").format(name=s.name, role=s.role))
 
 
-@staff_app.command("list")
+@staff_app.command("list", help=_("List staff (supervisors)."))
 def staff_list(as_: AsOption = None) -> None:
-    """List staff (supervisors)."""
     from ..services import staff
     from ..services.permissions import SUPERVISORS, require, role_label
 
@@ -63,27 +60,24 @@ def staff_list(as_: AsOption = None) -> None:
         typer.echo(f"{s.id}\t{s.name}\t{role_label(s.role)}\t{state}")
 
 
-@staff_app.command("disable")
+@staff_app.command("disable", help=_("Disable a staff member (supervisors)."))
 def staff_disable(name: str, as_: AsOption = None) -> None:
-    """Disable a staff member (supervisors)."""
     from ..services import staff
 
     staff.set_active(acting_ctx(as_), name, False)
     typer.echo(_("Disabled {name}").format(name=name))
 
 
-@staff_app.command("enable")
+@staff_app.command("enable", help=_("Enable a staff member again (supervisors)."))
 def staff_enable(name: str, as_: AsOption = None) -> None:
-    """Enable a staff member again (supervisors)."""
     from ..services import staff
 
     staff.set_active(acting_ctx(as_), name, True)
     typer.echo(_("Enabled {name}").format(name=name))
 
 
-@staff_app.command("reset-pin")
+@staff_app.command("reset-pin", help=_("Set a new PIN and clear a lockout (supervisors, or your own)."))
 def staff_reset_pin(name: str, pin: Annotated[str | None, typer.Option()] = None, as_: AsOption = None) -> None:
-    """Set a new PIN and clear a lockout (supervisors, or your own)."""
     from ..services import staff
 
     ctx = acting_ctx(as_)
@@ -93,14 +87,14 @@ def staff_reset_pin(name: str, pin: Annotated[str | None, typer.Option()] = None
     typer.echo(_("PIN reset for {name}").format(name=name))
 
 
-residents_app = typer.Typer(help="The resident roster.", no_args_is_help=True)
+residents_app = typer.Typer(help=_("The resident roster."), no_args_is_help=True)
 app.add_typer(residents_app, name="residents")
 
 
-@residents_app.command("import")
+@residents_app.command(
+    "import", help=_("Import residents from CSV (UTF-8/GB18030) or XLSX: 楼栋 单元 房号 姓名 电话 车牌."))
 def residents_import(file: Path, skip_bad: Annotated[bool, typer.Option("--skip-bad")] = False,
                      as_: AsOption = None) -> None:
-    """Import residents from CSV (UTF-8/GB18030) or XLSX: 楼栋 单元 房号 姓名 电话 车牌."""
     from ..services.roster_import import import_residents
 
     result = import_residents(acting_ctx(as_), file, skip_bad=skip_bad)
@@ -111,29 +105,26 @@ def residents_import(file: Path, skip_bad: Annotated[bool, typer.Option("--skip-
     typer.echo(_("Imported {n} residents").format(n=result.imported))
 
 
-@residents_app.command("find")
+@residents_app.command("find", help=_("Find units by unit number, name, phone or pinyin initials."))
 def residents_find(text: str, as_: AsOption = None) -> None:
-    """Find units by unit number, name, phone or pinyin initials."""
     from ..services import roster
 
     for hit in roster.search_units(acting_ctx(as_), text, limit=20):
         typer.echo(f"{hit.code}\t{hit.resident}\t{hit.phone}")
 
 
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+db_app = typer.Typer(help=_("Database maintenance."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=_("Bring the schema up to date (also done at every start)."))
 def db_upgrade() -> None:
-    """Bring the schema up to date (also done at every start)."""
     db = database()
     typer.echo(_("Schema is current: {revs}").format(revs=", ".join(sorted(db.stored_revisions()))))
 
 
-@db_app.command("check")
+@db_app.command("check", help=_("Integrity check and schema revision."))
 def db_check() -> None:
-    """Integrity check and schema revision."""
     from ..db import script_heads
 
     db = database()
@@ -149,22 +140,21 @@ def db_check() -> None:
     typer.echo(_("Database checks clean"))
 
 
-@db_app.command("backup")
+@db_app.command(
+    "backup", help=_("Consistent copy of a SQLite database while terminals write (PostgreSQL: use pg_dump)."))
 def db_backup(file: Path) -> None:
-    """Consistent copy of a SQLite database while terminals write (PostgreSQL: use pg_dump)."""
     from ..services.backup import backup
 
     backup(database(), file)
     typer.echo(_("Backup written to {file}").format(file=file))
 
 
-audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+audit_app = typer.Typer(help=_("The audit trail."), no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 
-@audit_app.command("verify")
+@audit_app.command("verify", help=_("Check the audit hash chain; names the first broken row."))
 def audit_verify() -> None:
-    """Check the audit hash chain; names the first broken row."""
     from ..services import audit
 
     with database().read() as session:
@@ -175,13 +165,12 @@ def audit_verify() -> None:
     typer.echo(_("Audit chain intact: {n} rows").format(n=result.checked))
 
 
-settings_app = typer.Typer(help="Site settings.", no_args_is_help=True)
+settings_app = typer.Typer(help=_("Site settings."), no_args_is_help=True)
 app.add_typer(settings_app, name="settings")
 
 
-@settings_app.command("show")
+@settings_app.command("show", help=_("Show the site settings."))
 def settings_show(as_: AsOption = None) -> None:
-    """Show the site settings."""
     from dataclasses import asdict
 
     from ..services import settings
@@ -190,9 +179,9 @@ def settings_show(as_: AsOption = None) -> None:
         typer.echo(f"{key}\t{value}")
 
 
-@settings_app.command("set")
+@settings_app.command(
+    "set", help=_("Change one setting (supervisors; security and the notification command: managers)."))
 def settings_set(key: str, value: str, as_: AsOption = None) -> None:
-    """Change one setting (supervisors; security and the notification command: managers)."""
     from ..services import settings
 
     settings.update(acting_ctx(as_), **{key: value})

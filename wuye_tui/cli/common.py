@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..errors import WuyeError
+from ..i18n import _
 
 
 @dataclass
@@ -25,7 +26,8 @@ class State:
 
 STATE = State()
 
-AsOption = Annotated[str | None, typer.Option("--as", help="Act as this staff member (PIN asked, or WUYE_PIN).")]
+AsOption = Annotated[str | None, typer.Option("--as",
+                                              help=_("Act as this staff member (PIN asked, or WUYE_PIN)."))]
 
 
 def fail(message: str, code: int = 1) -> None:

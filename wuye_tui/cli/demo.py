@@ -7,22 +7,21 @@ from typing import Annotated
 import typer
 
 from . import app
+from ..i18n import _
 from .common import STATE, fail
 
 
-@app.command("demo")
+@app.command("demo", help=_("Build a demo site (its own database file unless --db) and start the TUI on it."))
 def demo(
     households: Annotated[int, typer.Option(min=1, max=200_000)] = 800,
     days: Annotated[int, typer.Option(min=0, max=3650)] = 90,
     seed: Annotated[int, typer.Option()] = 1,
-    fresh: Annotated[bool, typer.Option("--fresh", help="Rebuild even if the demo file exists.")] = False,
-    no_launch: Annotated[bool, typer.Option("--no-launch", help="Only build it.")] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help=_("Rebuild even if the demo file exists."))] = False,
+    no_launch: Annotated[bool, typer.Option("--no-launch", help=_("Only build it."))] = False,
 ) -> None:
-    """Build a demo site (its own database file unless --db) and start the TUI on it."""
     from ..config import demo_db_path, resolve_db_url, sqlite_path
     from ..db import Database
     from ..demo import DEMO_STAFF, build_demo
-    from ..i18n import _
     from ..services.permissions import role_label
 
     url = resolve_db_url(STATE.db_url) if STATE.db_url else f"sqlite:///{demo_db_path()}"
