@@ -10,12 +10,12 @@ from . import app
 from ..i18n import _
 from .common import AsOption, acting_ctx, fail
 
-prereg_app = typer.Typer(help="Visitor pre-registrations (6-digit codes).", no_args_is_help=True)
-visitor_app = typer.Typer(help="Visitors at the gate.", no_args_is_help=True)
-vehicle_app = typer.Typer(help="Vehicles at the gate.", no_args_is_help=True)
-pass_app = typer.Typer(help="Renovation permits and contractor passes.", no_args_is_help=True)
-slip_app = typer.Typer(help="Item-release slips.", no_args_is_help=True)
-watch_app = typer.Typer(help="The watch list (supervisors).", no_args_is_help=True)
+prereg_app = typer.Typer(help=_("Visitor pre-registrations (6-digit codes)."), no_args_is_help=True)
+visitor_app = typer.Typer(help=_("Visitors at the gate."), no_args_is_help=True)
+vehicle_app = typer.Typer(help=_("Vehicles at the gate."), no_args_is_help=True)
+pass_app = typer.Typer(help=_("Renovation permits and contractor passes."), no_args_is_help=True)
+slip_app = typer.Typer(help=_("Item-release slips."), no_args_is_help=True)
+watch_app = typer.Typer(help=_("The watch list (supervisors)."), no_args_is_help=True)
 app.add_typer(prereg_app, name="prereg")
 app.add_typer(visitor_app, name="visitor")
 app.add_typer(vehicle_app, name="vehicle")
@@ -30,15 +30,15 @@ def _local(ctx, dt) -> str:  # type: ignore[no-untyped-def]
     return f"{ctx.local(dt):%Y-%m-%d %H:%M}"
 
 
-@prereg_app.command("add")
-def prereg_add(unit: Annotated[str, Opt("--unit", help="Unit code, resident name or phone.")],
-               name: Annotated[str, Opt("--name", help="The visitor's name.")],
+@prereg_app.command("add", help=_("Pre-register a visitor and print the 6-digit code."))
+def prereg_add(unit: Annotated[str, Opt("--unit", help=_("Unit code, resident name or phone."))],
+               name: Annotated[str, Opt("--name", help=_("The visitor's name."))],
                phone: Annotated[str, Opt("--phone")] = "",
-               valid_hours: Annotated[str, Opt("--valid-hours", help="Hours the code is valid (default 24).")] = "",
+               valid_hours: Annotated[str, Opt("--valid-hours",
+                                               help=_("Hours the code is valid (default 24)."))] = "",
                headcount: Annotated[str, Opt("--headcount")] = "",
                purpose: Annotated[str, Opt("--purpose")] = "",
                as_: AsOption = None) -> None:
-    """Pre-register a visitor and print the 6-digit code."""
     from ..services.gate_prereg import create_prereg
 
     ctx = acting_ctx(as_)
@@ -48,7 +48,7 @@ def prereg_add(unit: Annotated[str, Opt("--unit", help="Unit code, resident name
         name=pre.name, until=_local(ctx, pre.valid_until)), err=True)
 
 
-@visitor_app.command("checkin")
+@visitor_app.command("checkin", help=_("Check a visitor in (or a pre-registered one with --code)."))
 def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
                     unit: Annotated[str, Opt("--unit")] = "",
                     id_number: Annotated[str, Opt("--id")] = "",
@@ -58,10 +58,10 @@ def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
                     approval: Annotated[str, Opt("--approval")] = "1",
                     purpose: Annotated[str, Opt("--purpose")] = "1",
                     plate: Annotated[str, Opt("--plate")] = "",
-                    stay: Annotated[str, Opt("--stay", help="Expected stay in hours.")] = "",
-                    code: Annotated[str, Opt("--code", help="A pre-registration code fills the rest.")] = "",
+                    stay: Annotated[str, Opt("--stay", help=_("Expected stay in hours."))] = "",
+                    code: Annotated[str, Opt("--code",
+                                             help=_("A pre-registration code fills the rest."))] = "",
                     as_: AsOption = None) -> None:
-    """Check a visitor in (or a pre-registered one with --code)."""
     from ..services import gate_prereg, gate_visits
 
     ctx = acting_ctx(as_)
@@ -75,10 +75,10 @@ def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
                                                                    time=_local(ctx, v.checked_in_at)))
 
 
-@visitor_app.command("checkout")
-def visitor_checkout(visit: Annotated[str, typer.Argument(help="Visit number, or a name or plate on site.")],
+@visitor_app.command(
+    "checkout", help=_("Check a visitor out by visit number, or by name or plate when only one matches."))
+def visitor_checkout(visit: Annotated[str, typer.Argument(help=_("Visit number, or a name or plate on site."))],
                      as_: AsOption = None) -> None:
-    """Check a visitor out by visit number, or by name or plate when only one matches."""
     from ..services import gate_visits
 
     ctx = acting_ctx(as_)
@@ -96,9 +96,8 @@ def visitor_checkout(visit: Annotated[str, typer.Argument(help="Visit number, or
     typer.echo(_("Checked out visit No. {id}").format(id=vid))
 
 
-@visitor_app.command("onsite")
+@visitor_app.command("onsite", help=_("Visitors on site now (overstays marked with !)."))
 def visitor_onsite(as_: AsOption = None) -> None:
-    """Visitors on site now (overstays marked with !)."""
     from ..services import gate_visits
 
     ctx = acting_ctx(as_)
@@ -109,9 +108,8 @@ def visitor_onsite(as_: AsOption = None) -> None:
     typer.echo(_("{n} visits on site").format(n=len(rows)), err=True)
 
 
-@visitor_app.command("find")
+@visitor_app.command("find", help=_("Past visitors by name, pinyin initials, phone or ID number prefix."))
 def visitor_find(text: str, as_: AsOption = None) -> None:
-    """Past visitors by name, pinyin initials, phone or ID number prefix."""
     from ..services import gate_visits
 
     ctx = acting_ctx(as_)
@@ -120,13 +118,13 @@ def visitor_find(text: str, as_: AsOption = None) -> None:
                               str(h.last_visit_id or "")]))
 
 
-@vehicle_app.command("in")
+@vehicle_app.command(
+    "in", help=_("A vehicle enters: a resident's plate needs nothing else; a strange one needs driver, phone, unit."))
 def vehicle_in(plate: str, driver: Annotated[str, Opt("--driver")] = "", phone: Annotated[str, Opt("--phone")] = "",
                unit: Annotated[str, Opt("--unit")] = "", purpose: Annotated[str, Opt("--purpose")] = "",
                kind: Annotated[str, Opt("--kind")] = "", inspection: Annotated[str, Opt("--inspection")] = "",
-               confirm: Annotated[str, Opt("--confirm", help="The driver's typed name.")] = "",
+               confirm: Annotated[str, Opt("--confirm", help=_("The driver's typed name."))] = "",
                as_: AsOption = None) -> None:
-    """A vehicle enters: a resident's plate needs nothing else; a strange one needs driver, phone, unit."""
     from ..services import gate_vehicles
 
     ctx = acting_ctx(as_)
@@ -138,9 +136,8 @@ def vehicle_in(plate: str, driver: Annotated[str, Opt("--driver")] = "", phone: 
     typer.echo(_("Vehicle {plate} in at {time}").format(plate=m.plate, time=_local(ctx, m.in_at)))
 
 
-@vehicle_app.command("out")
+@vehicle_app.command("out", help=_("A vehicle leaves."))
 def vehicle_out(plate: str, as_: AsOption = None) -> None:
-    """A vehicle leaves."""
     from ..services import gate_vehicles
 
     ctx = acting_ctx(as_)
@@ -148,12 +145,11 @@ def vehicle_out(plate: str, as_: AsOption = None) -> None:
     typer.echo(_("Vehicle {plate} left").format(plate=m.plate))
 
 
-@pass_app.command("issue")
+@pass_app.command("issue", help=_("Issue a renovation permit; prints one pass number per worker."))
 def pass_issue(unit: Annotated[str, Opt("--unit")], company: Annotated[str, Opt("--company")],
                foreman: Annotated[str, Opt("--foreman")], phone: Annotated[str, Opt("--phone")],
                start: Annotated[str, Opt("--from")], end: Annotated[str, Opt("--to")],
                workers: Annotated[str, Opt("--workers")], as_: AsOption = None) -> None:
-    """Issue a renovation permit; prints one pass number per worker."""
     from ..services import gate_passes
 
     ctx = acting_ctx(as_)
@@ -162,9 +158,8 @@ def pass_issue(unit: Annotated[str, Opt("--unit")], company: Annotated[str, Opt(
         typer.echo(n)
 
 
-@pass_app.command("check")
+@pass_app.command("check", help=_("Check a contractor pass at the gate (recorded); exit 1 when refused."))
 def pass_check(number: str, as_: AsOption = None) -> None:
-    """Check a contractor pass at the gate (recorded); exit 1 when refused."""
     from ..services import gate_passes
 
     ctx = acting_ctx(as_)
@@ -174,11 +169,11 @@ def pass_check(number: str, as_: AsOption = None) -> None:
     typer.echo(r.message)
 
 
-@slip_app.command("issue")
-def slip_issue(unit: Annotated[str, Opt("--unit")], items: Annotated[str, Opt("--items", help="冰箱x1, 纸箱 5")],
+@slip_app.command("issue", help=_("Issue an item-release slip; prints its number."))
+def slip_issue(unit: Annotated[str, Opt("--unit")], items: Annotated[str, Opt("--items",
+                                                                              help=_("Items, e.g. 冰箱x1, 纸箱 5"))],
                reason: Annotated[str, Opt("--reason")] = "", valid_on: Annotated[str, Opt("--date")] = "",
                as_: AsOption = None) -> None:
-    """Issue an item-release slip; prints its number."""
     from ..services import gate_slips
 
     ctx = acting_ctx(as_)
@@ -186,9 +181,8 @@ def slip_issue(unit: Annotated[str, Opt("--unit")], items: Annotated[str, Opt("-
     typer.echo(gate_slips.slip_number(slip.id))  # type: ignore[arg-type]
 
 
-@slip_app.command("use")
+@slip_app.command("use", help=_("Use a slip at the gate (once); a refused use is recorded and exits 1."))
 def slip_use(number: str, as_: AsOption = None) -> None:
-    """Use a slip at the gate (once); a refused use is recorded and exits 1."""
     from ..services import gate_slips
 
     ctx = acting_ctx(as_)
@@ -198,11 +192,10 @@ def slip_use(number: str, as_: AsOption = None) -> None:
     typer.echo(gate_slips.items_text(view.items))
 
 
-@watch_app.command("add")
+@watch_app.command("add", help=_("Add a watch-list entry (supervisors)."))
 def watch_add(reason: Annotated[str, Opt("--reason")], name: Annotated[str, Opt("--name")] = "",
               id_number: Annotated[str, Opt("--id")] = "", plate: Annotated[str, Opt("--plate")] = "",
               as_: AsOption = None) -> None:
-    """Add a watch-list entry (supervisors)."""
     from ..services import gate_watch
 
     ctx = acting_ctx(as_)
@@ -210,9 +203,8 @@ def watch_add(reason: Annotated[str, Opt("--reason")], name: Annotated[str, Opt(
     typer.echo(str(e.id))
 
 
-@watch_app.command("list")
+@watch_app.command("list", help=_("Active watch-list entries (ID numbers masked)."))
 def watch_list(as_: AsOption = None) -> None:
-    """Active watch-list entries (ID numbers masked)."""
     from ..services import gate_watch
     from ..validators import mask_id_number
 
@@ -222,10 +214,10 @@ def watch_list(as_: AsOption = None) -> None:
                               e.reason]))
 
 
-@app.command("purge")
-def purge(before: Annotated[str, Opt("--before", help="Purge visitor personal data before this date.")],
+@app.command(
+    "purge", help=_("Blank visitors' names, ID numbers and phones before a date, keeping the counts (supervisors)."))
+def purge(before: Annotated[str, Opt("--before", help=_("Purge visitor personal data before this date."))],
           as_: AsOption = None) -> None:
-    """Blank visitors' names, ID numbers and phones before a date, keeping the counts (supervisors)."""
     from ..services.gate_watch import purge_visitors
     from ..validators import parse_local_datetime
 
