@@ -12,8 +12,8 @@ from . import app
 from ..i18n import _
 from .common import AsOption, acting_ctx
 
-complaint_app = typer.Typer(help="Complaints and requests (front desk).", no_args_is_help=True)
-escalation_app = typer.Typer(help="Escalations: list, acknowledge (supervisors).", no_args_is_help=True)
+complaint_app = typer.Typer(help=_("Complaints and requests (front desk)."), no_args_is_help=True)
+escalation_app = typer.Typer(help=_("Escalations: list, acknowledge (supervisors)."), no_args_is_help=True)
 app.add_typer(complaint_app, name="complaint")
 app.add_typer(escalation_app, name="escalation")
 
@@ -32,22 +32,22 @@ def _row(ctx, row) -> str:  # type: ignore[no-untyped-def]
                       flags]).rstrip()
 
 
-@complaint_app.command("add")
+@complaint_app.command("add", help=_("Log a complaint or request (same validation as the form)."))
 def complaint_add(
-    caller: Annotated[str, typer.Option(help="Caller's name.")],
-    channel: Annotated[str, typer.Option(help="phone, visit, written, online (or its number).")],
-    category: Annotated[str, typer.Option(help="Category code or number.")],
-    cause: Annotated[str, typer.Option(help="Cause code or number.")],
-    description: Annotated[str, typer.Option(help="What the customer said.")],
-    unit: Annotated[str, typer.Option(help="Unit number, name, phone or pinyin (one match).")] = "",
+    caller: Annotated[str, typer.Option(help=_("Caller's name."))],
+    channel: Annotated[str, typer.Option(help=_("phone, visit, written, online (or its number)."))],
+    category: Annotated[str, typer.Option(help=_("Category code or number."))],
+    cause: Annotated[str, typer.Option(help=_("Cause code or number."))],
+    description: Annotated[str, typer.Option(help=_("What the customer said."))],
+    unit: Annotated[str, typer.Option(help=_("Unit number, name, phone or pinyin (one match)."))] = "",
     phone: Annotated[str, typer.Option()] = "",
     location: Annotated[str, typer.Option()] = "",
-    department: Annotated[str, typer.Option(help="Default: the category's department.")] = "",
-    reply_by: Annotated[str, typer.Option("--reply-by", help="Promised reply time YYYY-MM-DD HH:MM.")] = "",
-    major: Annotated[str, typer.Option(help="Major type code: escalates at once.")] = "",
+    department: Annotated[str, typer.Option(help=_("Default: the category's department."))] = "",
+    reply_by: Annotated[str, typer.Option("--reply-by",
+                                          help=_("Promised reply time YYYY-MM-DD HH:MM."))] = "",
+    major: Annotated[str, typer.Option(help=_("Major type code: escalates at once."))] = "",
     as_: AsOption = None,
 ) -> None:
-    """Log a complaint or request (same validation as the form)."""
     from ..services import complaints
 
     ctx = acting_ctx(as_)
@@ -69,19 +69,18 @@ def _wait_notifications() -> None:
             t.join(130)
 
 
-@complaint_app.command("list")
+@complaint_app.command("list", help=_("List complaints, newest first (one page)."))
 def complaint_list(
-    status: Annotated[str, typer.Option(help="A status, or 'open'.")] = "",
+    status: Annotated[str, typer.Option(help=_("A status, or 'open'."))] = "",
     category: Annotated[str, typer.Option()] = "",
     department: Annotated[str, typer.Option()] = "",
     overdue: Annotated[bool, typer.Option("--overdue")] = False,
     major: Annotated[bool, typer.Option("--major")] = False,
-    search: Annotated[str, typer.Option(help="Unit, name, phone or pinyin initials.")] = "",
-    before: Annotated[int | None, typer.Option(help="Page: ids below this one.")] = None,
+    search: Annotated[str, typer.Option(help=_("Unit, name, phone or pinyin initials."))] = "",
+    before: Annotated[int | None, typer.Option(help=_("Page: ids below this one."))] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
     as_: AsOption = None,
 ) -> None:
-    """List complaints, newest first (one page)."""
     from ..services import complaints
     from ..services.complaint_common import resolve_choice
 
@@ -93,9 +92,8 @@ def complaint_list(
         typer.echo(_row(ctx, row))
 
 
-@complaint_app.command("show")
+@complaint_app.command("show", help=_("A complaint with its whole timeline and the next legal steps."))
 def complaint_show(complaint_id: int, as_: AsOption = None) -> None:
-    """A complaint with its whole timeline and the next legal steps."""
     from ..services import complaints
     from ..services.complaint_common import event_label, ref_label, status_label
 
@@ -116,20 +114,20 @@ def complaint_show(complaint_id: int, as_: AsOption = None) -> None:
     typer.echo(_("Next steps: {steps}").format(steps=", ".join(s.replace("_", "-") for s in d.next_steps)))
 
 
-@complaint_app.command("step")
+@complaint_app.command(
+    "step", help=_("Take one workflow step (refused with the reason when it is not legal now)."))
 def complaint_step(
     complaint_id: int,
-    action: Annotated[str, typer.Argument(help="dispatch, start, defer, reply, confirm, contact-failed, archive, "
-                                               "archive-unconfirmed, note, correct, validity")],
-    text: Annotated[str, typer.Option("--text", "-t", help="Note, reply, explanation or reason.")] = "",
+    action: Annotated[str, typer.Argument(help=_("The step: {steps}.").format(steps=", ".join(STEPS)))],
+    text: Annotated[str, typer.Option("--text", "-t", help=_("Note, reply, explanation or reason."))] = "",
     department: Annotated[str, typer.Option()] = "",
-    next_reply: Annotated[str, typer.Option("--next-reply", help="For defer: YYYY-MM-DD HH:MM.")] = "",
-    satisfaction: Annotated[str, typer.Option(help="For confirm: code or number.")] = "",
-    event: Annotated[int | None, typer.Option(help="For correct: the event number corrected.")] = None,
-    invalid: Annotated[bool, typer.Option("--invalid", help="For validity: not a valid complaint.")] = False,
+    next_reply: Annotated[str, typer.Option("--next-reply", help=_("For defer: YYYY-MM-DD HH:MM."))] = "",
+    satisfaction: Annotated[str, typer.Option(help=_("For confirm: code or number."))] = "",
+    event: Annotated[int | None, typer.Option(help=_("For correct: the event number corrected."))] = None,
+    invalid: Annotated[bool, typer.Option("--invalid",
+                                          help=_("For validity: not a valid complaint."))] = False,
     as_: AsOption = None,
 ) -> None:
-    """Take one workflow step (refused with the reason when it is not legal now)."""
     from ..errors import ValidationError
     from ..services import complaint_workflow as wf
 
@@ -157,10 +155,9 @@ def complaint_step(
     typer.echo(f"#{cid} {status_label(complaints.get(ctx, cid).status)}")
 
 
-@complaint_app.command("letter")
-def complaint_letter(complaint_id: int, out: Annotated[Path, typer.Option("--out", help="Markdown file.")],
+@complaint_app.command("letter", help=_("Write the reply letter of a (written) complaint to a file."))
+def complaint_letter(complaint_id: int, out: Annotated[Path, typer.Option("--out", help=_("Markdown file."))],
                      as_: AsOption = None) -> None:
-    """Write the reply letter of a (written) complaint to a file."""
     from ..services.complaint_letters import write_letter
 
     ctx = acting_ctx(as_)
@@ -168,10 +165,9 @@ def complaint_letter(complaint_id: int, out: Annotated[Path, typer.Option("--out
     typer.echo(_("Wrote {path}").format(path=out))
 
 
-@escalation_app.command("list")
-def escalation_list(all_: Annotated[bool, typer.Option("--all", help="Also acknowledged ones.")] = False,
+@escalation_app.command("list", help=_("Unacknowledged escalations (or the most recent, with --all)."))
+def escalation_list(all_: Annotated[bool, typer.Option("--all", help=_("Also acknowledged ones."))] = False,
                     limit: Annotated[int, typer.Option(min=1, max=500)] = 50, as_: AsOption = None) -> None:
-    """Unacknowledged escalations (or the most recent, with --all)."""
     from ..services import escalation
 
     ctx = acting_ctx(as_)
@@ -182,9 +178,9 @@ def escalation_list(all_: Annotated[bool, typer.Option("--all", help="Also ackno
                               ctx.local(e.raised_at).strftime("%Y-%m-%d %H:%M"), ack, e.notify_status]).rstrip())
 
 
-@escalation_app.command("ack")
+@escalation_app.command(
+    "ack", help=_("Acknowledge an escalation as the supervisor named by --as / WUYE_USER (PIN from WUYE_PIN)."))
 def escalation_ack(esc_id: int, note: Annotated[str, typer.Option()] = "", as_: AsOption = None) -> None:
-    """Acknowledge an escalation as the supervisor named by --as / WUYE_USER (PIN from WUYE_PIN)."""
     from ..services import escalation
 
     ctx = acting_ctx(as_)
