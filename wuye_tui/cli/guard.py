@@ -10,10 +10,10 @@ from ..i18n import _
 from . import app
 from .common import AsOption, acting_ctx
 
-dutylog_app = typer.Typer(help="Duty log (值班记录).", no_args_is_help=True)
-handover_app = typer.Typer(help="Shift handover (交接班).", no_args_is_help=True)
-patrol_app = typer.Typer(help="Patrol rounds (巡逻).", no_args_is_help=True)
-key_app = typer.Typer(help="Key register (钥匙).", no_args_is_help=True)
+dutylog_app = typer.Typer(help=_("Duty log (值班记录)."), no_args_is_help=True)
+handover_app = typer.Typer(help=_("Shift handover (交接班)."), no_args_is_help=True)
+patrol_app = typer.Typer(help=_("Patrol rounds (巡逻)."), no_args_is_help=True)
+key_app = typer.Typer(help=_("Key register (钥匙)."), no_args_is_help=True)
 app.add_typer(dutylog_app, name="dutylog")
 app.add_typer(handover_app, name="handover")
 app.add_typer(patrol_app, name="patrol")
@@ -27,17 +27,18 @@ def _when(ctx, value) -> str:  # type: ignore[no-untyped-def]
 # --- duty log ----------------------------------------------------------------------------
 
 
-@dutylog_app.command("add")
+@dutylog_app.command("add", help=_("Write a duty-log entry."))
 def dutylog_add(
-    text: Annotated[str, typer.Argument(help="What happened, where, what was done.")],
-    post: Annotated[str, typer.Option(help="Post code (data/shifts.toml), e.g. main_gate.")] = "main_gate",
-    type_: Annotated[str, typer.Option("--type", help="security, fire, equipment, noise, renovation, other.")] = "other",
-    severity: Annotated[str, typer.Option(help="info, warning, serious, critical.")] = "info",
-    incident: Annotated[bool, typer.Option("--incident", help="Stays open until closed with a note.")] = False,
-    major: Annotated[str, typer.Option("--major", help="Major type: escalates at once (e.g. fire).")] = "",
+    text: Annotated[str, typer.Argument(help=_("What happened, where, what was done."))],
+    post: Annotated[str, typer.Option(help=_("Post code (data/shifts.toml), e.g. main_gate."))] = "main_gate",
+    type_: Annotated[str, typer.Option("--type",
+                                       help=_("security, fire, equipment, noise, renovation, other."))] = "other",
+    severity: Annotated[str, typer.Option(help=_("info, warning, serious, critical."))] = "info",
+    incident: Annotated[bool, typer.Option("--incident",
+                                           help=_("Stays open until closed with a note."))] = False,
+    major: Annotated[str, typer.Option("--major", help=_("Major type: escalates at once (e.g. fire)."))] = "",
     as_: AsOption = None,
 ) -> None:
-    """Write a duty-log entry."""
     from ..services import dutylog
 
     ctx = acting_ctx(as_)
@@ -47,13 +48,12 @@ def dutylog_add(
         typer.echo(_("Escalation #{id} raised").format(id=e.escalation_id))
 
 
-@dutylog_app.command("list")
+@dutylog_app.command("list", help=_("The newest entries."))
 def dutylog_list(
-    open_only: Annotated[bool, typer.Option("--open", help="Open incidents only.")] = False,
+    open_only: Annotated[bool, typer.Option("--open", help=_("Open incidents only."))] = False,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
     as_: AsOption = None,
 ) -> None:
-    """The newest entries."""
     from ..reference import load_reference
     from ..services import dutylog
 
@@ -66,13 +66,12 @@ def dutylog_list(
                               e.text.replace("\n", " ")]))
 
 
-@dutylog_app.command("close")
+@dutylog_app.command("close", help=_("Close an incident with a note."))
 def dutylog_close(
-    entry_id: Annotated[int, typer.Argument(help="Incident number.")],
-    note: Annotated[str, typer.Option(help="How it was settled.")],
+    entry_id: Annotated[int, typer.Argument(help=_("Incident number."))],
+    note: Annotated[str, typer.Option(help=_("How it was settled."))],
     as_: AsOption = None,
 ) -> None:
-    """Close an incident with a note."""
     from ..services import dutylog
 
     dutylog.close_incident(acting_ctx(as_), entry_id, note)
@@ -82,14 +81,15 @@ def dutylog_close(
 # --- handover ----------------------------------------------------------------------------
 
 
-@handover_app.command("show")
+@handover_app.command("show", help=_("The handover report of a day or one shift (supervisors)."))
 def handover_show(
-    date: Annotated[str, typer.Option("--date", help="Duty date YYYY-MM-DD (the night shift belongs to its start).")],
-    shift: Annotated[str | None, typer.Option("--shift", help="morning, middle or night; all when missing.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+    date: Annotated[str, typer.Option("--date",
+                                      help=_("Duty date YYYY-MM-DD (the night shift belongs to its start)."))],
+    shift: Annotated[str | None, typer.Option("--shift",
+                                              help=_("morning, middle or night; all when missing."))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=_("JSON instead of text."))] = False,
     as_: AsOption = None,
 ) -> None:
-    """The handover report of a day or one shift (supervisors)."""
     from ..services import guard_reports
     from ..validators import parse_date
 
@@ -106,12 +106,11 @@ def handover_show(
 # --- patrol --------------------------------------------------------------------------------
 
 
-@patrol_app.command("missed")
+@patrol_app.command("missed", help=_("Rounds missed on a day (by scheduled time), with the reason given."))
 def patrol_missed(
-    date: Annotated[str, typer.Option("--date", help="Local day YYYY-MM-DD.")],
+    date: Annotated[str, typer.Option("--date", help=_("Local day YYYY-MM-DD."))],
     as_: AsOption = None,
 ) -> None:
-    """Rounds missed on a day (by scheduled time), with the reason given."""
     from ..reference import load_reference
     from ..services import patrol
     from ..services.guard_shifts import day_bounds
@@ -127,13 +126,12 @@ def patrol_missed(
     typer.echo(_("{n} missed rounds").format(n=len(missed)))
 
 
-@patrol_app.command("coverage")
+@patrol_app.command("coverage", help=_("Rounds walked against scheduled, per route per day (supervisors)."))
 def patrol_coverage(
-    start: Annotated[str, typer.Option("--from", help="First day YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="Last day YYYY-MM-DD.")],
+    start: Annotated[str, typer.Option("--from", help=_("First day YYYY-MM-DD."))],
+    end: Annotated[str, typer.Option("--to", help=_("Last day YYYY-MM-DD."))],
     as_: AsOption = None,
 ) -> None:
-    """Rounds walked against scheduled, per route per day (supervisors)."""
     from ..services import guard_reports
     from ..validators import parse_date
 
@@ -149,31 +147,29 @@ def patrol_coverage(
 # --- keys ----------------------------------------------------------------------------------
 
 
-@key_app.command("add")
+@key_app.command("add", help=_("Register a key held by the office."))
 def key_add(
-    code: Annotated[str, typer.Argument(help="Code on the key tag, e.g. K0102.")],
-    label: Annotated[str, typer.Option(help="What it opens (a room).")] = "",
-    unit: Annotated[str, typer.Option(help="The unit, for an owner's key.")] = "",
+    code: Annotated[str, typer.Argument(help=_("Code on the key tag, e.g. K0102."))],
+    label: Annotated[str, typer.Option(help=_("What it opens (a room)."))] = "",
+    unit: Annotated[str, typer.Option(help=_("The unit, for an owner's key."))] = "",
     as_: AsOption = None,
 ) -> None:
-    """Register a key held by the office."""
     from ..services import keys
 
     k = keys.add_key(acting_ctx(as_), code, label, unit)
     typer.echo(_("Key {code} registered").format(code=k.code))
 
 
-@key_app.command("lend")
+@key_app.command("lend", help=_("Lend a key."))
 def key_lend(
-    code: Annotated[str, typer.Argument(help="Key code.")],
-    to: Annotated[str, typer.Option("--to", help="Who takes it.")],
-    purpose: Annotated[str, typer.Option(help="owner_request, repair, emergency, inspection, other.")],
-    authorised_by: Annotated[str, typer.Option("--authorised-by", help="Who allowed it.")],
-    phone: Annotated[str, typer.Option(help="Phone of the borrower.")] = "",
-    note: Annotated[str, typer.Option(help="Note.")] = "",
+    code: Annotated[str, typer.Argument(help=_("Key code."))],
+    to: Annotated[str, typer.Option("--to", help=_("Who takes it."))],
+    purpose: Annotated[str, typer.Option(help=_("owner_request, repair, emergency, inspection, other."))],
+    authorised_by: Annotated[str, typer.Option("--authorised-by", help=_("Who allowed it."))],
+    phone: Annotated[str, typer.Option(help=_("Phone of the borrower."))] = "",
+    note: Annotated[str, typer.Option(help=_("Note."))] = "",
     as_: AsOption = None,
 ) -> None:
-    """Lend a key."""
     from ..services import keys
 
     ctx = acting_ctx(as_)
@@ -181,26 +177,24 @@ def key_lend(
     typer.echo(_("Key lent; due back by {due}").format(due=_when(ctx, loan.due_at)))
 
 
-@key_app.command("return")
+@key_app.command("return", help=_("Take a key back."))
 def key_return(
-    code: Annotated[str, typer.Argument(help="Key code.")],
-    note: Annotated[str, typer.Option(help="Condition, remarks.")] = "",
+    code: Annotated[str, typer.Argument(help=_("Key code."))],
+    note: Annotated[str, typer.Option(help=_("Condition, remarks."))] = "",
     as_: AsOption = None,
 ) -> None:
-    """Take a key back."""
     from ..services import keys
 
     keys.return_key(acting_ctx(as_), code, note)
     typer.echo(_("Key {code} returned").format(code=code.upper()))
 
 
-@key_app.command("list")
+@key_app.command("list", help=_("Keys, with who has them."))
 def key_list(
-    out: Annotated[bool, typer.Option("--out", help="Keys lent out only (overdue marked).")] = False,
-    search: Annotated[str, typer.Option(help="Code, room or unit.")] = "",
+    out: Annotated[bool, typer.Option("--out", help=_("Keys lent out only (overdue marked)."))] = False,
+    search: Annotated[str, typer.Option(help=_("Code, room or unit."))] = "",
     as_: AsOption = None,
 ) -> None:
-    """Keys, with who has them."""
     from ..services import keys
 
     ctx = acting_ctx(as_)
