@@ -26,17 +26,17 @@ def _progress_bar(label: str):  # type: ignore[no-untyped-def]
     return bar, (lambda n: bar.update(task, completed=n))
 
 
-@app.command("export")
+@app.command("export", help=_("Export a register for a date range (CSV with BOM, XLSX or JSON)."))
 def export_cmd(
-    register: Annotated[str, typer.Argument(help="Register: visitors, vehicles, passes, complaints, audit...")],
-    from_: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD), local time.")],
-    to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), included.")],
-    out: Annotated[Path, typer.Option("--out", help="File to write (mode 0600).")],
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
-    reveal: Annotated[bool, typer.Option("--reveal", help="Unmasked ID numbers (supervisors; audited).")] = False,
+    register: Annotated[str, typer.Argument(help=_("Register: visitors, vehicles, passes, complaints, audit..."))],
+    from_: Annotated[str, typer.Option("--from", help=_("First day (YYYY-MM-DD), local time."))],
+    to: Annotated[str, typer.Option("--to", help=_("Last day (YYYY-MM-DD), included."))],
+    out: Annotated[Path, typer.Option("--out", help=_("File to write (mode 0600)."))],
+    fmt: Annotated[str, typer.Option("--format", help=_("csv, xlsx or json."))] = "csv",
+    reveal: Annotated[bool, typer.Option("--reveal",
+                                         help=_("Unmasked ID numbers (supervisors; audited)."))] = False,
     as_: AsOption = None,
 ) -> None:
-    """Export a register for a date range (CSV with BOM, XLSX or JSON)."""
     from ..exports.exporter import check_format, check_target, get_register
     from ..validators import parse_date
 
@@ -62,7 +62,7 @@ def export_cmd(
     typer.echo(_("{n} rows written to {path}").format(n=result.rows, path=result.path))
 
 
-report_app = typer.Typer(help="Supervisor's reports.", no_args_is_help=True)
+report_app = typer.Typer(help=_("Supervisor's reports."), no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
 
@@ -85,14 +85,14 @@ def _write_report(text_or_writer, out: Path | None) -> None:  # type: ignore[no-
     typer.echo(_("Report written to {path}").format(path=path))
 
 
-@report_app.command("monthly")
+@report_app.command("monthly", help=_("The monthly complaint statistics (客户月投诉统计表)."))
 def report_monthly(
-    month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
-    fmt: Annotated[str, typer.Option("--format", help="xlsx, csv or md")] = "md",
-    out: Annotated[Path | None, typer.Option("--out", help="File to write; md prints when missing.")] = None,
+    month: Annotated[str, typer.Option("--month", help=_("YYYY-MM"))],
+    fmt: Annotated[str, typer.Option("--format", help=_("xlsx, csv or md"))] = "md",
+    out: Annotated[Path | None, typer.Option("--out",
+                                             help=_("File to write; md prints when missing."))] = None,
     as_: AsOption = None,
 ) -> None:
-    """The monthly complaint statistics (客户月投诉统计表)."""
     from ..errors import ValidationError
     from ..validators import parse_month
 
@@ -113,14 +113,14 @@ def report_monthly(
     _write_report(reports_monthly.render(ctx, stats, fmt, year, mon), out)
 
 
-@report_app.command("handover")
+@report_app.command("handover", help=_("The shift-handover report for a day or one shift."))
 def report_handover(
-    date_: Annotated[str, typer.Option("--date", help="Day (YYYY-MM-DD)")],
-    shift: Annotated[str | None, typer.Option("--shift", help="Shift code or name")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Markdown file to write; printed when missing.")] = None,
+    date_: Annotated[str, typer.Option("--date", help=_("Day (YYYY-MM-DD)"))],
+    shift: Annotated[str | None, typer.Option("--shift", help=_("Shift code or name"))] = None,
+    out: Annotated[Path | None, typer.Option("--out",
+                                             help=_("Markdown file to write; printed when missing."))] = None,
     as_: AsOption = None,
 ) -> None:
-    """The shift-handover report for a day or one shift."""
     from ..validators import parse_date
 
     day = parse_date(date_, field="date")
@@ -134,14 +134,14 @@ def report_handover(
     _write_report(reports_guard.handover_markdown(ctx, day, shift), out)
 
 
-@report_app.command("patrol")
+@report_app.command("patrol", help=_("Patrol coverage: rounds done and missed, anomalies."))
 def report_patrol(
-    from_: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD)")],
-    to: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), included")],
-    out: Annotated[Path | None, typer.Option("--out", help="Markdown file to write; printed when missing.")] = None,
+    from_: Annotated[str, typer.Option("--from", help=_("First day (YYYY-MM-DD)"))],
+    to: Annotated[str, typer.Option("--to", help=_("Last day (YYYY-MM-DD), included"))],
+    out: Annotated[Path | None, typer.Option("--out",
+                                             help=_("Markdown file to write; printed when missing."))] = None,
     as_: AsOption = None,
 ) -> None:
-    """Patrol coverage: rounds done and missed, anomalies."""
     from ..errors import ValidationError
     from ..validators import parse_date
 
@@ -159,12 +159,12 @@ def report_patrol(
     _write_report(reports_guard.patrol_markdown(ctx, start, end), out)
 
 
-@db_app.command("restore")
+@db_app.command(
+    "restore", help=_("Restore a SQLite backup (checked first; refuses to overwrite without --force)."))
 def db_restore(
-    file: Annotated[Path, typer.Argument(help="A backup made by `wuye db backup`.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing database.")] = False,
+    file: Annotated[Path, typer.Argument(help=_("A backup made by `wuye db backup`."))],
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing database."))] = False,
 ) -> None:
-    """Restore a SQLite backup (checked first; refuses to overwrite without --force)."""
     from ..config import resolve_db_url
     from ..services.restore import restore
     from .common import STATE
