@@ -1,5 +1,11 @@
 """One complaint: its record, the whole timeline, and only the steps legal now (the
-footer shows nothing else). Each step opens a small dialog; the service validates."""
+footer shows nothing else). Each step opens a small dialog; the service validates.
+
+Beside the workflow steps of complaint_workflow.next_steps the screen offers the written
+reply letter (once there is a reply or an explanation to put in it) and, to front-desk
+staff, archiving without confirmation once the configured number of failed contact
+attempts is reached: a supervisor then gives their name and PIN and the archive is
+recorded as theirs, with their reason."""
 
 from __future__ import annotations
 
@@ -10,17 +16,19 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from wuye_tui.errors import WuyeError
+from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 
 from ..base import WuyeScreen
+from .field_dialog import Field, FieldDialog
 from .step_dialog import StepDialog
 
 ACTIONS = {  # action name -> step name of complaint_workflow.next_steps
     "dispatch": "dispatch", "start": "start", "reply": "reply", "defer": "defer", "confirm": "confirm",
     "contact_failed": "contact_failed", "archive": "archive", "archive_unconfirmed": "archive_unconfirmed",
-    "note": "note", "correct": "correct",
+    "note": "note", "correct": "correct", "letter": "letter", "validity": "validity",
 }
+LETTER_EVENTS = ("replied", "deferred")  # what complaint_letters.reply_letter needs
 
 
 class ComplaintDetailScreen(WuyeScreen):
@@ -36,15 +44,20 @@ class ComplaintDetailScreen(WuyeScreen):
         Binding("u", "archive_unconfirmed", N_("Archive unconfirmed"), id="archive-unconfirmed"),
         Binding("n", "note", N_("Note"), id="note"),
         Binding("e", "correct", N_("Correct"), id="correct"),
+        Binding("l", "letter", N_("Reply letter"), id="letter"),
+        Binding("v", "validity", N_("Valid/invalid"), id="validity"),
     ]
 
     def __init__(self, complaint_id: int) -> None:
         super().__init__()
         self.complaint_id = complaint_id
         self.steps: list[str] = []
+        self.complaint = None  # the record as last loaded
+        self.pin_archive = False  # archive without confirmation needs a supervisor's PIN
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="cp-head")
+        yield Static("", id="cp-info")
         with VerticalScroll(id="cp-timeline"):
             yield Static("", id="cp-events")
 
@@ -56,6 +69,21 @@ class ComplaintDetailScreen(WuyeScreen):
             return ACTIONS[action] in self.steps
         return True
 
+    def _offered(self, c, steps: list[str], event_kinds: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+        """The service's legal steps, plus the letter and the PIN-approved archive."""
+        from wuye_tui.services.complaint_workflow import failed_contacts_needed
+        from wuye_tui.services.permissions import OFFICE, allowed
+
+        offered = list(steps)
+        self.pin_archive = False
+        if ("archive_unconfirmed" not in offered and c.status == "replied" and allowed(self.ctx.actor, OFFICE)
+                and c.contact_failures >= failed_contacts_needed()):
+            offered.append("archive_unconfirmed")
+            self.pin_archive = True
+        if any(kind in LETTER_EVENTS for kind in event_kinds):
+            offered.append("letter")
+        return offered
+
     def reload(self) -> None:
         from wuye_tui.services import complaints
         from wuye_tui.services.complaint_common import event_label, ref_label, status_label
@@ -66,14 +94,16 @@ class ComplaintDetailScreen(WuyeScreen):
             self.report(exc)
             return
         c = d.complaint
-        self.steps = d.next_steps
+        self.complaint = c
+        self.steps = self._offered(c, d.next_steps, [ev.kind for ev, _who in d.events])
         fmt = "%Y-%m-%d %H:%M"
         due = self.ctx.local(c.due_at).strftime(fmt)
         if d.overdue:
             due = f"[b $error]{due} {_('OVERDUE')}[/]"
         head = [
             f"[b]#{c.id}[/b]  {status_label(c.status)}  {ref_label('category', c.category)}"
-            + (f"  [b $warning]{_('MAJOR')} {ref_label('major_type', c.major_type)}[/]" if c.is_major else ""),
+            + (f"  [b $warning]{_('MAJOR')} {ref_label('major_type', c.major_type)}[/]" if c.is_major else "")
+            + f"  {_('Valid complaint') if c.valid else _('Not a valid complaint')}",
             _("Unit: {unit}  Caller: {caller}  Phone: {phone}").format(unit=d.unit_code or "-", caller=c.caller,
                                                                       phone=c.phone or "-"),
             _("Channel: {ch}  Cause: {cause}  Department: {dept}").format(
@@ -83,6 +113,11 @@ class ComplaintDetailScreen(WuyeScreen):
             _("Location: {loc}").format(loc=c.location or "-"),
             c.description,
         ]
+        if c.status == "replied" and c.contact_failures:
+            from wuye_tui.services.complaint_workflow import failed_contacts_needed
+
+            head.append(_("Customer not reached {n} times ({m} allow archiving without confirmation)").format(
+                n=c.contact_failures, m=failed_contacts_needed()))
         if c.escalation_id:
             head.append(_("Escalation #{id}").format(id=c.escalation_id))
         self.query_one("#cp-head", Static).update("\n".join(head))
@@ -164,10 +199,68 @@ class ComplaintDetailScreen(WuyeScreen):
                   lambda v: wf.archive(self.ctx, self.complaint_id, v["note"]))
 
     def action_archive_unconfirmed(self) -> None:
+        """A supervisor archives it themselves; a front-desk operator needs one's name and
+        PIN, and the archive (with the reason) is then recorded as that supervisor's."""
+        from screens.dialogs.pin import SupervisorPinDialog
+
+        if not self.pin_archive:
+            self._archive_unconfirmed(self.ctx)
+            return
+
+        def approved(actor) -> None:  # type: ignore[no-untyped-def]
+            if actor is not None:
+                self._archive_unconfirmed(self.ctx.as_actor(actor))
+
+        self.app.push_screen(SupervisorPinDialog(
+            _("Archiving complaint #{id} without the customer's confirmation needs a supervisor").format(
+                id=self.complaint_id)), approved)
+
+    def _archive_unconfirmed(self, ctx) -> None:  # type: ignore[no-untyped-def]
         from wuye_tui.services import complaint_workflow as wf
 
-        self._ask(_("Archive without confirmation"), [("reason", _("Reason (recorded)"), "")],
-                  lambda v: wf.archive_unconfirmed(self.ctx, self.complaint_id, v["reason"]))
+        c = self.complaint
+        lines = _("Supervisor: {name}").format(name=ctx.actor.name)
+        if c is not None:
+            lines += "  " + _("Customer not reached {n} times").format(n=c.contact_failures)
+        self._ask_fields(FieldDialog(
+            _("Archive without confirmation"), [Field("reason", _("Reason"), check=_reason, required=True,
+                                                      hint=_("Recorded with the archive."))],
+            lambda v: wf.archive_unconfirmed(ctx, self.complaint_id, v["reason"]), lines=lines, supervisor=True))
+
+    def action_validity(self) -> None:
+        from wuye_tui.services import complaint_workflow as wf
+
+        valid = self.complaint is None or self.complaint.valid
+        now = _("Now: counted as a valid complaint") if valid else _("Now: not a valid complaint")
+        self._ask_fields(FieldDialog(
+            _("Valid or invalid complaint"),
+            [Field("valid", _("Valid?"), "2" if valid else "1", _validity, required=True, max_length=10,
+                   hint=_("1 valid (counts in the valid-complaint rate)  2 invalid")),
+             Field("reason", _("Reason"), check=_reason, required=True)],
+            lambda v: wf.set_validity(self.ctx, self.complaint_id, v["valid"], v["reason"]), lines=now,
+            supervisor=True))
+
+    def action_letter(self) -> None:
+        from .letter import LetterDialog
+
+        def written(path) -> None:  # type: ignore[no-untyped-def]
+            if path is None:
+                return
+            message = _("Reply letter written to {path}").format(path=path)
+            info = self.query_one("#cp-info", Static)
+            info.update(message)
+            info.display = True
+            self.notify(message, timeout=8)
+
+        self.app.push_screen(LetterDialog(self.ctx, self.complaint_id), written)
+
+    def _ask_fields(self, dialog: FieldDialog) -> None:
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            if result is not None:
+                self.notify(_("Saved"))
+            self.reload()
+
+        self.app.push_screen(dialog, done)
 
     def action_note(self) -> None:
         from wuye_tui.services import complaint_workflow as wf
@@ -181,3 +274,18 @@ class ComplaintDetailScreen(WuyeScreen):
         self._ask(_("Correction"), [("event", _("Event number being corrected"), ""), ("note", _("Correction"), "")],
                   lambda v: wf.correct(self.ctx, self.complaint_id,
                                        validate_int(v["event"], "event", 1), v["note"]))
+
+
+def _reason(text: str) -> str:
+    from wuye_tui.validators import clean_text
+
+    return clean_text(text, field="reason", max_len=2000, required=True, multiline=True)
+
+
+def _validity(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "y", "yes", "valid", "有效", "是"):
+        return True
+    if value in ("2", "n", "no", "invalid", "无效", "否"):
+        return False
+    raise ValidationError("valid", _("Type 1 (valid) or 2 (invalid)"))
