@@ -1,0 +1,267 @@
+"""The watch list (黑名单), kept by supervisors.
+
+The table lists the active entries, newest first, ID numbers masked; it pages from the
+database as the cursor reaches the end. Below it, an entry is added: a name, an ID type and
+number, a plate (at least one of name, ID number and plate) and the reason. Every field is
+checked when it is left, with the message at the field; F2 saves only when all are good.
+F8 takes the highlighted entry off the list, asking for the reason (the row is kept and
+the change audited). Check-ins and vehicle entries are checked against the active list.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Static
+
+from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.i18n import N_, _
+from wuye_tui.services.permissions import SUPERVISORS, allowed
+from wuye_tui.validators import mask_id_number, validate_id_number, validate_name, validate_plate
+
+from ..base import WuyeScreen
+from ..widgets.form import FormField
+from .reason import check_reason
+
+FIELDS = ("name", "id_type", "id_number", "plate", "reason")
+PAGE = 50
+REASON_SHOWN = 36
+
+
+def _short(text: str, n: int = REASON_SHOWN) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+class ResettableField(FormField):
+    """A required field that, once the form is reset, says nothing when it is left still
+    empty: the user has not started on it yet. Anything typed makes it checked as usual."""
+
+    untouched = False
+
+    def reset(self, value: str = "") -> None:
+        self.untouched = True
+        self.set_value(value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value:
+            self.untouched = False
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if self.untouched and not self.raw.strip():
+            event.stop()
+            event.prevent_default()  # skip FormField's check-on-leave
+
+
+class WatchListScreen(WuyeScreen):
+    CSS_PATH = "gate.tcss"
+    BINDINGS = [
+        Binding("f2", "save", N_("Add to watch list"), id="save", priority=True),
+        Binding("f3", "clear", N_("Clear"), id="clear"),
+        Binding("f8", "deactivate", N_("Take off the list"), id="deactivate"),
+        Binding("f7", "refresh", N_("Refresh"), id="refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._id_full = ""
+        self._rows: list = []  # type: ignore[type-arg]
+        self._more = False
+
+    # ---- layout -------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        from wuye_tui.services.gate_common import choice_hint, id_type_options
+
+        with Vertical(id="gate-body"):
+            yield Static(_("Watch list"), classes="title", id="watch-title")
+            yield DataTable(id="watch-table", cursor_type="row", zebra_stripes=True)
+            yield Static(_("Add an entry: a name, an ID number or a plate (at least one), and the reason"),
+                         classes="subtitle")
+            with Horizontal(id="gate-cols"):
+                with Vertical(classes="gate-col"):
+                    yield FormField(_("Name"), "name", lambda v: validate_name(v), max_length=30)
+                    yield FormField(_("ID type"), "id_type", self._check_id_type, value=id_type_options()[0][1],
+                                    max_length=40)
+                    yield FormField(_("ID number"), "id_number", self._check_id_number, max_length=30)
+                with Vertical(classes="gate-col"):
+                    yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12)
+                    yield ResettableField(_("Reason"), "reason", check_reason, required=True, max_length=200)
+                    yield Static(_("ID type: {h}").format(h=choice_hint(id_type_options())),
+                                 classes="gate-legend", id="watch-legend")
+            yield Static("", id="gate-msg")
+
+    def on_mount(self) -> None:
+        t = self.query_one("#watch-table", DataTable)
+        t.add_columns(_("No."), _("Name"), _("ID number"), _("Plate"), _("Reason"), _("Added on"), _("Added by"))
+        self.action_refresh()
+        if t.row_count:
+            t.focus()
+        else:
+            self.field("name").input.focus()
+
+    def field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "deactivate"):
+            return allowed(self.ctx.actor, SUPERVISORS)
+        return True
+
+    # ---- field checks ---------------------------------------------------------------
+
+    def _check_id_type(self, v: str) -> str:
+        from wuye_tui.services.gate_common import parse_id_type
+
+        return parse_id_type(v)
+
+    def _full_id(self, shown: str) -> str:
+        return self._id_full if self._id_full and shown == mask_id_number(self._id_full) else shown
+
+    def _check_id_number(self, v: str) -> str:
+        from wuye_tui.services.gate_common import parse_id_type
+
+        try:
+            id_type = parse_id_type(self.field("id_type").raw)
+        except ValidationError:
+            raise ValidationError("id_number", _("Choose the ID type first")) from None
+        return validate_id_number(self._full_id(v), id_type, field="id_number",
+                                  today=self.ctx.local(self.ctx.now()).date())
+
+    def on_descendant_blur(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Once a good ID number is left, show it masked; the full number stays in memory."""
+        widget = event.widget
+        if isinstance(widget, Input) and widget.id == "in-id_number" and widget.value.strip():
+            try:
+                full = self._check_id_number(widget.value)
+            except ValidationError:
+                return
+            self._id_full = full
+            with widget.prevent(Input.Changed):
+                widget.value = mask_id_number(full)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "in-id_number" and self._id_full and event.value != mask_id_number(self._id_full):
+            self._id_full = ""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "in-reason":
+            self.action_save()
+            return
+        self.focus_next()
+
+    # ---- the list ----------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self._rows, self._more = [], False
+        self.query_one("#watch-table", DataTable).clear()
+        self._load_page()
+
+    def _load_page(self) -> None:
+        from wuye_tui.services import gate_watch
+
+        before = self._rows[-1].entry_id if self._rows else None
+        try:
+            page = gate_watch.watch_page(self.ctx, before_id=before, limit=PAGE)
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self._more = len(page) == PAGE
+        self._rows.extend(page)
+        t = self.query_one("#watch-table", DataTable)
+        for r in page:
+            t.add_row(str(r.entry_id), r.name, r.id_masked, r.plate, _short(r.reason),
+                      f"{self.ctx.local(r.added_at):%Y-%m-%d}", r.added_by, key=str(r.entry_id))
+        n = len(self._rows)
+        title = (_("Watch list: {n} active entries").format(n=n) if not self._more
+                 else _("Watch list: the latest {n} active entries (more below)").format(n=n))
+        self.query_one("#watch-title", Static).update(title if n else _("Watch list: no active entries"))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "watch-table" and self._more and event.cursor_row >= len(self._rows) - 1:
+            self._load_page()
+
+    def _current(self):  # type: ignore[no-untyped-def]
+        t = self.query_one("#watch-table", DataTable)
+        if not self._rows or t.cursor_row is None or not 0 <= t.cursor_row < len(self._rows):
+            return None
+        return self._rows[t.cursor_row]
+
+    # ---- add -------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        from wuye_tui.services import gate_watch
+
+        values: dict[str, object] = {}
+        first_bad: FormField | None = None
+        for name in FIELDS:
+            f = self.field(name)
+            try:
+                values[name] = f.validate_now()
+            except ValidationError:
+                first_bad = first_bad or f
+        if first_bad is None and values["id_number"] and not values["id_type"]:
+            first_bad = self.field("id_type")
+            first_bad.show_error(_("This field is required"))
+        if first_bad is None and not (values["name"] or values["id_number"] or values["plate"]):
+            first_bad = self.field("name")
+            first_bad.show_error(_("Give a name, an ID number or a plate"))
+        if first_bad is not None:
+            first_bad.input.focus()
+            self.message(_("Not saved: correct the fields marked in red"), "-error")
+            return
+        try:
+            entry = gate_watch.add_watch_entry(
+                self.ctx, str(values["reason"]), name=str(values["name"] or ""),
+                id_type=str(values["id_type"] or "resident_id"), id_number=str(values["id_number"] or ""),
+                plate=str(values["plate"] or ""))
+        except WuyeError as exc:
+            self.report(exc)
+            self.message(str(exc), "-error")
+            return
+        self.action_clear()
+        self.action_refresh()
+        self.message(_("Added to the watch list as No. {id}").format(id=entry.id))
+
+    def action_clear(self) -> None:
+        from wuye_tui.services.gate_common import id_type_options
+
+        for name in FIELDS:
+            f = self.field(name)
+            value = id_type_options()[0][1] if name == "id_type" else ""
+            f.reset(value) if isinstance(f, ResettableField) else f.set_value(value)
+        self._id_full = ""
+        self.message("")
+        self.field("name").input.focus()
+
+    # ---- deactivate ------------------------------------------------------------------
+
+    def action_deactivate(self) -> None:
+        from wuye_tui.services import gate_watch
+
+        from .reason import ReasonDialog
+
+        row = self._current()
+        if row is None:
+            self.message(_("No entry is selected"), "-error")
+            return
+        who = " ".join(x for x in (row.name, row.id_masked, row.plate) if x)
+        subject = _("No. {id}: {who}\nOn the list because: {reason}").format(id=row.entry_id, who=who,
+                                                                               reason=row.reason)
+
+        def act(reason: str) -> str:
+            gate_watch.deactivate_watch(self.ctx, row.entry_id, reason)
+            return _("No. {id} taken off the watch list").format(id=row.entry_id)
+
+        def done(text: str | None) -> None:
+            if text:
+                self.action_refresh()
+                self.message(text)
+
+        self.app.push_screen(ReasonDialog(_("Take an entry off the watch list"), subject, act), done)
+
+    def message(self, text: str, cls: str = "") -> None:
+        msg = self.query_one("#gate-msg", Static)
+        msg.set_classes(cls)
+        msg.update(text)
