@@ -4,17 +4,22 @@ Type a contractor pass number and Enter: valid, or why not (unknown, revoked, ou
 permit's dates, outside renovation hours); every check is recorded. Type a release-slip
 number and Enter: the items are shown; Enter again (or F5) confirms and uses the slip.
 A second use is refused and recorded. F4 records items going out without a slip.
-Office staff issue permits (F7), slips (F9) and pre-registrations (F6)."""
+Office staff issue permits (F7), slips (F9) and pre-registrations (F6).
+
+Below, the active renovation permits (valid today, not revoked); Enter on one shows its
+pass numbers. Office staff revoke the highlighted permit with F8, giving the reason: its
+passes are refused at the gate from then on ("revoked")."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.permissions import OFFICE, allowed
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
@@ -28,11 +33,13 @@ class PassDeskScreen(WuyeScreen):
         Binding("f7", "issue_permit", N_("Issue permit"), id="issue_permit"),
         Binding("f9", "issue_slip", N_("Issue slip"), id="issue_slip"),
         Binding("f6", "prereg", N_("Pre-register"), id="prereg"),
+        Binding("f8", "revoke", N_("Revoke permit"), id="revoke"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._slip_shown = ""
+        self._permits: list = []  # type: ignore[type-arg]
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="gate-body"):
@@ -43,9 +50,92 @@ class PassDeskScreen(WuyeScreen):
             yield Static("", id="slip-result", classes="gate-result")
             yield FormField(_("Items out"), "items", max_length=200, placeholder=_("items without a slip (F4)"))
             yield Static("", id="gate-msg")
+            yield Static(_("Active renovation permits"), classes="subtitle", id="permits-title")
+            yield DataTable(id="permits-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
+        t = self.query_one("#permits-table", DataTable)
+        t.add_columns(_("No."), _("Unit"), _("Company"), _("Foreman"), _("From date"), _("To date"), _("Passes"))
+        self.load_permits()
         self.query_one("#in-pass", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "revoke":
+            return allowed(self.ctx.actor, OFFICE)
+        return True
+
+    # ---- active permits -----------------------------------------------------------
+
+    def load_permits(self) -> None:
+        from wuye_tui.services import gate_passes
+
+        try:
+            self._permits = gate_passes.active_permits(self.ctx)
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        t = self.query_one("#permits-table", DataTable)
+        t.clear()
+        for p in self._permits:
+            t.add_row(str(p.permit_id), p.unit, p.company, p.foreman, p.start_date.isoformat(),
+                      p.end_date.isoformat(), str(p.passes), key=str(p.permit_id))
+        self.query_one("#permits-title", Static).update(
+            _("Active renovation permits: {n}").format(n=len(self._permits)) if self._permits
+            else _("No active renovation permits"))
+
+    def _current_permit(self):  # type: ignore[no-untyped-def]
+        t = self.query_one("#permits-table", DataTable)
+        if not self._permits or t.cursor_row is None or not 0 <= t.cursor_row < len(self._permits):
+            return None
+        return self._permits[t.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from wuye_tui.services import gate_passes
+
+        event.stop()
+        p = self._current_permit()
+        if p is None:
+            return
+        try:
+            passes = gate_passes.passes_of(self.ctx, p.permit_id)
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        numbers = ", ".join(f"{x.number} {x.worker}".strip() for x in passes)
+        self._msg(_("Permit No. {id} ({unit}, {company}) passes: {numbers}").format(
+            id=p.permit_id, unit=p.unit, company=p.company, numbers=numbers))
+
+    def action_revoke(self) -> None:
+        from wuye_tui.services import gate_passes
+
+        from .reason import ReasonDialog
+
+        if not allowed(self.ctx.actor, OFFICE):
+            return
+        p = self._current_permit()
+        if p is None:
+            self._msg(_("No permit is selected"), "-error")
+            return
+        subject = _("Permit No. {id}: {unit}, {company}, foreman {foreman}, {start} to {end}, {n} passes.\n"
+                    "Its passes will be refused at the gate.").format(
+            id=p.permit_id, unit=p.unit, company=p.company, foreman=p.foreman, start=p.start_date.isoformat(),
+            end=p.end_date.isoformat(), n=p.passes)
+
+        def act(reason: str) -> str:
+            gate_passes.revoke_permit(self.ctx, p.permit_id, reason)
+            return _("Permit No. {id} revoked: its passes are refused at the gate").format(id=p.permit_id)
+
+        def done(text: str | None) -> None:
+            if text:
+                self.load_permits()
+                self._msg(text)
+
+        self.app.push_screen(ReasonDialog(_("Revoke a renovation permit"), subject, act), done)
+
+    def _msg(self, text: str, cls: str = "") -> None:
+        msg = self.query_one("#gate-msg", Static)
+        msg.set_classes(cls)
+        msg.update(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "in-slip":
@@ -155,4 +245,5 @@ class PassDeskScreen(WuyeScreen):
 
     def _issued(self, text: str | None) -> None:
         if text:
-            self.query_one("#gate-msg", Static).update(text)
+            self.load_permits()
+            self._msg(text)
