@@ -233,7 +233,7 @@ async def test_supervisor_marks_invalid_with_reason_bad_input_at_the_field(sqlit
         await pilot.pause()
     assert complaints.get(desk, c.id).valid is True
     ev = [e for e in events(sqlite_db, c.id) if e.kind == "validity"]
-    assert [e.note for e in ev] == ["与上周 #1 为同一事项，重复投诉", "核实后确属有效"]
+    assert [e.note for e in ev] == ["无效投诉：与上周 #1 为同一事项，重复投诉", "有效投诉：核实后确属有效"]
 
 
 # ---- archive without confirmation ----------------------------------------------------

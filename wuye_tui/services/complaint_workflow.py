@@ -262,7 +262,8 @@ def set_validity(ctx: ServiceContext, complaint_id: int, valid: bool, reason: st
 
     def apply(session: Session, c: Complaint, now: datetime) -> None:
         c.valid = bool(valid)
-        add_event(session, c, now, ctx.actor, "validity", note=reason)
+        verdict = _("Valid complaint") if valid else _("Not a valid complaint")
+        add_event(session, c, now, ctx.actor, "validity", note=f"{verdict}：{reason}")
 
     return _step(ctx, complaint_id, _("change validity"), (RECEIVED, DISPATCHED, IN_PROGRESS, REPLIED, CONFIRMED,
                                                           ARCHIVED), apply, "complaint.validity")
