@@ -33,7 +33,7 @@ class WuyeApp(App[None]):
         Binding("ctrl+q", "request_quit", N_("Quit"), id="quit", priority=True, show=False),
         Binding("ctrl+c", "noop", show=False, priority=True, id="ctrl-c"),
         Binding("ctrl+p", "command_palette", N_("Commands"), id="palette", show=False),
-        Binding("f9", "acknowledge_alert", N_("Acknowledge alert"), id="ack-alert", show=False),
+        Binding("f9", "acknowledge_alert", N_("Acknowledge alert"), id="ack-alert", show=False, priority=True),
         Binding("f11", "toggle_language", N_("中文/English"), id="language", show=False),
     ]
 
@@ -202,10 +202,13 @@ class WuyeApp(App[None]):
                 bar.show_alerts(alerts)
 
     def action_acknowledge_alert(self) -> None:
+        from screens.dialogs.pin import SupervisorPinDialog
+
+        if isinstance(self.screen, (SupervisorPinDialog, LoginScreen)) or self.ctx is None:
+            return
         if not self.alerts:
             self.notify(_("No alert waiting"))
             return
-        from screens.dialogs.pin import SupervisorPinDialog
 
         esc_id, text = self.alerts[0]
 

@@ -30,7 +30,7 @@ class OnSiteScreen(WuyeScreen):
         Binding("space", "mark", N_("Mark"), id="mark"),
         Binding("f6", "vehicle_out", N_("Vehicle out"), id="vehicle_out"),
         Binding("f7", "refresh", N_("Refresh"), id="refresh"),
-        Binding("f9", "reveal", N_("Reveal ID"), id="reveal"),
+        Binding("f3", "reveal", N_("Reveal ID"), id="reveal"),
     ]
 
     def __init__(self) -> None:

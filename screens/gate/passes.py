@@ -4,7 +4,7 @@ Type a contractor pass number and Enter: valid, or why not (unknown, revoked, ou
 permit's dates, outside renovation hours); every check is recorded. Type a release-slip
 number and Enter: the items are shown; Enter again (or F5) confirms and uses the slip.
 A second use is refused and recorded. F4 records items going out without a slip.
-Office staff issue permits (F7), slips (F9) and pre-registrations (F6).
+Office staff issue permits (F7), slips (F3) and pre-registrations (F6).
 
 Below, the active renovation permits (valid today, not revoked); Enter on one shows its
 pass numbers. Office staff revoke the highlighted permit with F8, giving the reason: its
@@ -31,7 +31,7 @@ class PassDeskScreen(WuyeScreen):
         Binding("f5", "use_slip", N_("Use slip"), id="use_slip"),
         Binding("f4", "no_slip", N_("Items without slip"), id="no_slip"),
         Binding("f7", "issue_permit", N_("Issue permit"), id="issue_permit"),
-        Binding("f9", "issue_slip", N_("Issue slip"), id="issue_slip"),
+        Binding("f3", "issue_slip", N_("Issue slip"), id="issue_slip"),
         Binding("f6", "prereg", N_("Pre-register"), id="prereg"),
         Binding("f8", "revoke", N_("Revoke permit"), id="revoke"),
     ]
