@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services.permissions import OFFICE, allowed
+from wuye_tui.services.permissions import GATE, OFFICE, allowed
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
@@ -60,8 +60,10 @@ class PassDeskScreen(WuyeScreen):
         self.query_one("#in-pass", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "revoke":
+        if action in ("revoke", "issue_permit", "issue_slip", "prereg"):
             return allowed(self.ctx.actor, OFFICE)
+        if action in ("use_slip", "no_slip"):
+            return allowed(self.ctx.actor, GATE)
         return True
 
     # ---- active permits -----------------------------------------------------------
