@@ -83,3 +83,29 @@ def test_vehicles_passes_slips_watch_purge(sqlite_db, clock):
     assert "王五" in run(sqlite_db, GUARD, "watch", "list").stdout
     r = run(sqlite_db, SUP, "purge", "--before", "2026-01-01")
     assert r.exit_code == 0, r.output
+
+
+def test_watch_add_checks_the_id_and_remove_needs_a_reason(tmp_path):
+    runner = CliRunner()
+    from wuye_tui.db import Database
+
+    path = tmp_path / "w.db"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    add_staff(db, "王主管", "supervisor", "1234")
+    db.dispose()
+    env = {"WUYE_USER": "王主管", "WUYE_PIN": "1234"}
+    bad = runner.invoke(app, ["--db", str(path), "watch", "add", "--reason", "闹事", "--id", "110105194912310021"],
+                        env=env)
+    assert bad.exit_code == 1 and "id_number" in bad.output
+    ok = runner.invoke(app, ["--db", str(path), "watch", "add", "--reason", "闹事", "--name", "王五",
+                             "--id", ID1], env=env)
+    assert ok.exit_code == 0, ok.output
+    entry = ok.output.strip()
+    listed = runner.invoke(app, ["--db", str(path), "watch", "list"], env=env)
+    assert "王五" in listed.output and ID1 not in listed.output
+    no_reason = runner.invoke(app, ["--db", str(path), "watch", "remove", entry, "--reason", " "], env=env)
+    assert no_reason.exit_code == 1
+    gone = runner.invoke(app, ["--db", str(path), "watch", "remove", entry, "--reason", "已核实"], env=env)
+    assert gone.exit_code == 0, gone.output
+    assert "王五" not in runner.invoke(app, ["--db", str(path), "watch", "list"], env=env).output

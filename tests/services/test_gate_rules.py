@@ -171,7 +171,7 @@ def test_watch_list_rules(gate_site):
     e = gw.add_watch(gate_site.sup, "闹事", name="王五", id_number=ID2)
     assert [w.id for w in gw.list_watch(gate_site.guard)] == [e.id]
     assert gv.check_watch(gate_site.guard, id_number=ID2)
-    gw.remove_watch(gate_site.sup, e.id)
+    gw.deactivate_watch(gate_site.sup, e.id, "已核实不再限制")
     assert gw.list_watch(gate_site.guard) == [] and not gv.check_watch(gate_site.guard, id_number=ID2)
     gv.check_in(gate_site.guard, visitor(name="王五", id_number=ID2))
 

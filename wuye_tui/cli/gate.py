@@ -194,13 +194,24 @@ def slip_use(number: str, as_: AsOption = None) -> None:
 
 @watch_app.command("add", help=_("Add a watch-list entry (supervisors)."))
 def watch_add(reason: Annotated[str, Opt("--reason")], name: Annotated[str, Opt("--name")] = "",
-              id_number: Annotated[str, Opt("--id")] = "", plate: Annotated[str, Opt("--plate")] = "",
-              as_: AsOption = None) -> None:
+              id_number: Annotated[str, Opt("--id")] = "",
+              id_type: Annotated[str, Opt("--id-type", help=_("ID type: number or code (default resident ID)."))] = "1",
+              plate: Annotated[str, Opt("--plate")] = "", as_: AsOption = None) -> None:
     from ..services import gate_watch
 
     ctx = acting_ctx(as_)
-    e = gate_watch.add_watch(ctx, reason, name, id_number, plate)
+    from ..services.gate_common import parse_id_type
+
+    e = gate_watch.add_watch_entry(ctx, reason, name, parse_id_type(id_type), id_number, plate)
     typer.echo(str(e.id))
+
+
+@watch_app.command("remove", help=_("Take an entry off the watch list, saying why (supervisors)."))
+def watch_remove(entry: int, reason: Annotated[str, Opt("--reason")], as_: AsOption = None) -> None:
+    from ..services import gate_watch
+
+    gate_watch.deactivate_watch(acting_ctx(as_), entry, reason)
+    typer.echo(_("Watch-list entry {id} removed").format(id=entry))
 
 
 @watch_app.command("list", help=_("Active watch-list entries (ID numbers masked)."))

@@ -39,17 +39,6 @@ def add_watch(ctx: ServiceContext, reason: str, name: str = "", id_number: str =
     return row
 
 
-def remove_watch(ctx: ServiceContext, entry_id: int) -> None:
-    require(ctx.actor, SUPERVISORS, _("keep the watch list"))
-    now = ctx.now()
-    with ctx.db.write() as session:
-        done = session.execute(update(WatchEntry).where(WatchEntry.id == entry_id, WatchEntry.active.is_(True))
-                               .values(active=False, removed_at=now, removed_by=ctx.actor.id)).rowcount
-        if done != 1:
-            raise NotFound(_("No such active watch-list entry"))
-        audit.record(session, ctx.actor, now, "gate.watch_remove", "gate_watch", entry_id)
-
-
 def list_watch(ctx: ServiceContext, limit: int = 200) -> list[WatchEntry]:
     """Active entries, ID numbers as stored (screens and CLI mask them)."""
     require(ctx.actor, GATE, _("read the watch list"))
