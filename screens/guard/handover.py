@@ -1,21 +1,28 @@
-"""Shift handover (交接班): everything open is listed; the outgoing guard records the
-equipment handed over and notes (saved as they are typed); the incoming guard
-acknowledges each item (Enter) and signs with their own name and PIN (F2)."""
+"""Shift handover (交接班): everything open is listed; the outgoing guard chooses the post
+handed over, records the equipment and notes (saved as they are typed); the incoming
+guard acknowledges each item (Enter) and signs with their own name and PIN (F2). The
+highlighted item is shown in full below the list; F7 gives reasons for missed rounds."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 
 from wuye_tui.errors import Conflict, ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.models.guard import HandoverItem
 from wuye_tui.reference import load_reference
-from wuye_tui.services import handover, open_items, patrol
+from wuye_tui.services import handover
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from . import handover_items as hi
 from .dutylog import CSS, _options
 
 NOTES_SAVE_DELAY = 0.6
@@ -37,16 +44,23 @@ class HandoverScreen(WuyeScreen):
         self.view: handover.HandoverView | None = None
         self._notes_timer = None
         self._loading = False
+        self._styles = (Style(bold=True), Style(bold=True))  # theme colours once mounted
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Shift handover"), classes="title", id="ho-title")
         with Horizontal():
-            with Vertical():
-                yield DataTable(id="ho-items", cursor_type="row")
+            with Vertical(id="ho-left"):
+                # the post sits above the table: the Select's list then opens over the table
+                # alone (a wide character across another widget's edge would be cut)
+                with Horizontal(id="ho-post-row"):  # the Select is mounted with the draft's post
+                    yield Label(_("Post handed over"), classes="ho-post-label")
+                    yield Static("", id="err-post", classes="guard-error")
+                yield hi.ItemsTable(id="ho-items", cursor_type="row")
+                yield Static("", id="ho-detail")
                 with Horizontal(id="ho-sign", classes="guard-row"):
                     yield FormField(_("Incoming"), "incoming", placeholder=_("Name of the incoming guard"))
                     yield FormField(_("PIN"), "pin", password=True, max_length=8)
-            with Vertical(classes="guard-side"):
+            with Vertical(classes="guard-side", id="ho-side"):
                 yield Static(_("Equipment handed over"), classes="cp-title")
                 with Vertical(id="ho-equipment"):
                     for eq in load_reference().equipment:
@@ -57,14 +71,12 @@ class HandoverScreen(WuyeScreen):
                 yield Static("", id="ho-eq-error", classes="guard-error")
                 yield Static(_("Notes"), classes="cp-title")
                 yield TextArea(id="ho-notes")
-                yield Select(_options("missed_round_reason"), prompt=_("Reason for a missed round (F7)"),
-                             id="sel-reason")
                 yield FormField(_("Correction"), "correction")
         yield Static("", id="ho-error", classes="guard-error")
 
     def on_mount(self) -> None:
-        table = self.query_one("#ho-items", DataTable)
-        table.add_columns(_("OK"), _("Kind"), _("Item"), _("Since"))
+        self._styles = hi.styles(self.app)
+        fresh = False
         try:
             if self.handover_id is None:
                 own = handover.own_draft(self.ctx)
@@ -72,8 +84,11 @@ class HandoverScreen(WuyeScreen):
                 if own is None and pending:
                     self.handover_id = pending[0].id
                 else:
+                    fresh = own is None
                     self.handover_id = handover.open_handover(self.ctx).id  # type: ignore[assignment]
             self.load()
+            # a handover just opened: the outgoing guard confirms the post first; else the items
+            self.call_after_refresh(self.focus_post if fresh else self.query_one("#ho-items").focus)
         except WuyeError as exc:
             self.query_one("#ho-error", Static).update(str(exc))
 
@@ -92,18 +107,10 @@ class HandoverScreen(WuyeScreen):
                 start=self.ctx.local(view.window.start).strftime("%H:%M"),
                 end=self.ctx.local(view.window.end).strftime("%H:%M"), post=ref.label("post", h.post),
                 out=view.outgoing, status=status))
-        table = self.query_one("#ho-items", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for it in view.items:
-            mark = "[b $success]OK[/]" if it.acknowledged else "[ ]"
-            title = f"[b $error]{it.title}[/]" if it.overdue else it.title
-            since = self.ctx.local(it.since).strftime("%m-%d %H:%M") if it.since else ""
-            table.add_row(mark, _(open_items.KIND_LABELS.get(it.kind, it.kind)), title, since, key=str(it.id))
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+        self.fill_items()
         self._loading = True
         editable = not view.locked and (h.outgoing_id == self.ctx.actor.id or self.ctx.actor.is_supervisor)
+        self.show_post(h.post, editable)
         for eq in view.equipment:
             for wid, value in ((f"#eq-{eq.code}", str(eq.count)), (f"#eqn-{eq.code}", eq.note)):
                 try:
@@ -122,8 +129,87 @@ class HandoverScreen(WuyeScreen):
         msg = _("{n} items, {left} still to acknowledge (Enter)").format(n=len(view.items), left=left)
         self.query_one("#ho-error", Static).update("" if view.locked else msg)
 
-    def _refresh_later(self) -> None:
-        self.call_after_refresh(self.load)
+    def fill_items(self) -> None:
+        """(Re)build the items table to the table's current width; the cursor stays put."""
+        if self.view is None:
+            return
+        table = self.query_one("#ho-items", DataTable)
+        row = table.cursor_row
+        w = hi.widths(table, self.view.items)
+        hi.set_columns(table, w)
+        overdue, done = self._styles
+        for it in self.view.items:
+            table.add_row(*hi.row(self.ctx, it, w, overdue, done), key=str(it.id))
+        if table.row_count:
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+        self.show_detail()
+
+    def on_items_table_resized(self, event: hi.ItemsTable.Resized) -> None:
+        self.fill_items()
+
+    def highlighted(self) -> HandoverItem | None:
+        table = self.query_one("#ho-items", DataTable)
+        if self.view is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((i for i in self.view.items if str(i.id) == key), None)
+
+    def show_detail(self) -> None:
+        locked = self.view is None or self.view.locked
+        self.query_one("#ho-detail", Static).update(
+            hi.detail(self.ctx, self.highlighted(), self._styles[0], locked))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "ho-items":
+            self.show_detail()
+
+    # ---- the post handed over (kept in the draft) ---------------------------------------
+
+    def show_post(self, code: str, editable: bool) -> None:
+        """The Select is made with the draft's post (a Select set only after it is mounted
+        would first report its initial value as a change)."""
+        known = code in load_reference().codes("post")
+        try:
+            post = self.query_one("#sel-post", Select)
+        except NoMatches:
+            post = Select(_options("post"), allow_blank=False, compact=True, id="sel-post",
+                          value=code if known else Select.NULL)
+            self.query_one("#ho-post-row", Horizontal).mount(post, before="#err-post")
+        else:
+            if known and post.value != code:
+                post.value = code
+        post.disabled = not editable or not known  # a post since removed from data/ stays as it is
+
+    def focus_post(self) -> None:
+        post = self.query_one("#sel-post", Select)
+        if not post.disabled:
+            post.focus()
+
+    def post_error(self, message: str) -> None:
+        error = self.query_one("#err-post", Static)
+        error.update(message)
+        error.display = bool(message)
+        self.query_one("#sel-post", Select).set_class(bool(message), "-invalid")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if (event.select.id != "sel-post" or event.select.disabled or self.view is None
+                or event.value is Select.NULL):
+            return
+        h = self.view.handover
+        if event.value == h.post or self.view.locked:
+            return
+        set_post = getattr(handover, "set_post", None)  # see the note on set_post in the report
+        try:
+            if set_post is None:
+                raise Conflict(_("The post of an open handover cannot be changed here yet"))
+            set_post(self.ctx, h.id, event.value)
+        except WuyeError as exc:
+            self.post_error(getattr(exc, "message", "") or str(exc))
+            event.select.value = h.post
+            return
+        self.post_error("")
+        self.notify(_("Post handed over: {post}").format(post=load_reference().label("post", str(event.value))))
+        self.load()
 
     # ---- the outgoing guard's draft, saved on every change ----------------------------
 
@@ -239,26 +325,33 @@ class HandoverScreen(WuyeScreen):
         self.load()
 
     def action_give_reason(self) -> None:
-        import json
-        from datetime import datetime
+        """Reasons for the missed rounds of this handover's shift; the highlighted missed
+        round (if any) is preselected. The same dialog as on the patrol screen."""
+        from .missed_dialog import MissedRoundDialog
 
         if self.view is None:
             return
-        table = self.query_one("#ho-items", DataTable)
-        if not table.row_count:
-            return
-        item_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
-        item = next((i for i in self.view.items if i.id == item_id), None)
-        if item is None or item.kind != "patrol_missed":
-            self.notify(_("Select a missed round in the list first"), severity="warning")
-            return
-        reason = self.query_one("#sel-reason", Select).value
-        detail = json.loads(item.detail or "{}")
-        try:
-            patrol.explain_missed(self.ctx, detail.get("route"), datetime.fromisoformat(detail["slot_at"]),
-                                  "" if reason is Select.NULL else reason)
-            handover.refresh_items(self.ctx, self.view.handover.id)  # type: ignore[arg-type]
-        except (ValidationError, Conflict, WuyeError) as exc:
-            self.query_one("#ho-error", Static).update(getattr(exc, "message", str(exc)))
-            return
-        self.load()
+        win, ref = self.view.window, load_reference()
+        item = self.highlighted()
+        focus = None
+        if item is not None and item.kind == "patrol_missed":
+            d = hi.item_details(item)
+            try:
+                focus = (str(d["route"]), datetime.fromisoformat(str(d["slot_at"])))
+            except (KeyError, ValueError):
+                focus = None
+        heading = _("Reasons for missed rounds: {shift} {start}-{end}").format(
+            shift=ref.label("shift", win.code), start=self.ctx.local(win.start).strftime("%H:%M"),
+            end=self.ctx.local(win.end).strftime("%H:%M"))
+
+        def done(saved: int | None) -> None:
+            if not saved or self.view is None or self.view.locked:
+                return
+            try:
+                handover.refresh_items(self.ctx, self.view.handover.id)  # type: ignore[arg-type]
+            except WuyeError as exc:
+                self.query_one("#ho-error", Static).update(str(exc))
+                return
+            self.load()
+
+        self.app.push_screen(MissedRoundDialog(win.start, win.end, heading, focus), done)

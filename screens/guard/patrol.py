@@ -33,6 +33,7 @@ class PatrolScreen(WuyeScreen):
         Binding("f2", "go", N_("Start round / record checkpoint"), id="patrol-go"),
         Binding("f8", "abandon", N_("Abandon round"), id="patrol-abandon"),
         Binding("f5", "reload", N_("Refresh"), id="patrol-reload"),
+        Binding("f7", "missed_reasons", N_("Reason for missed round"), id="patrol-missed-reason"),
     ]
 
     def __init__(self) -> None:
@@ -44,6 +45,7 @@ class PatrolScreen(WuyeScreen):
         with Horizontal():
             with Vertical(id="route-box"):
                 yield DataTable(id="route-table", cursor_type="row", classes="guard-table")
+                yield Static("", id="patrol-missed", classes="guard-warn")
             yield VerticalScroll(id="cp-panel", classes="panel")
         yield Static("", id="patrol-error", classes="guard-error")
 
@@ -64,6 +66,7 @@ class PatrolScreen(WuyeScreen):
     def _fill_routes(self) -> None:
         ref = load_reference()
         table = self.query_one("#route-table", DataTable)
+        row = table.cursor_row
         table.clear()
         win = handover_shift(self.ctx)
         slots = patrol.schedule(self.ctx, win.start, win.end)
@@ -72,6 +75,14 @@ class PatrolScreen(WuyeScreen):
             summary = " ".join(f"{self.ctx.local(s.at):%H:%M}{_(STATUS[s.status])}" for s in mine[:4]) or "-"
             table.add_row(r.label, _("{n} min").format(n=r.interval_minutes), str(len(r.checkpoints)),
                           summary, key=r.code)
+        if table.row_count:
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+        missed = [s for s in slots if s.status == "missed"]
+        open_ = sum(1 for s in missed if not s.reason)
+        line = self.query_one("#patrol-missed", Static)
+        line.update(_("Missed this shift: {n}, {open} without a reason (F7)").format(n=len(missed), open=open_)
+                    if open_ else "")
+        line.display = bool(open_)
 
     async def _show_checkpoint(self) -> None:
         panel = self.query_one("#cp-panel", VerticalScroll)
@@ -155,6 +166,25 @@ class PatrolScreen(WuyeScreen):
             if rnd.anomalies:
                 self.notify(_("Anomaly recorded in the duty log"), severity="warning")
         await self._show_checkpoint()
+
+    def action_missed_reasons(self) -> None:
+        """Reasons for the missed rounds of the current shift (as on the handover, F7)."""
+        from .missed_dialog import MissedRoundDialog
+
+        win = handover_shift(self.ctx)
+        ref = load_reference()
+        heading = _("Reasons for missed rounds: {shift} {start}-{end}").format(
+            shift=ref.label("shift", win.code), start=self.ctx.local(win.start).strftime("%H:%M"),
+            end=self.ctx.local(win.end).strftime("%H:%M"))
+
+        def done(saved: int | None) -> None:
+            if saved:  # the routes' summary only: a checkpoint being filled in stays as typed
+                try:
+                    self._fill_routes()
+                except WuyeError as exc:
+                    self.report(exc)
+
+        self.app.push_screen(MissedRoundDialog(win.start, win.end, heading), done)
 
     async def action_abandon(self) -> None:
         if self.round is None:
