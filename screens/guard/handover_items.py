@@ -101,7 +101,8 @@ def detail(ctx: ServiceContext, item: HandoverItem | None, overdue: Style, locke
     if item is None:
         return Text(_("No open items to hand over."))
     text = Text()
-    text.append(kind_label(item.kind) + "：", style="bold")
+    head = _("{kind}:").format(kind=kind_label(item.kind))
+    text.append(head if head.endswith("：") else head + " ", style="bold")  # full-width colon: no space
     text.append(" ".join(item.title.split()), style=overdue if item.overdue else "")
     text.append("\n")
     parts = []
@@ -120,7 +121,7 @@ def detail(ctx: ServiceContext, item: HandoverItem | None, overdue: Style, locke
         parts.append(_("acknowledged"))
     elif not locked:
         parts.append(_("to acknowledge: Enter"))
-    text.append("　".join(parts))
+    text.append(_(", ").join(parts))
     return text
 
 

@@ -65,9 +65,9 @@ class MissedRoundDialog(ModalScreen[int]):
 
     def on_mount(self) -> None:
         table = self.query_one("#missed-table", DataTable)
-        table.add_column(_("Route"), width=16)
+        table.add_column(_("Route"), width=20)
         table.add_column(_("Scheduled"), width=11)
-        table.add_column(_("Reason"), width=24)
+        table.add_column(_("Reason"), width=28)
         self.reload(focus=self.focus_slot)
         table.focus()
 
