@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 
-from wuye_tui.errors import Conflict, ValidationError, WuyeError
+from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.models.guard import HandoverItem
 from wuye_tui.reference import load_reference
@@ -198,11 +198,8 @@ class HandoverScreen(WuyeScreen):
         h = self.view.handover
         if event.value == h.post or self.view.locked:
             return
-        set_post = getattr(handover, "set_post", None)  # see the note on set_post in the report
         try:
-            if set_post is None:
-                raise Conflict(_("The post of an open handover cannot be changed here yet"))
-            set_post(self.ctx, h.id, event.value)
+            handover.set_post(self.ctx, h.id, event.value)
         except WuyeError as exc:
             self.post_error(getattr(exc, "message", "") or str(exc))
             event.select.value = h.post

@@ -24,14 +24,12 @@ from screens.guard.patrol import PatrolScreen
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
 from wuye_tui.errors import ValidationError, WuyeError
-from wuye_tui.i18n import _
 from wuye_tui.models.guard import Handover, MissedRound
 from wuye_tui.reference import load_reference
-from wuye_tui.services import audit, handover, open_items, patrol
+from wuye_tui.services import handover, open_items, patrol
 from wuye_tui.services.context import ServiceContext
 from wuye_tui.services.guard_shifts import handover_shift
 from wuye_tui.services.open_items import OpenItem
-from wuye_tui.services.permissions import GATE, require
 
 MINE = ("escalation", "incident", "patrol_round", "patrol_missed", "key_out")
 AMBIGUOUS = "·—…○"
@@ -49,32 +47,6 @@ def known_providers(monkeypatch):  # type: ignore[no-untyped-def]
         OpenItem("visitor_on_site", "visit:7", "访客 刘某 3栋2单元1202，08:10 进入", now, False),
         OpenItem("visitor_on_site", "visit:8", LONG, now, True)]
     monkeypatch.setattr(open_items, "_providers", kept)
-
-
-@pytest.fixture
-def post_service(monkeypatch):  # type: ignore[no-untyped-def]
-    """``handover.set_post`` as proposed to the service's owner (the real one once it is
-    there): the outgoing guard (or a supervisor) changes the post of a draft."""
-    if hasattr(handover, "set_post"):
-        return handover.set_post
-
-    def set_post(ctx, handover_id, post):  # type: ignore[no-untyped-def]
-        require(ctx.actor, GATE, _("hand over a shift"))
-        code = str(post or "").strip()
-        if code not in load_reference().codes("post"):
-            raise ValidationError("post", _("Unknown post"))
-        with ctx.db.write() as session:
-            h = handover._draft(session, handover_id)
-            handover._own(ctx, h)
-            if h.post != code:
-                before = {"post": h.post}
-                h.post, h.updated_at = code, ctx.now()
-                audit.record(session, ctx.actor, ctx.now(), "handover.post", "handover", h.id,
-                             before=before, after={"post": code})
-        return h
-
-    monkeypatch.setattr(handover, "set_post", set_post, raising=False)
-    return set_post
 
 
 def staff_pair(db):  # type: ignore[no-untyped-def]
@@ -95,7 +67,7 @@ def text_of(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
 # ---- 1. the post handed over ------------------------------------------------------------
 
 
-async def test_post_chosen_with_keys_is_kept_in_the_draft(sqlite_db, clock, post_service):
+async def test_post_chosen_with_keys_is_kept_in_the_draft(sqlite_db, clock):
     staff_pair(sqlite_db)
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -130,7 +102,7 @@ async def test_post_refused_keeps_the_draft_and_says_why(sqlite_db, clock, monke
     def refuse(ctx, handover_id, post):  # type: ignore[no-untyped-def]
         raise ValidationError("post", "未知岗位")
 
-    monkeypatch.setattr(handover, "set_post", refuse, raising=False)
+    monkeypatch.setattr(handover, "set_post", refuse)
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "张保安", "1111")
@@ -144,15 +116,9 @@ async def test_post_refused_keeps_the_draft_and_says_why(sqlite_db, clock, monke
         assert error.display and "未知岗位" in str(error.render())
         assert post.value == "main_gate" and post.has_class("-invalid")
         assert rows(sqlite_db, Handover)[0].post == "main_gate"
-        # without the service function the screen says so and changes nothing
-        monkeypatch.delattr(handover, "set_post", raising=False)
-        post.value = "patrol"
-        await pilot.pause()
-        assert "不能" in str(error.render()) and post.value == "main_gate"
-        assert rows(sqlite_db, Handover)[0].post == "main_gate"
 
 
-async def test_post_cannot_be_changed_by_the_incoming_guard(sqlite_db, clock, post_service):
+async def test_post_cannot_be_changed_by_the_incoming_guard(sqlite_db, clock):
     staff_pair(sqlite_db)
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -169,7 +135,7 @@ async def test_post_cannot_be_changed_by_the_incoming_guard(sqlite_db, clock, po
         post = screen.query_one("#sel-post", Select)
         assert post.disabled and post.value == "main_gate"
         with pytest.raises(WuyeError):  # the service refuses anyone but the outgoing guard
-            post_service(app.ctx, rows(sqlite_db, Handover)[0].id, "back_gate")
+            handover.set_post(app.ctx, rows(sqlite_db, Handover)[0].id, "back_gate")
         assert rows(sqlite_db, Handover)[0].post == "main_gate"
 
 

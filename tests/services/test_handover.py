@@ -220,3 +220,22 @@ def test_new_item_after_acknowledging_blocks_signature(make_ctx, clock, db, only
     assert handover.get_view(a, h.id).unacknowledged == 1
     with db.read() as s:
         assert s.get(Handover, h.id).status == "draft"
+
+
+def test_outgoing_guard_changes_the_post_of_a_draft(make_ctx, clock, db, only_known_providers):
+    a = make_ctx("guard", "张保安", "1111")
+    b = make_ctx("guard", "赵保安", "2222")
+    at(clock, 14, 30)
+    h = handover.open_handover(a)
+    assert h.post == "main_gate"
+    with pytest.raises(ValidationError) as err:
+        handover.set_post(a, h.id, "moon_base")
+    assert err.value.field == "post"
+    with pytest.raises(ValidationError):
+        handover.set_post(a, h.id, " ")
+    with pytest.raises(Conflict):
+        handover.set_post(b, h.id, "back_gate")  # not theirs
+    assert handover.set_post(a, h.id, "back_gate").post == "back_gate"
+    with db.read() as session:
+        row = session.execute(select(AuditEntry).where(AuditEntry.action == "handover.post")).scalar_one()
+    assert '"back_gate"' in row.after and '"main_gate"' in row.before

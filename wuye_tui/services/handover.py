@@ -164,6 +164,29 @@ def set_notes(ctx: ServiceContext, handover_id: int, notes: object) -> Handover:
     return h
 
 
+def set_post(ctx: ServiceContext, handover_id: int, post: object) -> Handover:
+    """The outgoing guard (or a supervisor) changes the post of a draft."""
+    require(ctx.actor, GATE, _("hand over a shift"))
+    if not str(post or "").strip():
+        raise ValidationError("post", _("This field is required"))
+    code = _post(post)
+    with ctx.db.write() as session:
+        h = _draft(session, handover_id)
+        _own(ctx, h)
+        if h.post != code:
+            signed = session.execute(
+                select(Handover.id).where(Handover.outgoing_id == h.outgoing_id)
+                .where(Handover.duty_date == h.duty_date).where(Handover.shift == h.shift)
+                .where(Handover.post == code).where(Handover.status == "signed")).first()
+            if signed:
+                raise Conflict(_("Your handover of this shift is already signed (#{id})").format(id=signed[0]))
+            before = {"post": h.post}
+            h.post, h.updated_at = code, ctx.now()
+            audit.record(session, ctx.actor, ctx.now(), "handover.post", "handover", h.id,
+                         before=before, after={"post": code})
+    return h
+
+
 def set_equipment(ctx: ServiceContext, handover_id: int, code: object, count: object, note: object = "") -> None:
     require(ctx.actor, GATE, _("hand over a shift"))
     code_s = str(code or "").strip()
