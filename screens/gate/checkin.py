@@ -20,10 +20,11 @@ from textual.widgets import Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.validators import mask_id_number, validate_id_number, validate_name, validate_phone, validate_plate
+from wuye_tui.validators import validate_name, validate_phone, validate_plate
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from ..widgets.id_field import IdNumberField
 
 FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
 
@@ -45,7 +46,6 @@ class CheckInScreen(WuyeScreen):
         self._pick = 0
         self._filled = False  # the form holds a returning or pre-registered visitor
         self._prereg = ""
-        self._id_full = ""
 
     # ---- layout -------------------------------------------------------------------
 
@@ -67,7 +67,7 @@ class CheckInScreen(WuyeScreen):
                 with Vertical(classes="gate-col"):
                     yield FormField(_("Name"), "name", lambda v: validate_name(v), required=True, max_length=30)
                     yield FormField(_("ID type"), "id_type", self._check_id_type, value=id_type_options()[0][1])
-                    yield FormField(_("ID number"), "id_number", self._check_id_number, max_length=30)
+                    yield IdNumberField(_("ID number"), self._id_type_for_check, self._today)
                     yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20)
                     yield FormField(_("Headcount"), "headcount", self._check_headcount, value="1", max_length=2)
                 with Vertical(classes="gate-col"):
@@ -125,31 +125,21 @@ class CheckInScreen(WuyeScreen):
 
         return resolve_unit(self.ctx, v).code
 
-    def _full_id(self, shown: str) -> str:
-        return self._id_full if self._id_full and shown == mask_id_number(self._id_full) else shown
-
-    def _check_id_number(self, v: str) -> str:
+    def _id_type_for_check(self) -> str:
         from wuye_tui.services.gate_common import parse_id_type
 
         try:
-            id_type = parse_id_type(self.field("id_type").raw or "1")
+            return parse_id_type(self.field("id_type").raw or "1")
         except ValidationError:
-            id_type = "resident_id"
-        return validate_id_number(self._full_id(v), id_type, field="id_number",
-                                  today=self.ctx.local(self.ctx.now()).date())
+            return "resident_id"
+
+    def _today(self):  # type: ignore[no-untyped-def]
+        return self.ctx.local(self.ctx.now()).date()
+
+    def _id_field(self) -> IdNumberField:
+        return self.query_one("#field-id_number", IdNumberField)
 
     # ---- events ----------------------------------------------------------------------
-
-    def on_descendant_blur(self, event) -> None:  # type: ignore[no-untyped-def]
-        widget = event.widget
-        if isinstance(widget, Input) and widget.id == "in-id_number" and widget.value.strip():
-            try:
-                full = self._check_id_number(widget.value)
-            except ValidationError:
-                return
-            self._id_full = full
-            with widget.prevent(Input.Changed):
-                widget.value = mask_id_number(full)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "in-lookup":
@@ -236,13 +226,10 @@ class CheckInScreen(WuyeScreen):
 
         labels = {"id_type": dict(id_type_options()), "approval": dict(approval_options()),
                   "purpose": dict(purpose_options())}
-        self._id_full = form.get("id_number", "")
         for name in FIELDS:
             value = form.get(name, "")
             if name in labels:
                 value = labels[name].get(value, value)
-            if name == "id_number":
-                value = mask_id_number(value) if value else ""
             self.field(name).set_value(value)
 
     def _unit_hits(self, text: str) -> None:
@@ -268,7 +255,7 @@ class CheckInScreen(WuyeScreen):
                 f.validate_now()
             except ValidationError:
                 first_bad = first_bad or f
-            raw[name] = self._full_id(f.raw) if name == "id_number" else f.raw
+            raw[name] = self._id_field().full() if name == "id_number" else f.raw
         if first_bad is not None:
             first_bad.input.focus()
             self.message(_("Not saved: correct the fields marked in red"), "-error")
@@ -309,7 +296,7 @@ class CheckInScreen(WuyeScreen):
     def action_clear(self) -> None:
         from wuye_tui.services.gate_common import approval_options, id_type_options, purpose_options
 
-        self._hits, self._pick, self._filled, self._prereg, self._id_full = [], 0, False, "", ""
+        self._hits, self._pick, self._filled, self._prereg = [], 0, False, ""
         defaults = {"id_type": id_type_options()[0][1], "approval": approval_options()[0][1],
                     "purpose": purpose_options()[0][1], "headcount": "1"}
         for name in ("lookup", *FIELDS):
@@ -322,7 +309,7 @@ class CheckInScreen(WuyeScreen):
         from .refuse import RefuseDialog
 
         prefill = {n: self.field(n).raw for n in ("name", "phone", "unit", "plate")}
-        prefill["id_number"] = self._full_id(self.field("id_number").raw)
+        prefill["id_number"] = self._id_field().full()
 
         def done(row) -> None:  # type: ignore[no-untyped-def]
             if row is not None:

@@ -18,10 +18,11 @@ from textual.widgets import DataTable, Input, Static
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.services.permissions import SUPERVISORS, allowed
-from wuye_tui.validators import mask_id_number, validate_id_number, validate_name, validate_plate
+from wuye_tui.validators import validate_name, validate_plate
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from ..widgets.id_field import IdNumberField
 from .reason import check_reason
 
 FIELDS = ("name", "id_type", "id_number", "plate", "reason")
@@ -64,7 +65,6 @@ class WatchListScreen(WuyeScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._id_full = ""
         self._rows: list = []  # type: ignore[type-arg]
         self._more = False
 
@@ -83,7 +83,7 @@ class WatchListScreen(WuyeScreen):
                     yield FormField(_("Name"), "name", lambda v: validate_name(v), max_length=30)
                     yield FormField(_("ID type"), "id_type", self._check_id_type, value=id_type_options()[0][1],
                                     max_length=40)
-                    yield FormField(_("ID number"), "id_number", self._check_id_number, max_length=30)
+                    yield IdNumberField(_("ID number"), self._id_type_for_check, lambda: self.ctx.local(self.ctx.now()).date())
                 with Vertical(classes="gate-col"):
                     yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12)
                     yield ResettableField(_("Reason"), "reason", check_reason, required=True, max_length=200)
@@ -115,34 +115,13 @@ class WatchListScreen(WuyeScreen):
 
         return parse_id_type(v)
 
-    def _full_id(self, shown: str) -> str:
-        return self._id_full if self._id_full and shown == mask_id_number(self._id_full) else shown
-
-    def _check_id_number(self, v: str) -> str:
+    def _id_type_for_check(self) -> str:
         from wuye_tui.services.gate_common import parse_id_type
 
         try:
-            id_type = parse_id_type(self.field("id_type").raw)
+            return parse_id_type(self.field("id_type").raw)
         except ValidationError:
             raise ValidationError("id_number", _("Choose the ID type first")) from None
-        return validate_id_number(self._full_id(v), id_type, field="id_number",
-                                  today=self.ctx.local(self.ctx.now()).date())
-
-    def on_descendant_blur(self, event) -> None:  # type: ignore[no-untyped-def]
-        """Once a good ID number is left, show it masked; the full number stays in memory."""
-        widget = event.widget
-        if isinstance(widget, Input) and widget.id == "in-id_number" and widget.value.strip():
-            try:
-                full = self._check_id_number(widget.value)
-            except ValidationError:
-                return
-            self._id_full = full
-            with widget.prevent(Input.Changed):
-                widget.value = mask_id_number(full)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "in-id_number" and self._id_full and event.value != mask_id_number(self._id_full):
-            self._id_full = ""
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -231,7 +210,6 @@ class WatchListScreen(WuyeScreen):
             f = self.field(name)
             value = id_type_options()[0][1] if name == "id_type" else ""
             f.reset(value) if isinstance(f, ResettableField) else f.set_value(value)
-        self._id_full = ""
         self.message("")
         self.field("name").input.focus()
 
