@@ -157,8 +157,7 @@ app.add_typer(audit_app, name="audit")
 def audit_verify() -> None:
     from ..services import audit
 
-    with database().read() as session:
-        result = audit.verify(session)
+    result = audit.verify_database(database())
     if not result.ok:
         fail(_("Audit chain broken at row {id} ({reason}); {n} rows before it are intact").format(
             id=result.broken_id, reason=result.reason, n=result.checked))

@@ -171,18 +171,5 @@ def db_restore(
 
     url = resolve_db_url(STATE.db_url)
     checked = restore(url, file, force=force)
-    from ..db import Database
-    from ..services import audit
-    from ..services.context import ServiceContext
-
-    db = Database(url)
-    try:
-        db.upgrade()
-        ctx = ServiceContext(db=db, terminal="cli")
-        with db.write() as session:
-            audit.record(session, None, ctx.now(), "db.restore", "database", "",
-                         after={"from": str(checked.path.name), "audit_rows": checked.audit_rows})
-    finally:
-        db.dispose()
     typer.echo(_("Restored {file}: integrity ok, audit chain of {n} rows intact").format(
         file=checked.path, n=checked.audit_rows))

@@ -87,6 +87,12 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
         session.expunge_all()
 
 
+def verify_database(db) -> VerifyResult:  # type: ignore[no-untyped-def]
+    """``wuye audit verify``: the whole chain of one database."""
+    with db.read() as session:
+        return verify(session)
+
+
 def entries(session: Session, since_id: int = 0, limit: int = 200) -> Iterator[AuditEntry]:
     yield from session.execute(
         select(AuditEntry).where(AuditEntry.id > since_id).order_by(AuditEntry.id).limit(limit)

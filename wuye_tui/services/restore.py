@@ -115,4 +115,21 @@ def restore(target_url: str, file: str | os.PathLike[str], force: bool = False) 
         src.close()
     if ok != "ok":
         raise WuyeError(_("The restored database failed its integrity check"))
+    _record_restore(target_url, checked)
     return checked
+
+
+def _record_restore(target_url: str, checked: BackupCheck) -> None:
+    """The restore is the first row the restored audit trail gets (after any upgrade)."""
+    from ..clock import SystemClock
+    from ..db import Database
+    from . import audit
+
+    db = Database(target_url)
+    try:
+        db.upgrade()
+        with db.write() as session:
+            audit.record(session, None, SystemClock().now(), "db.restore", "database", "",
+                         after={"from": checked.path.name, "audit_rows": checked.audit_rows})
+    finally:
+        db.dispose()
