@@ -49,7 +49,10 @@ def test_backup_then_restore_into_new_file(filled, tmp_path):
     try:
         assert db.check() == []
         with db.read() as s:
-            assert audit.verify(s).ok
+            result = audit.verify(s)
+            last = list(audit.entries(s, since_id=result.checked - 1))
+        assert result.ok and result.checked == 6  # the five rows of the backup, then the restore
+        assert last[-1].action == "db.restore" and "wuye.bak" in last[-1].after
     finally:
         db.dispose()
 
