@@ -245,12 +245,22 @@ class WuyeApp(App[None]):
 
         self.push_screen(SupervisorPinDialog(_("Quitting the kiosk needs a supervisor PIN")), done)
 
-    def action_toggle_language(self) -> None:
+    async def action_toggle_language(self) -> None:
+        """Redraw every screen in the other language. A recomposed screen has new, empty
+        widgets, so its on_mount runs again to fill its tables and fields."""
+        import inspect
+
+        from textual import events
+
         set_language("en" if get_language() == "zh" else "zh")
-        for screen in self.screen_stack:
-            screen.refresh(recompose=True)
-        if isinstance(self.screen, LoginScreen) and self.db_ready:
-            self.call_after_refresh(self.screen.database_ready)
+        for screen in list(self.screen_stack):
+            await screen.recompose()
+            hook = getattr(screen, "on_mount", None)
+            if hook is None:
+                continue
+            result = hook(events.Mount()) if inspect.signature(hook).parameters else hook()
+            if inspect.isawaitable(result):
+                await result
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(_("Switch language 中文/English"), _("Toggle the interface language"),

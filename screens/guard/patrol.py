@@ -51,7 +51,7 @@ class PatrolScreen(WuyeScreen):
 
     async def on_mount(self) -> None:
         table = self.query_one("#route-table", DataTable)
-        table.add_columns(_("Route"), _("Every"), _("Points"), _("This shift"))
+        table.add_columns(_("Route"), _("Every"), _("This shift"))
         await self.action_reload()
 
     async def action_reload(self) -> None:
@@ -63,6 +63,21 @@ class PatrolScreen(WuyeScreen):
             return
         await self._show_checkpoint()
 
+    def _summary(self, slots: list) -> str:  # type: ignore[type-arg]
+        """This shift's rounds of one route in a few cells: walked of scheduled so far, then
+        the times missed and the next one due."""
+        if not slots:
+            return "-"
+        so_far = [s for s in slots if s.status != "upcoming"]
+        text = _("walked {done}/{total}").format(done=sum(s.status == "done" for s in so_far), total=len(so_far))
+        due = [f"{self.ctx.local(s.at):%H:%M}" for s in slots if s.status in ("due", "in_progress")]
+        if due:
+            text += _(", ") + _("due {time}").format(time=due[0])
+        missed = [f"{self.ctx.local(s.at):%H:%M}" for s in slots if s.status == "missed"]
+        if missed:
+            text += _(", ") + _("missed {times}").format(times=" ".join(missed[-3:]))
+        return text
+
     def _fill_routes(self) -> None:
         ref = load_reference()
         table = self.query_one("#route-table", DataTable)
@@ -72,9 +87,8 @@ class PatrolScreen(WuyeScreen):
         slots = patrol.schedule(self.ctx, win.start, win.end)
         for r in ref.routes:
             mine = [s for s in slots if s.route == r.code]
-            summary = " ".join(f"{self.ctx.local(s.at):%H:%M}{_(STATUS[s.status])}" for s in mine[:4]) or "-"
-            table.add_row(r.label, _("{n} min").format(n=r.interval_minutes), str(len(r.checkpoints)),
-                          summary, key=r.code)
+            summary = self._summary(mine)
+            table.add_row(r.label, _("{n} min").format(n=r.interval_minutes), summary, key=r.code)
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
         missed = [s for s in slots if s.status == "missed"]

@@ -113,3 +113,22 @@ async def test_new_database_asks_for_first_supervisor(sqlite_db, clock):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_language_switch_refills_a_desk(sqlite_db, clock):
+    from textual.widgets import DataTable
+
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")
+    add_staff(sqlite_db, "张保安", "guard", "1111")
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "王主管", "1234")
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.query_one("#staff-table", DataTable).row_count == 2
+        await pilot.press("f11")
+        await pilot.pause()
+        table = app.screen.query_one("#staff-table", DataTable)
+        assert table.row_count == 2
+        assert [str(c.label) for c in table.columns.values()] == ["Name", "Role", "State"]
+        assert "Guard" in [str(table.get_row_at(i)[1]) for i in range(2)]
