@@ -291,6 +291,16 @@ def parse_date(value: object, field: str = "date") -> date:
         raise ValidationError(field, _("This date does not exist")) from None
 
 
+def parse_date_range(start: object, end: object, start_field: str = "from",
+                     end_field: str = "to") -> tuple[date, date]:
+    """Two dates, the second not before the first (both days included by the callers)."""
+    first = parse_date(start, field=start_field)
+    last = parse_date(end, field=end_field)
+    if last < first:
+        raise ValidationError(end_field, _("The end date is before the start date"))
+    return first, last
+
+
 def parse_time(value: object, field: str = "time") -> time:
     """HH:MM, H:MM, HH:MM:SS, HHMM (full-width digits and colon ok)."""
     if isinstance(value, time):

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.validators import parse_date_range
 from wuye_tui.i18n import N_, _
 
 from ..base import WuyeScreen
@@ -147,8 +148,7 @@ class ReportScreen(WuyeScreen):
             p["end"] = self.field("to").validate_now() if choice != "report:handover" else p["start"]
             if p["start"] is None or p["end"] is None:
                 raise ValidationError("from" if p["start"] is None else "to", _("This field is required"))
-            if p["end"] < p["start"]:
-                raise ValidationError("to", _("The end date is before the start date"))
+            p["start"], p["end"] = parse_date_range(p["start"], p["end"])
             p["shift"] = self.field("shift").raw.strip() or None
         out = self.field("out").raw.strip()
         if not out:

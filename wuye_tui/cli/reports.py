@@ -38,15 +38,10 @@ def export_cmd(
     as_: AsOption = None,
 ) -> None:
     from ..exports.exporter import check_format, check_target, get_register
-    from ..validators import parse_date
+    from ..validators import parse_date_range
 
     # Everything the user typed is checked before the PIN and the database.
-    start = parse_date(from_, field="from")
-    end = parse_date(to, field="to")
-    if end < start:
-        from ..errors import ValidationError
-
-        raise ValidationError("to", _("The end date is before the start date"))
+    start, end = parse_date_range(from_, to)
     fmt = check_format(fmt)
     get_register(register)
     check_target(out)
@@ -142,13 +137,9 @@ def report_patrol(
                                              help=_("Markdown file to write; printed when missing."))] = None,
     as_: AsOption = None,
 ) -> None:
-    from ..errors import ValidationError
-    from ..validators import parse_date
+    from ..validators import parse_date_range
 
-    start = parse_date(from_, field="from")
-    end = parse_date(to, field="to")
-    if end < start:
-        raise ValidationError("to", _("The end date is before the start date"))
+    start, end = parse_date_range(from_, to)
     if out is not None:
         from ..exports.exporter import check_target
 

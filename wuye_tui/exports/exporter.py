@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from ..errors import NotFound, ValidationError, WuyeError
+from ..validators import parse_date_range
 from ..i18n import _
 from ..services import audit
 from ..services.context import ServiceContext
@@ -51,8 +52,7 @@ def check_format(fmt: str) -> str:
 
 def day_range(ctx: ServiceContext, start: date, end: date) -> tuple[datetime, datetime]:
     """Local days [start, end] inclusive -> [start_utc, end_utc)."""
-    if end < start:
-        raise ValidationError("to", _("The end date is before the start date"))
+    start, end = parse_date_range(start, end)
     tz = ctx.tz
     s = datetime.combine(start, time(0), tzinfo=tz).astimezone(timezone.utc)
     e = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(timezone.utc)

@@ -18,7 +18,7 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..i18n import _
 from ..models import Unit
 from ..models.gate import ContractorPass, PassCheck, RenovationPermit
-from ..validators import clean_text, compact, parse_date, validate_int, validate_name, validate_phone
+from ..validators import clean_text, compact, parse_date_range, validate_int, validate_name, validate_phone
 from . import audit
 from .context import ServiceContext
 from .gate_common import ref
@@ -42,10 +42,7 @@ def issue_permit(ctx: ServiceContext, unit: str, company: str, foreman: str, pho
     company = clean_text(company, field="company", max_len=60, required=True)
     foreman = validate_name(foreman, field="foreman")
     phone = validate_phone(phone)
-    d1 = parse_date(start, field="start")
-    d2 = parse_date(end, field="end")
-    if d2 < d1:
-        raise ValidationError("end", _("The end date is before the start date"))
+    d1, d2 = parse_date_range(start, end, "start", "end")
     if (d2 - d1).days > MAX_PERMIT_DAYS:
         raise ValidationError("end", _("A permit lasts at most {n} days").format(n=MAX_PERMIT_DAYS))
     if d2 < ctx.local(ctx.now()).date():

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ..clock import as_utc
 from ..errors import ValidationError
+from ..validators import parse_date_range
 from ..i18n import _
 from ..models import Staff
 from ..models.guard import Handover, HandoverEquipment, HandoverItem
@@ -196,8 +197,7 @@ class PatrolCoverage:
 def patrol_coverage(ctx: ServiceContext, start_day: date, end_day: date) -> PatrolCoverage:
     """Rounds walked against scheduled, per route per local day (slots by their time)."""
     require(ctx.actor, SUPERVISORS, _("read the patrol coverage"))
-    if end_day < start_day:
-        raise ValidationError("end", _("The end is before the start"))
+    start_day, end_day = parse_date_range(start_day, end_day, "start", "end")
     if (end_day - start_day).days >= MAX_DAYS:
         raise ValidationError("end", _("At most {n} days at a time").format(n=MAX_DAYS))
     ref = load_reference()

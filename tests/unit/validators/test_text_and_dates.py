@@ -12,6 +12,7 @@ from wuye_tui.validators import (
     clean_text,
     normalise_text_width,
     parse_date,
+    parse_date_range,
     parse_local_datetime,
     parse_month,
     parse_time,
@@ -231,3 +232,11 @@ def test_validate_int():
         raises(validate_int, bad, field="headcount", min_value=1, max_value=50)
 
 
+
+
+def test_parse_date_range():
+    assert parse_date_range("2024-05-01", "2024/05/01") == (date(2024, 5, 1), date(2024, 5, 1))
+    assert parse_date_range("20240501", "2024年5月3日") == (date(2024, 5, 1), date(2024, 5, 3))
+    raises(parse_date_range, "2024-05-03", "2024-05-01", expect="to")
+    raises(parse_date_range, "2024-05-03", "2024-05-01", "start", "end", expect="end")
+    raises(parse_date_range, "2024-02-30", "2024-05-01", expect="from")
