@@ -4,7 +4,6 @@ module and is imported when opened, so start-up stays light."""
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from dataclasses import dataclass
 
 from wuye_tui.i18n import N_
@@ -25,13 +24,6 @@ class Desk:
     def load(self):  # type: ignore[no-untyped-def]
         module, cls = self.target.split(":")
         return getattr(importlib.import_module(module), cls)
-
-    def available(self) -> bool:
-        module = self.target.split(":")[0]
-        try:
-            return importlib.util.find_spec(module) is not None
-        except ModuleNotFoundError:
-            return False
 
 
 DESKS: tuple[Desk, ...] = (
@@ -56,4 +48,4 @@ DESKS: tuple[Desk, ...] = (
 
 
 def desks_for(role: str) -> list[Desk]:
-    return [d for d in DESKS if role in d.roles and d.available()]
+    return [d for d in DESKS if role in d.roles]

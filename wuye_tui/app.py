@@ -134,7 +134,7 @@ class WuyeApp(App[None]):
         if self.ctx is None or self.ctx.actor.id is None:
             return
         if reason == "logout" and self.ctx.actor.role == "guard":
-            reason = self._handover_reason(reason)
+            reason = self._handover_reason()
         if self.session_id is not None:
             try:
                 staff.end_session(self.ctx, self.session_id, reason)
@@ -145,14 +145,11 @@ class WuyeApp(App[None]):
         self.staff_names = staff.login_names(self.ctx)
         self._reset_to(LoginScreen())
 
-    def _handover_reason(self, reason: str) -> str:
+    def _handover_reason(self) -> str:
         """A guard logging out without a signed handover is recorded as such."""
-        try:
-            from .services import handover
-        except ModuleNotFoundError:
-            return reason
-        check = getattr(handover, "logout_reason", None)
-        return check(self.ctx) if check else reason
+        from .services import handover
+
+        return handover.logout_reason(self.ctx)  # type: ignore[arg-type]
 
     def action_logout(self) -> None:
         self.end_login("logout")
@@ -271,13 +268,9 @@ class WuyeApp(App[None]):
             yield SystemCommand(_("Quit"), _("Quit wuye"), self.action_request_quit)
 
     def shift_label(self, local_now) -> str:  # type: ignore[no-untyped-def]
-        try:
-            from .reference import load_reference
+        from .reference import load_reference
 
-            shift = load_reference().shift_for(local_now)
-        except (ImportError, LookupError, AttributeError):
-            return ""
-        return shift.label if shift else ""
+        return load_reference().shift_for(local_now).label
 
     def on_unmount(self) -> None:
         if self.db is not None:

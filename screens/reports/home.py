@@ -5,7 +5,6 @@ statistics are installed."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +27,6 @@ REPORTS = (("report:monthly", N_("Monthly complaint statistics")),
            ("report:patrol", N_("Patrol coverage report")))
 FORMATS = {"register": ("csv", "xlsx", "json"), "report:monthly": ("xlsx", "csv", "md"),
            "report:handover": ("md", "csv", "xlsx"), "report:patrol": ("md", "csv", "xlsx")}
-
-
-def _have(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _check_format(kind: str):  # type: ignore[no-untyped-def]
@@ -62,10 +54,7 @@ class ReportScreen(WuyeScreen):
         for name, reg in sorted(load_registers().items()):
             if self.ctx.actor.role in reg.roles:
                 self.items.append((f"register:{name}", _(reg.title)))
-        for key, label in REPORTS:
-            mod = "wuye_tui.services.complaint_stats" if key == "report:monthly" else "wuye_tui.services.guard_reports"
-            if _have(mod):
-                self.items.append((key, _(label)))
+        self.items.extend((key, _(label)) for key, label in REPORTS)
         with Horizontal(id="rp-body"):
             with Vertical(id="rp-left"):
                 yield OptionList(*[Option(label, id=key) for key, label in self.items], id="rp-choice")
@@ -244,9 +233,6 @@ class ReportScreen(WuyeScreen):
                 self._status(_("The export failed: {reason}").format(reason=err), "-error")
 
     def action_preview(self) -> None:
-        if not _have("wuye_tui.services.complaint_stats"):
-            self.notify(_("The complaint statistics are not available in this installation"))
-            return
         try:
             year, month = self.field("month").validate_now()
             from wuye_tui.exports import reports_monthly

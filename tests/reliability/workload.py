@@ -15,7 +15,6 @@ are missing the worker falls back to core services (escalations).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import time
@@ -28,17 +27,6 @@ NAMES = ("张三", "李娜", "王芳", "刘洋", "陈静", "杨帆", "赵磊", "
 UNITS = (("1栋", "1单元", "101", "张伟", "13800138001"), ("1栋", "1单元", "102", "李娜", "13800138002"),
          ("2栋", "1单元", "301", "刘洋", "13800138004"), ("3栋", "2单元", "1202", "李四", "13912345678"))
 UNIT_CODES = tuple(f"{b}{e}{r}" for b, e, r, _n, _p in UNITS)
-
-
-def have(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-HAVE_GATE = have("wuye_tui.services.gate_visits")
-HAVE_COMPLAINTS = have("wuye_tui.services.complaints")
 
 
 class Ack:
@@ -97,31 +85,25 @@ def _ctx(db_url: str, person: tuple[int, str, str]):  # type: ignore[no-untyped-
 
 
 def _gate_step(ctx, ack: Ack, rng: random.Random, mine: list[int], i: int) -> None:  # type: ignore[no-untyped-def]
-    if HAVE_GATE:
-        from wuye_tui.services import gate_visits
+    from wuye_tui.services import gate_visits
 
-        if mine and (len(mine) > 5 or rng.random() < 0.4):
-            vid = mine.pop(0)
-            gate_visits.check_out(ctx, vid)
-            ack("checkout", vid)
-            return
-        raw = {"name": rng.choice(NAMES), "id_type": "1", "id_number": ID_NUMBER, "phone": "13800138000",
-               "headcount": str(rng.randint(1, 3)), "unit": rng.choice(UNIT_CODES), "approval": "1",
-               "purpose": "1", "plate": "", "stay": ""}
-        visit = gate_visits.check_in(ctx, raw)
-        mine.append(visit.id)  # type: ignore[arg-type]
-        ack("visit", visit.id)
+    if mine and (len(mine) > 5 or rng.random() < 0.4):
+        vid = mine.pop(0)
+        gate_visits.check_out(ctx, vid)
+        ack("checkout", vid)
         return
-    from wuye_tui.services import escalation
-
-    esc = escalation.raise_escalation(ctx, "fire", f"{ctx.actor.name}巡查发现烟雾{i}")
-    ack("escalation", esc.id)
+    raw = {"name": rng.choice(NAMES), "id_type": "1", "id_number": ID_NUMBER, "phone": "13800138000",
+           "headcount": str(rng.randint(1, 3)), "unit": rng.choice(UNIT_CODES), "approval": "1",
+           "purpose": "1", "plate": "", "stay": ""}
+    visit = gate_visits.check_in(ctx, raw)
+    mine.append(visit.id)  # type: ignore[arg-type]
+    ack("visit", visit.id)
 
 
 def _desk_step(ctx, ack: Ack, rng: random.Random, i: int) -> None:  # type: ignore[no-untyped-def]
     from wuye_tui.services import roster
 
-    if HAVE_COMPLAINTS and i % 5:
+    if i % 5:
         from wuye_tui.services import complaints
 
         b, e, r, name, phone = rng.choice(UNITS)
@@ -218,21 +200,19 @@ def check_acknowledged(db_url: str, acks: dict[str, set[str]]) -> list[str]:
             if acks.get("setting"):
                 if s.get(Setting, "site_name") is None:
                     missing.append("setting site_name")
-            if HAVE_GATE:
-                from wuye_tui.models.gate import Visit
+            from wuye_tui.models.gate import Visit
 
-                missing += [f"visit {x}" for x in ids(Visit, Visit.id, acks.get("visit", ()))]
-                if acks.get("checkout"):
-                    wl = sorted(int(x) for x in acks["checkout"])
-                    got = set()
-                    for k in range(0, len(wl), 500):
-                        got |= set(s.execute(select(Visit.id).where(Visit.id.in_(wl[k:k + 500]),
-                                                                    Visit.checked_out_at.is_not(None))).scalars())
-                    missing += [f"checkout {x}" for x in set(wl) - got]
-            if HAVE_COMPLAINTS:
-                from wuye_tui.models.complaints import Complaint
+            missing += [f"visit {x}" for x in ids(Visit, Visit.id, acks.get("visit", ()))]
+            if acks.get("checkout"):
+                wl = sorted(int(x) for x in acks["checkout"])
+                got = set()
+                for k in range(0, len(wl), 500):
+                    got |= set(s.execute(select(Visit.id).where(Visit.id.in_(wl[k:k + 500]),
+                                                                Visit.checked_out_at.is_not(None))).scalars())
+                missing += [f"checkout {x}" for x in set(wl) - got]
+            from wuye_tui.models.complaints import Complaint
 
-                missing += [f"complaint {x}" for x in ids(Complaint, Complaint.id, acks.get("complaint", ()))]
+            missing += [f"complaint {x}" for x in ids(Complaint, Complaint.id, acks.get("complaint", ()))]
     finally:
         db.dispose()
     return missing

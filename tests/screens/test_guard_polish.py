@@ -21,17 +21,16 @@ from textual.widgets import DataTable, Select, Static
 from screens.guard.handover import HandoverScreen
 from screens.guard.missed_dialog import MissedRoundDialog
 from screens.guard.patrol import PatrolScreen
+from tests.open_items_stub import keep_guard_providers, visitor
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.models.guard import Handover, MissedRound
 from wuye_tui.reference import load_reference
-from wuye_tui.services import handover, open_items, patrol
+from wuye_tui.services import handover, patrol
 from wuye_tui.services.context import ServiceContext
 from wuye_tui.services.guard_shifts import handover_shift
-from wuye_tui.services.open_items import OpenItem
 
-MINE = ("escalation", "incident", "patrol_round", "patrol_missed", "key_out")
 AMBIGUOUS = "·—…○"
 LONG = ("访客 欧阳某某 [b]装修监理[/b] 3栋2单元1202，08:10 进入，随行二人携带工具箱、切割机和两袋水泥，"
         "登记证件为护照，车辆停放在东门临时车位，预计 17:30 离开，业主电话已核实")
@@ -39,14 +38,9 @@ LONG = ("访客 欧阳某某 [b]装修监理[/b] 3栋2单元1202，08:10 进入�
 
 @pytest.fixture(autouse=True)
 def known_providers(monkeypatch):  # type: ignore[no-untyped-def]
-    """Our providers and the core's, and a stand-in for the gate's visitors on site (one
-    with a long title that even looks like markup)."""
-    open_items._load_areas()
-    kept = {k: v for k, v in open_items._providers.items() if k in MINE}
-    kept["visitor_on_site"] = lambda ctx, now: [
-        OpenItem("visitor_on_site", "visit:7", "访客 刘某 3栋2单元1202，08:10 进入", now, False),
-        OpenItem("visitor_on_site", "visit:8", LONG, now, True)]
-    monkeypatch.setattr(open_items, "_providers", kept)
+    """The guard post's providers and the core's, and stand-ins for the visitors on site."""
+    keep_guard_providers(monkeypatch, visitor("visit:7", "访客 刘某 3栋2单元1202，08:10 进入"),
+                         visitor("visit:8", LONG, overdue=True))
 
 
 def staff_pair(db):  # type: ignore[no-untyped-def]

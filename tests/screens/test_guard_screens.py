@@ -13,26 +13,19 @@ from screens.guard.handover import HandoverScreen
 from screens.guard.keys import KeyScreen
 from screens.guard.patrol import PatrolScreen
 from screens.login import LoginScreen
+from tests.open_items_stub import keep_guard_providers, visitor
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
 from wuye_tui.models import StaffSession
 from wuye_tui.models.guard import DutyEntry, Handover, KeyLoan, PatrolRound
 from wuye_tui.reference import load_reference
-from wuye_tui.services import open_items
-from wuye_tui.services.open_items import OpenItem
 
-MINE = ("escalation", "incident", "patrol_round", "patrol_missed", "key_out")
 
 
 @pytest.fixture(autouse=True)
 def known_providers(monkeypatch):  # type: ignore[no-untyped-def]
-    """Other areas' providers are work in progress in the shared tree: ours, the core's,
-    and a stand-in for the gate's visitors on site."""
-    open_items._load_areas()
-    kept = {k: v for k, v in open_items._providers.items() if k in MINE}
-    kept["visitor_on_site"] = lambda ctx, now: [
-        OpenItem("visitor_on_site", "visit:7", "访客 刘某 3栋2单元1202，08:10 进入", now, False)]
-    monkeypatch.setattr(open_items, "_providers", kept)
+    """The guard post's providers and the core's, and stand-ins for the visitors on site."""
+    keep_guard_providers(monkeypatch, visitor("visit:7", "访客 刘某 3栋2单元1202，08:10 进入"))
 
 
 def staff_pair(db):  # type: ignore[no-untyped-def]

@@ -6,10 +6,8 @@ from wuye_tui.services import open_items
 
 
 def provided(ctx, kind: str):  # type: ignore[no-untyped-def]
-    """The open items of one kind, asked of that provider alone (other areas' providers
-    may be work in progress)."""
-    open_items._load_areas()
-    return open_items._providers[kind](ctx, ctx.now())
+    """The open items of one kind, asked of that provider alone."""
+    return open_items.providers()[kind](ctx, ctx.now())
 
 
 def add_unit(db, building: str = "3栋", entrance: str = "2单元", room: str = "1202") -> str:  # type: ignore[no-untyped-def]

@@ -13,28 +13,19 @@ from sqlalchemy import select
 from wuye_tui.errors import AuthError, Conflict, ValidationError
 from wuye_tui.models import AuditEntry, StaffSession
 from wuye_tui.models.guard import Handover
-from wuye_tui.services import dutylog, handover, keys, open_items, patrol, staff
+from wuye_tui.services import dutylog, handover, keys, patrol, staff
 from wuye_tui.services.context import ServiceContext
-from wuye_tui.services.open_items import OpenItem
+
+from tests.open_items_stub import keep_guard_providers, visitor
 
 from .conftest_guard import add_unit
 
 SH = ZoneInfo("Asia/Shanghai")
-MINE = ("escalation", "incident", "patrol_round", "patrol_missed", "key_out")
 
 
 @pytest.fixture
 def only_known_providers(monkeypatch):  # type: ignore[no-untyped-def]
-    """Other areas' providers are work in progress in the shared tree: keep ours and the
-    core's, plus a stand-in for the gate's visitors on site."""
-    open_items._load_areas()
-    kept = {k: v for k, v in open_items._providers.items() if k in MINE}
-
-    def visitors(ctx, now):  # type: ignore[no-untyped-def]
-        return [OpenItem("visitor_on_site", "visit:7", "访客 刘某 3栋2单元1202，09:10 进入", now, False)]
-
-    kept["visitor_on_site"] = visitors
-    monkeypatch.setattr(open_items, "_providers", kept)
+    keep_guard_providers(monkeypatch, visitor("visit:7", "访客 刘某 3栋2单元1202，09:10 进入"))
 
 
 def at(clock, h, mi=0, day=2):  # type: ignore[no-untyped-def]

@@ -8,7 +8,6 @@ WUYE_LANG, default zh) is chosen from the command line before anything else.
 
 from __future__ import annotations
 
-import importlib
 from typing import Annotated
 
 import sys
@@ -96,14 +95,7 @@ def root(
         run_tui(db_url=resolve_db_url(db), lang=STATE.lang, kiosk=kiosk)
 
 
-from . import admin, demo  # noqa: E402,F401  (registers the core commands)
-
-for _area in ("gate", "complaints", "guard", "reports"):
-    try:
-        importlib.import_module(f"{__name__}.{_area}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"{__name__}.{_area}":
-            raise
+from . import admin, complaints, demo, gate, guard, reports  # noqa: E402,F401  (register the commands)
 
 
 def main() -> None:

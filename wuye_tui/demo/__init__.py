@@ -125,13 +125,7 @@ def build_demo(db: Database, households: int = 800, days: int = 90, seed: int = 
     for a in actors:
         site.staff.setdefault(a.role, a)
     for name in areas:
-        full = f"{__name__}.{name}"
-        try:
-            module = importlib.import_module(full)
-        except ModuleNotFoundError as exc:
-            if exc.name != full:
-                raise
-            continue
+        module = importlib.import_module(f"{__name__}.{name}")
         if progress:
             progress(name)
         module.generate(site)

@@ -8,19 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..errors import WuyeError
 from ..i18n import _
 from ..services.context import ServiceContext
 from .reports_common import Report, Section, sections_of, to_markdown
 
 
 def _service() -> Any:
-    try:
-        from ..services import guard_reports
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.endswith("guard_reports"):
-            raise WuyeError(_("The guard post's reports are not available in this installation")) from None
-        raise
+    from ..services import guard_reports
+
     return guard_reports
 
 

@@ -9,27 +9,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import WuyeError
 from ..i18n import _
 from ..services.context import ServiceContext
 from .reports_common import Report, Section, renderer
 
 
 def load(ctx: ServiceContext, year: int, month: int) -> Any:
-    try:
-        from ..services import complaint_stats
-    except ModuleNotFoundError:
-        raise WuyeError(_("The complaint statistics are not available in this installation")) from None
+    from ..services import complaint_stats
+
     return complaint_stats.monthly(ctx, year, month)
 
 
 def _label(collection: str, code: str) -> str:
-    try:
-        from ..reference import load_reference
+    from ..reference import load_reference
 
-        return load_reference().label(collection, code)
-    except (ImportError, LookupError, AttributeError):
-        return code
+    return load_reference().label(collection, code)
 
 
 def _pct(num: int, den: int) -> str:

@@ -58,12 +58,9 @@ def event_label(code: str) -> str:
 
 def settings_value(name: str, default: int) -> int:
     """A number from data/complaints.toml [settings], or the code default."""
-    try:
-        from ..reference import load_reference
+    from ..reference import load_reference
 
-        return int(getattr(load_reference().complaint_settings, name))
-    except (ImportError, AttributeError, LookupError, TypeError, ValueError):
-        return default
+    return int(getattr(load_reference().complaint_settings, name, default))
 
 
 def choices(collection: str) -> list[Any]:
@@ -97,12 +94,10 @@ def resolve_choice(collection: str, value: object, field: str, required: bool = 
 
 
 def ref_label(collection: str, code: str) -> str:
-    try:
-        from ..reference import load_reference
+    """The entry's name; a code no longer in data/ shows as itself."""
+    from ..reference import load_reference
 
-        return load_reference().label(collection, code)
-    except (ImportError, LookupError):
-        return code
+    return load_reference().label(collection, code)
 
 
 def add_event(session: Session, c: Complaint, at: datetime, actor: Actor | None, kind: str,

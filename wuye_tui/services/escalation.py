@@ -29,21 +29,16 @@ from .permissions import STAFF, SUPERVISORS, require
 
 
 def major_label(code: str) -> str:
-    try:
-        from ..reference import load_reference
+    """The type's name; a code no longer in data/ shows as itself."""
+    from ..reference import load_reference
 
-        return load_reference().major_type(code).label
-    except (ImportError, LookupError, AttributeError):
-        return code
+    return load_reference().label("major_type", code)
 
 
 def major_reply_hours(code: str) -> float:
-    try:
-        from ..reference import load_reference
+    from ..reference import load_reference
 
-        return float(load_reference().major_type(code).reply_hours)
-    except (ImportError, LookupError, AttributeError):
-        return 2.0
+    return float(load_reference().major_type(code).reply_hours)
 
 
 def _event(session: Session, esc_id: int, at: datetime, actor: Actor | None, kind: str, note: str = "") -> None:

@@ -7,7 +7,6 @@ takes (ctx, now) and returns OpenItem rows. ``collect`` imports the known area m
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,7 +32,6 @@ class OpenItem:
 Provider = Callable[[ServiceContext, datetime], list[OpenItem]]
 _providers: dict[str, Provider] = {}
 KIND_LABELS: dict[str, str] = {}
-AREA_MODULES = ("gate", "complaints", "dutylog", "patrol", "keys")
 
 
 def provider(kind: str, label: str) -> Callable[[Provider], Provider]:
@@ -46,13 +44,9 @@ def provider(kind: str, label: str) -> Callable[[Provider], Provider]:
 
 
 def _load_areas() -> None:
-    for name in AREA_MODULES:
-        full = f"{__package__}.{name}"
-        try:
-            importlib.import_module(full)
-        except ModuleNotFoundError as exc:
-            if exc.name != full:
-                raise
+    """Each area registers its providers when imported (here, not at the top: the area
+    modules import this one)."""
+    from . import complaints, dutylog, gate, keys, patrol  # noqa: F401
 
 
 def collect(ctx: ServiceContext, now: datetime | None = None) -> list[OpenItem]:

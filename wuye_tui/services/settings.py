@@ -29,17 +29,14 @@ class SiteSettings:
 
 
 def _defaults() -> SiteSettings:
-    s = SiteSettings()
-    try:
-        from ..reference import load_reference
+    from ..reference import load_reference
 
-        site = load_reference().site
-        for f in fields(SiteSettings):
-            if hasattr(site, f.name):
-                setattr(s, f.name, getattr(site, f.name))
-        s.site_name = site.label
-    except (ImportError, AttributeError):
-        pass
+    s = SiteSettings()
+    site = load_reference().site
+    for f in fields(SiteSettings):
+        if hasattr(site, f.name):
+            setattr(s, f.name, getattr(site, f.name))
+    s.site_name = site.label
     return s
 
 
