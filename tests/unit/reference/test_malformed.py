@@ -10,34 +10,15 @@ from pathlib import Path
 import pytest
 
 from wuye_tui import i18n
-from tests.unit.reference_helpers import copy_data, edit
+from tests.unit.reference.helpers import copy_data, edit
 from wuye_tui.errors import ConfigError
 from wuye_tui.reference import (
-    ENV_VAR,
     FILES,
-    Reference,
-    clear_reference_cache,
     load_reference,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
-
-
-@pytest.fixture(autouse=True)
-def _clean_state(monkeypatch: pytest.MonkeyPatch):
-    before = i18n.get_language()
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    clear_reference_cache()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(before)
-    clear_reference_cache()
-
-
-@pytest.fixture
-def ref() -> Reference:
-    return load_reference()
 
 
 # --- malformed copies -------------------------------------------------------------------
