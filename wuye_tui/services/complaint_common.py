@@ -109,6 +109,7 @@ def add_event(session: Session, c: Complaint, at: datetime, actor: Actor | None,
 
 
 def load_for_update(session: Session, complaint_id: int) -> Complaint:
+    """The complaint, or NotFound (inside the caller's session)."""
     c = session.get(Complaint, complaint_id)
     if c is None:
         raise NotFound(_("No complaint #{id}").format(id=complaint_id))

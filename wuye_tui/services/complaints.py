@@ -20,6 +20,7 @@ from ..validators import clean_text, parse_local_datetime, validate_name, valida
 from . import audit
 from .complaint_common import (
     OPEN_STATUSES,
+    load_for_update,
     RECEIVED,
     STATUSES,
     add_event,
@@ -156,10 +157,7 @@ def add_complaint(ctx: ServiceContext, **fields: object) -> Complaint:
 def get(ctx: ServiceContext, complaint_id: int) -> Complaint:
     require(ctx.actor, OFFICE, _("read complaints"))
     with ctx.db.read() as session:
-        c = session.get(Complaint, complaint_id)
-    if c is None:
-        raise NotFound(_("No complaint #{id}").format(id=complaint_id))
-    return c
+        return load_for_update(session, complaint_id)
 
 
 @dataclass(frozen=True)

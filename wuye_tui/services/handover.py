@@ -137,10 +137,15 @@ def refresh_items(ctx: ServiceContext, handover_id: int) -> None:
         h.updated_at = ctx.now()
 
 
-def _draft(session, handover_id: int) -> Handover:  # type: ignore[no-untyped-def]
+def _load(session, handover_id: int) -> Handover:  # type: ignore[no-untyped-def]
     h = session.get(Handover, handover_id)
     if h is None:
         raise NotFound(_("No handover #{id}").format(id=handover_id))
+    return h
+
+
+def _draft(session, handover_id: int) -> Handover:  # type: ignore[no-untyped-def]
+    h = _load(session, handover_id)
     if h.status != "draft":
         raise Conflict(_("Handover #{id} is signed and locked; add a correction instead").format(id=handover_id))
     return h
@@ -295,9 +300,7 @@ def add_correction(ctx: ServiceContext, handover_id: int, text: object) -> Hando
     require(ctx.actor, GATE, _("hand over a shift"))
     body = clean_text(text, field="correction", max_len=2000, required=True, multiline=True)
     with ctx.db.write() as session:
-        h = session.get(Handover, handover_id)
-        if h is None:
-            raise NotFound(_("No handover #{id}").format(id=handover_id))
+        _load(session, handover_id)  # NotFound for an unknown handover
         note = HandoverNote(handover_id=handover_id, at=ctx.now(), staff_id=ctx.actor.id, text=body)  # type: ignore[arg-type]
         session.add(note)
         session.flush()
@@ -309,9 +312,7 @@ def add_correction(ctx: ServiceContext, handover_id: int, text: object) -> Hando
 def get_view(ctx: ServiceContext, handover_id: int) -> HandoverView:
     require(ctx.actor, GATE, _("read handovers"))
     with ctx.db.read() as session:
-        h = session.get(Handover, handover_id)
-        if h is None:
-            raise NotFound(_("No handover #{id}").format(id=handover_id))
+        h = _load(session, handover_id)
         names = {s.id: s.name for s in session.execute(
             select(Staff).where(Staff.id.in_([x for x in (h.outgoing_id, h.incoming_id) if x]))).scalars()}
         items = list(session.execute(select(HandoverItem).where(HandoverItem.handover_id == h.id)
