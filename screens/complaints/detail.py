@@ -70,14 +70,15 @@ class ComplaintDetailScreen(WuyeScreen):
         return True
 
     def _offered(self, c, steps: list[str], event_kinds: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
-        """The service's legal steps, plus the letter and the PIN-approved archive."""
-        from wuye_tui.services.complaint_workflow import failed_contacts_needed
+        """The service's legal steps, plus the letter and, for the front desk, the archive a
+        supervisor approves with their PIN."""
+        from wuye_tui.services.complaint_workflow import unconfirmed_archive_due
         from wuye_tui.services.permissions import OFFICE, allowed
 
         offered = list(steps)
         self.pin_archive = False
-        if ("archive_unconfirmed" not in offered and c.status == "replied" and allowed(self.ctx.actor, OFFICE)
-                and c.contact_failures >= failed_contacts_needed()):
+        if ("archive_unconfirmed" not in offered and allowed(self.ctx.actor, OFFICE)
+                and unconfirmed_archive_due(c)):
             offered.append("archive_unconfirmed")
             self.pin_archive = True
         if any(kind in LETTER_EVENTS for kind in event_kinds):

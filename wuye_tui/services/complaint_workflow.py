@@ -38,6 +38,12 @@ def failed_contacts_needed() -> int:
     return settings_value("failed_contact_attempts", DEFAULT_FAILED_CONTACTS)
 
 
+def unconfirmed_archive_due(c: Complaint) -> bool:
+    """Replied, and the customer could not be reached the configured number of times: a
+    supervisor may archive it without their confirmation."""
+    return c.status == REPLIED and c.contact_failures >= failed_contacts_needed()
+
+
 def next_steps(ctx: ServiceContext, c: Complaint) -> list[str]:
     """The steps the acting staff member may take now, in workflow order."""
     steps: list[str] = []
@@ -52,7 +58,7 @@ def next_steps(ctx: ServiceContext, c: Complaint) -> list[str]:
         steps.append("defer")
     if s == REPLIED:
         steps += ["confirm", "contact_failed"]
-        if c.contact_failures >= failed_contacts_needed() and allowed(ctx.actor, SUPERVISORS):
+        if unconfirmed_archive_due(c) and allowed(ctx.actor, SUPERVISORS):
             steps.append("archive_unconfirmed")
     if s == CONFIRMED:
         steps.append("archive")
