@@ -34,26 +34,6 @@ def _short(text: str, n: int = REASON_SHOWN) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-class ResettableField(FormField):
-    """A required field that, once the form is reset, says nothing when it is left still
-    empty: the user has not started on it yet. Anything typed makes it checked as usual."""
-
-    untouched = False
-
-    def reset(self, value: str = "") -> None:
-        self.untouched = True
-        self.set_value(value)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.value:
-            self.untouched = False
-
-    def on_input_blurred(self, event: Input.Blurred) -> None:
-        if self.untouched and not self.raw.strip():
-            event.stop()
-            event.prevent_default()  # skip FormField's check-on-leave
-
-
 class WatchListScreen(WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
@@ -86,7 +66,7 @@ class WatchListScreen(WuyeScreen):
                     yield IdNumberField(_("ID number"), self._id_type_for_check, lambda: self.ctx.local(self.ctx.now()).date())
                 with Vertical(classes="gate-col"):
                     yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12)
-                    yield ResettableField(_("Reason"), "reason", check_reason, required=True, max_length=200)
+                    yield FormField(_("Reason"), "reason", check_reason, required=True, max_length=200)
                     yield Static(_("ID type: {h}").format(h=choice_hint(id_type_options())),
                                  classes="gate-legend", id="watch-legend")
             yield Static("", id="gate-msg")
@@ -209,7 +189,7 @@ class WatchListScreen(WuyeScreen):
         for name in FIELDS:
             f = self.field(name)
             value = id_type_options()[0][1] if name == "id_type" else ""
-            f.reset(value) if isinstance(f, ResettableField) else f.set_value(value)
+            f.set_value(value)
         self.message("")
         self.field("name").input.focus()
 

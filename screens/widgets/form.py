@@ -33,6 +33,8 @@ class FormField(Horizontal):
         self.required = required
         self._input = Input(value=value, placeholder=placeholder, password=password, id=f"in-{name}",
                             max_length=max_length)
+        self._given = value  # what the form put there
+        self._touched = False  # the user has typed something other than that
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="field-label")
@@ -49,6 +51,8 @@ class FormField(Horizontal):
 
     def set_value(self, value: str) -> None:
         self._input.value = value
+        self._given = value
+        self._touched = False
         self.clear_error()
 
     def show_error(self, message: str) -> None:
@@ -77,8 +81,17 @@ class FormField(Horizontal):
         self.clear_error()
         return value
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value != self._given:
+            self._touched = True
+
     def on_input_blurred(self, event: Input.Blurred) -> None:
+        """Check the field as it is left, unless it is empty and the user has not started
+        on it (saving checks it all the same)."""
         event.stop()
+        if not self.raw.strip() and not self._touched:
+            self.clear_error()
+            return
         try:
             self.validate_now()
         except ValidationError:
