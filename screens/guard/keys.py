@@ -10,7 +10,6 @@ from textual.widgets import DataTable, Select, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.reference import load_reference
 from wuye_tui.services import keys
 
 from ..base import WuyeScreen
@@ -155,7 +154,3 @@ class KeyScreen(WuyeScreen):
         self.notify(_("Key {code} registered").format(code=key.code))
         self._clear("label", "unit")
         self.action_reload()
-
-
-def purpose_label(code: str) -> str:
-    return load_reference().label("key_purpose", code)

@@ -133,11 +133,6 @@ def unacknowledged(ctx: ServiceContext, limit: int = 20) -> list[Escalation]:
         ).scalars())
 
 
-def latest_id(ctx: ServiceContext) -> int:
-    with ctx.db.read() as session:
-        return session.execute(select(Escalation.id).order_by(Escalation.id.desc()).limit(1)).scalar() or 0
-
-
 def acknowledge(ctx: ServiceContext, esc_id: int, note: str = "") -> Escalation:
     """Acknowledged by the acting supervisor (screens verify their PIN first)."""
     require(ctx.actor, SUPERVISORS, _("acknowledge an escalation"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_
 
 from ..errors import Conflict, ValidationError
 from ..i18n import _
@@ -135,7 +135,3 @@ def supervisor_only(actor: Actor | None) -> Actor | None:
     if actor is not None and not actor.is_supervisor:
         raise ValidationError("override", _("Only a supervisor may override"))
     return actor
-
-
-def count_of(session, stmt) -> int:  # type: ignore[no-untyped-def]
-    return session.execute(stmt.with_only_columns(func.count())).scalar_one()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..clock import as_utc
 from ..errors import Conflict, NotFound, ValidationError
@@ -180,9 +180,3 @@ def passes_of(ctx: ServiceContext, permit_id: int) -> list[ContractorPass]:
     with ctx.db.read() as session:
         return list(session.execute(select(ContractorPass).where(ContractorPass.permit_id == permit_id)
                                     .order_by(ContractorPass.seq)).scalars())
-
-
-def checks_today(ctx: ServiceContext) -> int:
-    require(ctx.actor, GATE, _("check contractor passes"))
-    with ctx.db.read() as session:
-        return session.execute(select(func.count()).select_from(PassCheck)).scalar_one()

@@ -14,7 +14,7 @@ from ..errors import ValidationError
 from ..i18n import _
 from ..models import Unit
 from ..models.gate import PreRegistration
-from ..validators import clean_text, compact, validate_id_number, validate_name, validate_phone, validate_plate
+from ..validators import compact, validate_id_number, validate_name, validate_phone, validate_plate
 from . import audit
 from .context import ServiceContext
 from .gate_common import parse_headcount, parse_id_type, parse_purpose, ref
@@ -118,7 +118,3 @@ def mark_used(session: Session, prereg_id: int, visit_id: int, now: datetime) ->
                            .values(used_at=now, visit_id=visit_id)).rowcount
     if done != 1:
         raise Conflict(_("This pre-registration code was already used"))
-
-
-def clean_note(value: str) -> str:
-    return clean_text(value, field="note", max_len=200)

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from ..clock import as_utc
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, ValidationError
 from ..i18n import _
 from ..models import Unit
 from ..models.gate import VehicleMove
@@ -181,12 +181,3 @@ def plate_history(ctx: ServiceContext, plate: str, limit: int = 20) -> list[Vehi
         else:
             stmt = select(VehicleMove).where(prefix_range(VehicleMove.plate, p)).limit(limit)
         return list(session.execute(stmt).scalars())
-
-
-def get_move(ctx: ServiceContext, move_id: int) -> VehicleMove:
-    require(ctx.actor, GATE, _("look up vehicles"))
-    with ctx.db.read() as session:
-        row = session.get(VehicleMove, move_id)
-    if row is None:
-        raise NotFound(_("No such vehicle movement"))
-    return row

@@ -390,12 +390,3 @@ def history(ctx: ServiceContext, visitor_id: int, limit: int = 20) -> list[Visit
     with ctx.db.read() as session:
         return list(session.execute(select(Visit).where(Visit.visitor_id == visitor_id)
                                     .order_by(Visit.id.desc()).limit(limit)).scalars())
-
-
-def get_visit(ctx: ServiceContext, visit_id: int) -> Visit:
-    require(ctx.actor, GATE, _("look up past visitors"))
-    with ctx.db.read() as session:
-        v = session.get(Visit, visit_id)
-    if v is None:
-        raise NotFound(_("No such visit"))
-    return v

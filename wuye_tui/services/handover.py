@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -342,14 +342,6 @@ def own_draft(ctx: ServiceContext) -> Handover | None:
     win = handover_shift(ctx)
     with ctx.db.read() as session:
         return _own_draft(session, ctx, win)
-
-
-def handovers_on(ctx: ServiceContext, day: date, shift: str | None = None) -> list[Handover]:
-    with ctx.db.read() as session:
-        q = select(Handover).where(Handover.duty_date == day).order_by(Handover.id)
-        if shift:
-            q = q.where(Handover.shift == shift)
-        return list(session.execute(q).scalars())
 
 
 def logout_reason(ctx: ServiceContext) -> str:

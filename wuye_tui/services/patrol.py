@@ -332,22 +332,6 @@ def round_detail(ctx: ServiceContext, round_id: int) -> RoundDetail:
     return RoundDetail(row[0], row[1], checks)
 
 
-def list_rounds(ctx: ServiceContext, start: datetime | None = None, end: datetime | None = None,
-                before_id: int | None = None, limit: int = 50) -> list[tuple[PatrolRound, str]]:
-    """Rounds newest first with the guard's name, keyset paged by id."""
-    require(ctx.actor, GATE, _("read patrol rounds"))
-    q = (select(PatrolRound, Staff.name).join(Staff, Staff.id == PatrolRound.staff_id)
-         .order_by(PatrolRound.id.desc()).limit(max(1, min(limit, 500))))
-    if start is not None:
-        q = q.where(PatrolRound.started_at >= start)
-    if end is not None:
-        q = q.where(PatrolRound.started_at < end)
-    if before_id is not None:
-        q = q.where(PatrolRound.id < before_id)
-    with ctx.db.read() as session:
-        return [(r[0], r[1]) for r in session.execute(q).all()]
-
-
 def anomalies_between(ctx: ServiceContext, start: datetime, end: datetime) -> list[tuple[PatrolRound, PatrolCheck]]:
     with ctx.db.read() as session:
         return [(r[0], r[1]) for r in session.execute(

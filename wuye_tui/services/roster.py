@@ -22,8 +22,6 @@ def pinyin_initials(name: str) -> str:
     return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).lower()[:20]
 
 
-
-
 def unit_code(building: str, entrance: str, room: str) -> str:
     return f"{building}{entrance}{room}"
 
@@ -159,10 +157,3 @@ def resident_vehicle(ctx: ServiceContext, plate: str) -> tuple[ResidentVehicle, 
             .where(ResidentVehicle.plate == plate)
         ).first()
     return (row[0], row[1], row[2]) if row else None
-
-
-def household_count(ctx: ServiceContext) -> int:
-    from sqlalchemy import func
-
-    with ctx.db.read() as session:
-        return session.execute(select(func.count()).select_from(Unit)).scalar_one()
