@@ -2,8 +2,8 @@
 ``ValidationError(field, message)``. No UI or database imports here.
 
 Every function takes ``field=`` so a form or the CLI can name the field the message
-belongs to. ID-document numbers live in ``validators_ids`` and are re-exported here
-(lazily, so either module can be imported first).
+belongs to. ID-document numbers live in ``validators_ids``, text normalisation and the time
+zone in ``validators_base``; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -11,49 +11,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError, ValidationError
+from .errors import ValidationError
 from .i18n import _
 
-if TYPE_CHECKING:  # re-exported lazily by __getattr__ at the bottom
-    from .validators_ids import (  # noqa: F401
-        ID_TYPES,
-        id_check_digit,
-        id_type_label,
-        mask_id_number,
-        validate_id_number,
-    )
-
-DEFAULT_TZ = "Asia/Shanghai"
-
-# --------------------------------------------------------------------------- text
-
-# Zero-width and bidi-control characters that sneak in with copy/paste.
-_INVISIBLE = frozenset(
-    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+from .validators_base import (  # noqa: F401  (re-exported: the text helpers and the zone)
+    _INVISIBLE,
+    DEFAULT_TZ,
+    compact,
+    get_zone,
+    normalise_text_width,
+    strip_invisible,
 )
-_FULLWIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULLWIDTH_TABLE[0x3000] = 0x20
-
-
-def normalise_text_width(s: str) -> str:
-    """Full-width ASCII (U+FF01..U+FF5E) to half-width; ideographic space to space."""
-    return (s or "").translate(_FULLWIDTH_TABLE)
-
-
-def strip_invisible(s: str) -> str:
-    """Remove zero-width / bidi-control characters."""
-    return "".join(ch for ch in s if ch not in _INVISIBLE)
-
-
-def compact(value: object) -> str:
-    """Half-width, upper case, no whitespace or invisible characters (codes, plates)."""
-    s = strip_invisible(normalise_text_width("" if value is None else str(value)))
-    return re.sub(r"\s+", "", s).upper()
-
+from .validators_ids import (  # noqa: F401  (re-exported: ID-document numbers)
+    ID_TYPES,
+    id_check_digit,
+    id_type_label,
+    mask_id_number,
+    validate_id_number,
+)
 
 def clean_text(
     value: object,
@@ -319,13 +295,6 @@ def parse_time(value: object, field: str = "time") -> time:
     return time(h, mi, sec)
 
 
-def get_zone(tz: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz or DEFAULT_TZ)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(_("Unknown time zone: {tz}").format(tz=tz)) from None
-
-
 def parse_local_datetime(value: object, tz: str = DEFAULT_TZ, field: str = "datetime") -> datetime:
     """Local "YYYY-MM-DD HH:MM" (any date/time form above; "T" also splits) in ``tz``;
     returns an aware datetime in UTC."""
@@ -392,16 +361,3 @@ def validate_int(
     if max_value is not None and n > max_value:
         raise ValidationError(field, _("Must be at most {n}").format(n=max_value))
     return n
-
-
-# --------------------------------------------------------------------------- ID numbers
-
-_ID_EXPORTS = ("ID_TYPES", "id_type_label", "validate_id_number", "mask_id_number", "id_check_digit")
-
-
-def __getattr__(name: str):  # PEP 562: re-export validators_ids without an import cycle
-    if name in _ID_EXPORTS:
-        from . import validators_ids
-
-        return getattr(validators_ids, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from .errors import ValidationError
 from .i18n import _
-from .validators import DEFAULT_TZ, compact, get_zone
+from .validators_base import DEFAULT_TZ, compact, get_zone
 
 ID_TYPES = (
     "resident_id",
