@@ -60,7 +60,7 @@ def test_reports_need_a_supervisor(sqlite_db):
 def test_export_registers_stream_rows(sqlite_db, clock):
     from datetime import timedelta
 
-    from wuye_tui.exports.registry import load_registers
+    from wuye_tui.exports.registers import load_registers
     from wuye_tui.services import dutylog, keys
     from wuye_tui.services.context import ServiceContext
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from wuye_tui.exports.exporter import day_range, export
-from wuye_tui.exports.registry import load_registers
+from wuye_tui.exports.registers import load_registers
 from wuye_tui.i18n import _
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.services.conftest_complaints import intake, seed_roster
-from wuye_tui.exports.registry import load_registers
+from wuye_tui.exports.registers import load_registers
 from wuye_tui.services import complaints, return_visits, suggestions
 from wuye_tui.services import complaint_workflow as wf
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import app
+from .root import app
 from ..i18n import _
 from .common import AsOption, acting_ctx, fail
 

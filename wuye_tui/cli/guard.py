@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from . import app
+from .root import app
 from .common import AsOption, acting_ctx
 
 dutylog_app = typer.Typer(help=_("Duty log (值班记录)."), no_args_is_help=True)

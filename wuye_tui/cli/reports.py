@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import app
+from .root import app
 from ..i18n import _
 from .admin import db_app
 from .common import AsOption, acting_ctx

@@ -20,7 +20,8 @@ from ..i18n import _
 from ..services import audit
 from ..services.context import ServiceContext
 from ..services.permissions import SUPERVISORS, require
-from .registry import Register, load_registers
+from .registers import load_registers
+from .registry import Register
 from .writers import FORMATS, write_csv, write_json, write_xlsx
 
 Progress = Callable[[int], None]

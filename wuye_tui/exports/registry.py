@@ -1,5 +1,6 @@
 """The registers that ``wuye export`` knows. Each area declares its registers in
-``wuye_tui/exports/registers/<area>.py`` with ``register(Register(...))``; the writers
+``wuye_tui/exports/registers/<area>.py`` with ``register(Register(...))``, and
+``registers.load_registers()`` imports every area (the one list of them); the writers
 stream the rows, so a register of millions never sits in memory.
 
 A register's ``rows(ctx, start, end, reveal)`` yields one tuple per row, in column order,
@@ -47,14 +48,6 @@ REGISTERS: dict[str, Register] = {}
 def register(reg: Register) -> Register:
     REGISTERS[reg.name] = reg
     return reg
-
-
-def load_registers() -> dict[str, Register]:
-    """Every register; each area module registers its own when imported (here, not at the
-    top: they import this module)."""
-    from .registers import complaints, core, gate, guard  # noqa: F401
-
-    return REGISTERS
 
 
 # ---- helpers for register modules (optional) --------------------------------------

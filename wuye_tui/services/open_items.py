@@ -2,11 +2,12 @@
 
 Each area's service module registers a provider with ``@provider("kind")``; a provider
 takes (ctx, now) and returns OpenItem rows. ``collect`` imports the known area modules
-(skipping ones that are not there yet) and asks every provider.
+listed in ``PROVIDER_MODULES`` and asks every provider.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,10 +44,20 @@ def provider(kind: str, label: str) -> Callable[[Provider], Provider]:
     return deco
 
 
+# The one list of the modules that register providers. They import this module, so it
+# names them instead of importing them (no import circle); ``collect`` loads them.
+PROVIDER_MODULES = (
+    "wuye_tui.services.complaints",
+    "wuye_tui.services.dutylog",
+    "wuye_tui.services.gate",
+    "wuye_tui.services.keys",
+    "wuye_tui.services.patrol",
+)
+
+
 def _load_areas() -> None:
-    """Each area registers its providers when imported (here, not at the top: the area
-    modules import this one)."""
-    from . import complaints, dutylog, gate, keys, patrol  # noqa: F401
+    for name in PROVIDER_MODULES:
+        importlib.import_module(name)
 
 
 def collect(ctx: ServiceContext, now: datetime | None = None) -> list[OpenItem]:

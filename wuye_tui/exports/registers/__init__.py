@@ -1,0 +1,9 @@
+
+
+from ..registry import REGISTERS, Register
+from . import complaints, core, gate, guard  # noqa: F401  (each registers its own)
+
+
+def load_registers() -> dict[str, Register]:
+    """Every register of every area."""
+    return REGISTERS
