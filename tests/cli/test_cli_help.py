@@ -194,3 +194,21 @@ def test_every_help_text_is_translated(trees):
             if not ok:
                 problems.append(f"{name} {param}: {text!r} -> {ztext!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_launcher_reads_only_tui_options():
+    from wuye_tui.launch import tui_options
+
+    assert tui_options([]) == {"db": None, "lang": None, "kiosk": False}
+    assert tui_options(["--db", "x.db", "--kiosk", "--lang=en"]) == {"db": "x.db", "lang": "en", "kiosk": True}
+    for argv in (["demo"], ["--help"], ["--version"], ["--as", "王主管"], ["--db"], ["--db", "x.db", "init"]):
+        assert tui_options(argv) is None, argv
+
+
+def test_launcher_hands_everything_else_to_the_cli():
+    run = subprocess.run([sys.executable, "-m", "wuye_tui", "--version"], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0 and run.stdout.startswith("wuye ")
+    run = subprocess.run([sys.executable, "-m", "wuye_tui", "--lang", "xx"], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 2 and "--lang" in (run.stdout + run.stderr)

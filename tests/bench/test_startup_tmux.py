@@ -1,0 +1,94 @@
+"""Start-up as a user starts it (issue 11 item 4): the ``wuye`` console script in a real
+terminal (tmux, 120x36) on the demo database, against a bare Textual app with a label and an
+input started the same way (a script run by the same Python) in the same run.
+
+Two moments are read off the screen by polling ``tmux capture-pane``:
+- drawn: the login screen is on the screen (its "PIN" label; for the bare app its label);
+- names: the staff names are shown, i.e. the database is open and the user can log in.
+Targets: drawn <= 1.3x the bare app's drawn, names <= 2x. Median of RUNS alternating runs.
+
+Run: pytest tests/bench/test_startup_tmux.py -o addopts="" -s   (needs tmux)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+RUNS = int(os.environ.get("WUYE_BENCH_STARTUP_RUNS", "7"))
+POLL = 0.003
+SESSION = "wuye-bench-start"
+
+BARE = """
+from textual.app import App
+from textual.widgets import Input, Label
+class Bare(App):
+    def compose(self):
+        yield Label("BARE-LOGIN")
+        yield Input()
+Bare().run()
+"""
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True).stdout
+
+
+def _screen() -> str:
+    return _tmux("capture-pane", "-p", "-t", SESSION)
+
+
+def _run(command: list[str], env: dict[str, str], marks: list[str], timeout: float = 30) -> list[float]:
+    """Start ``command`` in a fresh 120x36 tmux session; the seconds until each mark is on the screen."""
+    _tmux("kill-session", "-t", SESSION)
+    shell = " ".join(f"{k}={v}" for k, v in env.items()) + " exec " + " ".join(command)
+    t0 = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "36", shell], check=True)
+    found: list[float] = []
+    try:
+        while len(found) < len(marks):
+            if time.perf_counter() - t0 > timeout:
+                raise AssertionError(f"not on the screen after {timeout}s: {marks[len(found)]!r}\n{_screen()}")
+            if marks[len(found)] in _screen():
+                found.append(time.perf_counter() - t0)
+                continue
+            time.sleep(POLL)
+    finally:
+        _tmux("kill-session", "-t", SESSION)
+    return found
+
+
+def test_startup_through_console_script(tmp_path: Path):
+    wuye = Path(sys.executable).with_name("wuye")
+    assert wuye.exists(), "install the package first (pip install -e .)"
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "TERM": "xterm-256color", "WUYE_LANG": "zh",
+           "TEXTUAL_ANIMATIONS": "none"}
+    db = tmp_path / "demo.db"
+    subprocess.run([str(wuye), "--db", str(db), "demo", "--households", "200", "--days", "10",
+                    "--no-launch"], check=True, capture_output=True,
+                   env={**os.environ, **env})
+    bare_script = tmp_path / "bare.py"
+    bare_script.write_text(BARE)
+    wuye_cmd = [str(wuye), "--db", str(db)]
+    bare_cmd = [sys.executable, str(bare_script)]
+    _run(bare_cmd, env, ["BARE-LOGIN"]), _run(wuye_cmd, env, ["PIN", "王主管"])  # warm the caches
+    bare, drawn, names = [], [], []
+    for _ in range(RUNS):
+        bare.append(_run(bare_cmd, env, ["BARE-LOGIN"])[0])
+        d, n = _run(wuye_cmd, env, ["PIN", "王主管"])
+        drawn.append(d)
+        names.append(n)
+    b, d, n = statistics.median(bare), statistics.median(drawn), statistics.median(names)
+    print(f"\n[tmux 120x36, console script] bare Textual app drawn: {b * 1000:.0f} ms; "
+          f"wuye login drawn: {d * 1000:.0f} ms ({d / b:.2f}x, target <= 1.30x); "
+          f"staff names shown: {n * 1000:.0f} ms ({n / b:.2f}x, target <= 2.00x)")
+    assert d <= 1.3 * b and n <= 2.0 * b
