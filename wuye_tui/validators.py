@@ -31,6 +31,7 @@ from .validators_ids import (  # noqa: F401  (re-exported: ID-document numbers)
     validate_id_number,
 )
 
+
 def clean_text(
     value: object,
     field: str = "text",
