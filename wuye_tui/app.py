@@ -42,11 +42,12 @@ class WuyeApp(App[None]):
         set_language(lang)
         super().__init__()
         from .services.context import ServiceContext  # light: no database yet
+        from .services.serve import terminal_name
 
         self.db_url = db_url
         self.kiosk = kiosk
         self.clock = clock or SystemClock()
-        self.terminal = terminal or f"{os.uname().nodename}:{os.getpid()}"
+        self.terminal = terminal or terminal_name(f"{os.uname().nodename}:{os.getpid()}")
         self.db = None
         self.db_ready = False
         self.staff_names: list[tuple[str, str]] = []

@@ -147,3 +147,10 @@ def script_heads() -> set[str]:
         if down:
             parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
     return revisions - parents
+
+
+def known_revisions() -> set[str]:
+    """Every revision this program has a version file for (a stored one not among them means
+    the database was upgraded by a newer wuye)."""
+    return {m.group(1) for path in (MIGRATIONS / "versions").glob("*.py")
+            if (m := _REV.search(path.read_text(encoding="utf-8")))}

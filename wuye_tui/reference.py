@@ -414,7 +414,7 @@ def _packaged_folder() -> tuple[Traversable, str]:
             return folder, "data"
     except (ModuleNotFoundError, TypeError):
         pass
-    return Path(__file__).resolve().parent.parent / "data", "data"
+    return Path(resources.files("wuye_tui")).resolve().parent / "data", "data"
 
 
 @lru_cache(maxsize=4)

@@ -141,7 +141,7 @@ def db_check() -> None:
 
 
 @db_app.command(
-    "backup", help=_("Consistent copy of a SQLite database while terminals write (PostgreSQL: use pg_dump)."))
+    "backup", help=_("Consistent copy of the database while terminals write (PostgreSQL: by pg_dump)."))
 def db_backup(file: Path) -> None:
     from ..services.backup import backup
 

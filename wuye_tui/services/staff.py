@@ -184,7 +184,8 @@ def start_session(ctx: ServiceContext) -> int:
         row = StaffSession(staff_id=ctx.actor.id, terminal=ctx.terminal[:60], started_at=ctx.now())
         session.add(row)
         session.flush()
-        audit.record(session, ctx.actor, ctx.now(), "auth.login", "staff_session", row.id)
+        audit.record(session, ctx.actor, ctx.now(), "auth.login", "staff_session", row.id,
+                     after={"terminal": row.terminal})
         return row.id  # type: ignore[return-value]
 
 
