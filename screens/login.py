@@ -41,9 +41,13 @@ class LoginScreen(Screen):
             self.database_ready()
 
     def database_ready(self) -> None:
+        self.show_names()
+        self.query_one("#login-message", Static).update("")
+
+    def show_names(self) -> None:
+        """The site and the staff names (from the first look at the file, or the open database)."""
         names = getattr(self.app, "staff_names", [])
         self.query_one("#login-name", Input).suggester = SuggestFromList([n for n, _r in names])
-        self.query_one("#login-message", Static).update("")
         self.query_one("#login-site", Static).update(getattr(self.app, "site_name", "") or _("wuye"))
         if names:
             self.query_one("#login-names", Static).update(_("Staff: ") + "  ".join(n for n, _r in names[:12]))

@@ -70,6 +70,11 @@ class WuyeApp(App[None]):
 
     @work(thread=True, exclusive=True, group="db-open")
     def open_database(self) -> None:
+        from .peek import peek_sqlite
+
+        early = peek_sqlite(self.db_url)  # stdlib only: the names show before SQLAlchemy has loaded
+        if early is not None and early.staff_names:
+            self.call_from_thread(self._peeked, early)
         try:
             from .db import Database
             from .services import settings, staff
@@ -85,6 +90,15 @@ class WuyeApp(App[None]):
             self.call_from_thread(self._database_failed, str(exc).splitlines()[0][:200])
             return
         self.call_from_thread(self._database_opened, db, ctx, conf, names)
+
+    def _peeked(self, early) -> None:  # type: ignore[no-untyped-def]
+        if self.db_ready:
+            return
+        self.staff_names = early.staff_names
+        self.site_name = early.site_name or self.site_name
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.show_names()
 
     def _database_opened(self, db, ctx, conf, names) -> None:  # type: ignore[no-untyped-def]
         self.db, self.ctx = db, ctx
