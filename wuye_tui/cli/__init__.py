@@ -96,6 +96,7 @@ def root(
 
 
 from . import admin, complaints, demo, gate, guard, reports  # noqa: E402,F401  (register the commands)
+from . import devices  # noqa: E402,F401  (gate devices: printer, reader, cameras)
 
 
 def main() -> None:

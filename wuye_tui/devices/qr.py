@@ -77,11 +77,16 @@ def terminal_lines(payload: str) -> list[str]:
     return lines
 
 
+def check_file_name(path: str | Path) -> Path:
+    p = Path(path)
+    if p.suffix.lower() not in (".png", ".svg"):
+        raise ValidationError("qr", _("The QR file must end in .png or .svg"))
+    return p
+
+
 def write_file(payload: str, path: str | Path) -> Path:
     """Write the QR code as PNG or SVG (by the file's suffix)."""
-    p = Path(path)
+    p = check_file_name(path)
     suffix = p.suffix.lower()
-    if suffix not in (".png", ".svg"):
-        raise ValidationError("qr", _("The QR file must end in .png or .svg"))
     _make(payload).save(str(p), scale=8 if suffix == ".png" else 6, border=4)
     return p

@@ -78,6 +78,13 @@ def cameras(ctx: ServiceContext) -> list[PlateCamera]:
                                     .order_by(PlateCamera.name)).scalars())
 
 
+def camera_ids(ctx: ServiceContext) -> list[str]:
+    """The ids of the configured cameras (for a test post; ids are not personal data)."""
+    with ctx.db.read() as session:
+        return list(session.execute(select(PlateCamera.serial).where(PlateCamera.active.is_(True))
+                                    .order_by(PlateCamera.id)).scalars())
+
+
 def ingest(ctx: ServiceContext, report: PlateReport) -> int:
     """Queue one camera report; returns the event id. Raises UnknownCamera for a camera
     that is not configured (the receiver answers 403). The camera is the one acting here:
