@@ -129,6 +129,9 @@ def _view(row) -> PlateEventView:  # type: ignore[no-untyped-def]
 def take_next(ctx: ServiceContext) -> PlateEventView | None:
     """The oldest pending plate event, now taken by this guard (None if none waits)."""
     require(ctx.actor, GATE, _("register vehicles"))
+    with ctx.db.read() as session:  # the desks poll: a read first, a write only when one waits
+        if session.execute(select(PlateEvent.id).where(PlateEvent.status == "pending").limit(1)).first() is None:
+            return None
     for _attempt in range(5):
         with ctx.db.write() as session:
             row = session.execute(select(PlateEvent, PlateCamera.name, PlateCamera.gate)
