@@ -145,6 +145,17 @@ class CheckInDevices(WuyeScreen):
         _say(self, message, "-error")
         self.app.bell()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A scanned pre-registration QR (WUYE:PRE:<code>) in the look-up becomes its code,
+        which the desk's look-up then fills the form from."""
+        if event.input.id != "in-lookup":
+            return
+        from wuye_tui.devices.qr import parse_scan
+
+        scan = parse_scan(event.value)
+        if scan is not None and scan.kind == "prereg":
+            event.input.value = scan.value
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Keyboard-wedge reader: an ID number typed into the look-up (no past visitor has
         it) goes to the ID number field."""

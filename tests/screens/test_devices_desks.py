@@ -225,3 +225,18 @@ async def test_prereg_shows_its_qr_and_pass_desk_prints(sqlite_db, clock, printe
         data = (await asyncio.to_thread(printer.wait_jobs, 1))[0]
         text, qrs = decode_slip(data)
         assert "临时出入证" in text and qrs == [numbers[0]]
+
+
+async def test_scanned_prereg_qr_fills_the_check_in(sqlite_db, clock):  # type: ignore[no-untyped-def]
+    from wuye_tui.devices.qr import prereg_payload
+    from wuye_tui.services.gate_prereg import create_prereg
+
+    _guard, desk = configure(sqlite_db, clock)
+    pre = create_prereg(desk, "3栋2单元1202", "刘备", "13511112222")
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "张保安", "1111")
+        await pilot.press("1")
+        await pilot.press(*prereg_payload(pre.code), "enter")  # the scanner types the QR's text
+        await until(pilot, lambda: len(visits(sqlite_db)) == 1)
+        assert visits(sqlite_db)[0].prereg_id == pre.id
