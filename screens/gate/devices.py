@@ -56,6 +56,9 @@ def print_in_background(screen: Screen, kind: str, ref: object) -> None:
             doc = device_print.print_slip(ctx, kind, ref)
         except WuyeError as exc:
             screen.app.call_from_thread(_printed, screen, _("Not printed: {reason}").format(reason=str(exc)), "-error")
+        except Exception as exc:  # noqa: BLE001  (never a silent failure: say what broke)
+            screen.app.call_from_thread(_printed, screen, _("Not printed: {reason}").format(
+                reason=f"{type(exc).__name__}: {exc}"[:120]), "-error")
         else:
             screen.app.call_from_thread(_printed, screen, _("Printed: {title}").format(title=doc.title), "")
 
@@ -135,6 +138,7 @@ class CheckInDevices(WuyeScreen):
             text += " " + _("(the card has expired)")
             cls = "-warn"
         _say(self, text, cls)
+        self.app.notify(text, severity="warning" if cls else "information")  # seen on small terminals too
         self.app.bell() if cls else None
         try:
             fill("unit").input.focus() if not fill("unit").raw else None
@@ -143,6 +147,7 @@ class CheckInDevices(WuyeScreen):
 
     def _card_refused(self, message: str) -> None:
         _say(self, message, "-error")
+        self.app.notify(message, severity="error")
         self.app.bell()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -182,14 +187,22 @@ class CheckInDevices(WuyeScreen):
 class VehicleCameras(WuyeScreen):
     BINDINGS = [Binding("f7", "visitor_for_car", N_("Visitor check-in for this car"), id="visitor_for_car")]
     POLL_SECONDS = 0.5
+    HOLD_UNREADABLE_SECONDS = 30.0  # an unreadable plate stays on screen this long unless typed
 
     _event: Any = None
+    _hold_until = 0.0
 
     def on_mount(self) -> None:
         self.set_interval(self.POLL_SECONDS, self.poll_camera)
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "in-plate" and event.value.strip():
+            self._hold_until = 0.0  # the guard is typing the plate: the notice has done its job
+
     def _idle(self) -> bool:
-        if self.app.screen is not self:
+        import time
+
+        if self.app.screen is not self or time.monotonic() < self._hold_until:
             return False
         try:
             return not any(self.field(n).raw.strip() for n in ("plate", "driver", "phone", "unit"))  # type: ignore[attr-defined]
@@ -219,6 +232,9 @@ class VehicleCameras(WuyeScreen):
         more = ("  " + _("{n} more waiting").format(n=waiting)) if waiting else ""
         plate_field = self.field("plate")  # type: ignore[attr-defined]
         if not event.readable:
+            import time
+
+            self._hold_until = time.monotonic() + self.HOLD_UNREADABLE_SECONDS
             plate_field.set_value("")
             plate_field.input.focus()
             box.update(escape(_("{where}: plate unreadable ({raw}): type it").format(
@@ -249,7 +265,10 @@ class VehicleCameras(WuyeScreen):
     def action_visitor_for_car(self) -> None:
         from .checkin import CheckInScreen
 
+        import time
+
         plate = self.field("plate").raw.strip()  # type: ignore[attr-defined]
+        self._hold_until = time.monotonic() + 2.0  # no new event until the check-in is on top
         screen = CheckInScreen()
         self.app.push_screen(screen)
         if plate:
