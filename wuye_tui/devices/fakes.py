@@ -73,7 +73,12 @@ class FakePrinter:
 
     def close(self) -> None:
         self._stop = True
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes the accept(): close() alone leaves it listening
+        except OSError:
+            pass
         self._sock.close()
+        self._thread.join(2)
 
 
 _CN = re.compile(rb"\x1c&(.*?)\x1c\.", re.S)
