@@ -240,3 +240,32 @@ async def test_scanned_prereg_qr_fills_the_check_in(sqlite_db, clock):  # type: 
         await pilot.press(*prereg_payload(pre.code), "enter")  # the scanner types the QR's text
         await until(pilot, lambda: len(visits(sqlite_db)) == 1)
         assert visits(sqlite_db)[0].prereg_id == pre.id
+
+
+async def test_watch_listed_car_from_the_camera_needs_the_pin(sqlite_db, clock):  # type: ignore[no-untyped-def]
+    from screens.dialogs.pin import SupervisorPinDialog
+    from tests.conftest import add_staff
+    from wuye_tui.services.gate_watch import add_watch
+
+    configure(sqlite_db, clock)
+    sup = ServiceContext(db=sqlite_db, actor=add_staff(sqlite_db, "周主管", "supervisor", "6666"), clock=clock)
+    add_watch(sup, "多次闯杆", plate="粤B99999")
+    rx = receiver(sqlite_db, clock)
+    app = make_app(sqlite_db, clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await login(pilot, "张保安", "1111")
+            await pilot.press("3")
+            desk = app.screen
+            await asyncio.to_thread(camera_post, rx.url, "粤B99999")
+            await until(pilot, lambda: desk.field("plate").raw == "粤B99999")
+            assert "关注名单" in text_of(desk, "#plate-info") and "多次闯杆" in text_of(desk, "#plate-info")
+            await pilot.press("enter")  # strange: the usual form
+            for name, value in (("driver", "钱七"), ("phone", "13800138000"), ("unit", "3栋2单元1202")):
+                desk.field(name).set_value(value)
+            await pilot.press("f2")
+            await until(pilot, lambda: isinstance(app.screen, SupervisorPinDialog))
+            with sqlite_db.read() as s:
+                assert s.execute(select(VehicleMove.id)).first() is None  # nothing in without the PIN
+    finally:
+        rx.stop()
