@@ -83,3 +83,22 @@ def test_camera_bodies():
             parse_report(bad)
     with pytest.raises(BadReport):
         decode_body(b"\xff\xfe{")
+
+
+async def test_reader_server_on_a_unix_socket_answers_each_line(tmp_path):
+    import asyncio
+
+    from wuye_tui.devices.idcard import CardReaderServer, send_card
+
+    cards, errors = [], []
+    address = f"unix://{tmp_path}/reader.sock"
+    server = CardReaderServer(address, cards.append, errors.append, lambda: date(2026, 3, 2))
+    await server.start()
+    try:
+        ok = await asyncio.to_thread(send_card, address, {"name": "张三", "id_number": ID1})
+        bad = await asyncio.to_thread(send_card, address, {"name": "张三", "id_number": "123"})
+        huge = await asyncio.to_thread(send_card, address, {"name": "张三", "id_number": ID1, "address": "x" * 9000})
+    finally:
+        await server.stop()
+    assert ok == {"ok": True} and [c.name for c in cards] == ["张三"]
+    assert bad["ok"] is False and huge["ok"] is False and len(errors) == 2
