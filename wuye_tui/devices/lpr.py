@@ -172,7 +172,7 @@ class Receiver:
                 loop.run_until_complete(runner.setup())
                 site = web.TCPSite(runner, self.host, self.port)
                 loop.run_until_complete(site.start())
-                self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+                self.port = runner.addresses[0][1]
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
                 ready.set()
