@@ -68,6 +68,7 @@ def test_devices_test_reader_both_ways(sqlite_db, clock):  # type: ignore[no-unt
                 "--card", '{"name": "张三", "id_number": "110105194912310021"}')
         assert r.exit_code == 1 and "校验" in r.stderr
     finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(5)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
     port2 = free_port()

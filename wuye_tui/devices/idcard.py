@@ -157,8 +157,12 @@ class CardReaderServer:
                     self._answer(writer, exc.message)
                     self.on_error(_("Card refused: {reason}").format(reason=exc.message))
                 else:
-                    self._answer(writer, None)
-                    self.on_card(card)
+                    try:
+                        self.on_card(card)  # the answer tells the bridge the desk has the card
+                    except Exception as exc:  # noqa: BLE001
+                        self._answer(writer, f"{type(exc).__name__}: {exc}"[:200])
+                    else:
+                        self._answer(writer, None)
                 await writer.drain()
         except (ConnectionError, OSError):
             pass
