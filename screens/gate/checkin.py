@@ -25,11 +25,12 @@ from wuye_tui.validators import validate_name, validate_phone, validate_plate
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from ..widgets.id_field import IdNumberField
+from .devices import CheckInDevices
 
 FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
 
 
-class CheckInScreen(WuyeScreen):
+class CheckInScreen(CheckInDevices, WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("f2", "save", N_("Save check-in"), id="save", priority=True),
@@ -283,6 +284,7 @@ class CheckInScreen(WuyeScreen):
         self.action_clear()
         self.message(_("Checked in: {name} (No. {id}) at {time}").format(
             name=visit.name, id=visit.id, time=f"{self.ctx.local(visit.checked_in_at):%H:%M}"))
+        self.visit_saved(visit)  # devices: F12 prints its slip; auto-print
 
     def _ask_override(self, reason: str) -> None:
         from ..dialogs.pin import SupervisorPinDialog

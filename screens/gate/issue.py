@@ -73,6 +73,9 @@ class PermitDialog(_IssueDialog):
 
         _permit, numbers = gate_passes.issue_permit(self.app.ctx, v["unit"], v["company"], v["foreman"],  # type: ignore[attr-defined]
                                                     v["phone"], v["start"], v["end"], v["workers"])
+        from .devices import after_permit_issued
+
+        after_permit_issued(self, numbers)  # auto_print_pass
         return _("Permit issued; passes: {numbers}").format(numbers=", ".join(numbers))
 
 
@@ -86,6 +89,9 @@ class SlipDialog(_IssueDialog):
 
         slip = gate_slips.issue_slip(self.app.ctx, v["unit"], v["items"], v["reason"], v["valid_on"] or None,  # type: ignore[attr-defined]
                                      v["approved_by"])
+        from .devices import after_slip_issued
+
+        after_slip_issued(self, gate_slips.slip_number(slip.id))  # type: ignore[arg-type]  # auto_print_release
         return _("Release slip No. {number} issued").format(number=gate_slips.slip_number(slip.id))  # type: ignore[arg-type]
 
 
@@ -97,4 +103,7 @@ class PreregDialog(_IssueDialog):
         from wuye_tui.services import gate_prereg
 
         pre = gate_prereg.create_prereg(self.app.ctx, v["unit"], v["name"], v["phone"], v["valid_hours"] or None)  # type: ignore[attr-defined]
+        from .devices import show_prereg_qr
+
+        self.app.call_later(show_prereg_qr, self.app, pre.code, pre.name)  # the QR, once this dialog is closed
         return _("Pre-registration code for {name}: {code}").format(name=pre.name, code=pre.code)

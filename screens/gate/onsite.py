@@ -16,6 +16,7 @@ from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
 
 from ..base import WuyeScreen
+from .devices import OnSiteScans
 
 
 def _duration(now: datetime, since: datetime) -> str:
@@ -23,7 +24,7 @@ def _duration(now: datetime, since: datetime) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-class OnSiteScreen(WuyeScreen):
+class OnSiteScreen(OnSiteScans, WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("f5", "checkout", N_("Check out"), id="checkout"),

@@ -23,9 +23,10 @@ from wuye_tui.services.permissions import GATE, OFFICE, allowed
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from .devices import PassDeskPrints
 
 
-class PassDeskScreen(WuyeScreen):
+class PassDeskScreen(PassDeskPrints, WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("f5", "use_slip", N_("Use slip"), id="use_slip"),

@@ -16,11 +16,12 @@ from wuye_tui.validators import validate_name, validate_phone, validate_plate
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from .devices import VehicleCameras
 
 STRANGE = ("driver", "phone", "unit", "purpose", "kind", "inspection", "confirm")
 
 
-class VehicleScreen(WuyeScreen):
+class VehicleScreen(VehicleCameras, WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("f2", "save", N_("Register vehicle in"), id="save", priority=True),

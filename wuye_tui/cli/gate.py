@@ -38,12 +38,21 @@ def prereg_add(unit: Annotated[str, Opt("--unit", help=_("Unit code, resident na
                                                help=_("Hours the code is valid (default 24)."))] = "",
                headcount: Annotated[str, Opt("--headcount")] = "",
                purpose: Annotated[str, Opt("--purpose")] = "",
+               qr: Annotated[str, Opt("--qr", help=_("Also write the code's QR as a PNG or SVG file."))] = "",
                as_: AsOption = None) -> None:
     from ..services.gate_prereg import create_prereg
 
     ctx = acting_ctx(as_)
+    if qr:
+        from ..devices.qr import check_file_name
+
+        check_file_name(qr)
     pre = create_prereg(ctx, unit, name, phone, valid_hours or None, headcount or None, purpose)
     typer.echo(pre.code)
+    if qr:
+        from ..devices.qr import prereg_payload, write_file
+
+        write_file(prereg_payload(pre.code), qr)
     typer.echo(_("Pre-registration for {name}, valid until {until}").format(
         name=pre.name, until=_local(ctx, pre.valid_until)), err=True)
 

@@ -27,7 +27,7 @@ DEMO_STAFF = (
     ("赵保安", "guard", "2222"),
     ("陈客服", "front_desk", "3333"),
 )
-AREA_MODULES = ("gate", "complaints", "guard")
+AREA_MODULES = ("gate", "complaints", "guard", "devices")
 
 
 @dataclass

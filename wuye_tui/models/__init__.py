@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import complaints, gate, guard  # noqa: F401  (register the area tables)
+from . import devices  # noqa: F401  (gate devices: cameras and plate events)
 from .audit import AuditEntry  # noqa: F401
 from .base import metadata  # noqa: F401
 from .escalation import Escalation, EscalationEvent  # noqa: F401

@@ -26,6 +26,14 @@ class SiteSettings:
     retention_days: int = 180
     notify_command: str = ""
     notify_timeout_seconds: int = 10
+    # gate devices (wuye_tui/devices): the slip printer, auto-print per slip kind, the card reader
+    printer_url: str = ""
+    printer_timeout_seconds: int = 5
+    printer_status_check: bool = True
+    auto_print_visitor: bool = False
+    auto_print_pass: bool = False
+    auto_print_release: bool = False
+    card_reader: str = ""
 
 
 def _defaults() -> SiteSettings:
@@ -57,7 +65,11 @@ _INT_LIMITS = {
     "lockout_minutes": (1, 1440),
     "retention_days": (30, 3650),
     "notify_timeout_seconds": (1, 120),
+    "printer_timeout_seconds": (1, 60),
 }
+_BOOL_KEYS = {"printer_status_check", "auto_print_visitor", "auto_print_pass", "auto_print_release"}
+_TRUE = {"1", "true", "yes", "on", "是", "开"}
+_FALSE = {"0", "false", "no", "off", "否", "关"}
 
 
 def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
@@ -78,6 +90,25 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                 raise ValidationError(key, _("Must be a whole number")) from None
             if not lo <= value <= hi:
                 raise ValidationError(key, _("Must be between {lo} and {hi}").format(lo=lo, hi=hi))
+        elif key in _BOOL_KEYS:
+            text = str(value).strip().lower()
+            if isinstance(value, bool):
+                pass
+            elif text in _TRUE or text in _FALSE:
+                value = text in _TRUE
+            else:
+                raise ValidationError(key, _("Must be on or off"))
+        elif key in ("printer_url", "card_reader"):
+            value = str(value or "").strip()
+            if value:
+                from ..devices.idcard import parse_reader_address
+                from ..devices import DeviceError
+                from ..devices.printer import parse_printer_url
+
+                try:
+                    parse_printer_url(value) if key == "printer_url" else parse_reader_address(value)
+                except DeviceError as exc:
+                    raise ValidationError(key, exc.message) from None
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
