@@ -31,4 +31,8 @@ class StatusBar(Static):
             if shift:
                 parts.append(shift)
             parts.append(now.strftime("%Y-%m-%d %H:%M:%S"))
+        # Storage state (issue #16): the database away, or a save under way.
+        for flag in (getattr(app, "db_down", None), getattr(app, "db_busy_text", None)):
+            if flag:
+                parts.append(flag)
         self.update("  |  ".join(parts))

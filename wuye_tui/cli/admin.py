@@ -29,7 +29,7 @@ def init(
     if not pin:
         pin = typer.prompt(_("PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
     s = staff.create_first_supervisor(ctx, name, pin)
-    typer.echo(_("Created supervisor {name} in {db}").format(name=s.name, db=database().url))
+    typer.echo(_("Created supervisor {name} in {db}").format(name=s.name, db=database().safe_url))
 
 
 staff_app = typer.Typer(help=_("Staff accounts."), no_args_is_help=True)
@@ -174,8 +174,10 @@ def settings_show(as_: AsOption = None) -> None:
 
     from ..services import settings
 
+    from ..storage_errors import mask_secrets
+
     for key, value in asdict(settings.load(acting_ctx(as_))).items():
-        typer.echo(f"{key}\t{value}")
+        typer.echo(f"{key}\t{mask_secrets(str(value))}")
 
 
 @settings_app.command(
