@@ -124,8 +124,10 @@ class WuyeApp(StorageSafe, App[None]):
             conf = settings.load(ctx)
             ctx.tz_name = conf.time_zone
             names = staff.login_names(ctx)
-        except BaseException:
+        except BaseException as exc:
             db.dispose()
+            if db.refuse_writes is not None and isinstance(exc, Exception):
+                raise db.refuse_writes from exc  # e.g. an unwritable folder: say that, not "cannot open"
             raise
         return db, ctx, conf, names, warnings
 

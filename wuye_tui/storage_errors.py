@@ -193,7 +193,7 @@ def screen_message(err: StorageError, retry_key: str = "Ctrl+R") -> str:
     kept, and the key that retries."""
     if err.kind in ("cancelled",):
         return err.message
-    if err.kind in ("corrupt", "newer", "readonly", "full"):
+    if err.kind in ("corrupt", "newer"):
         return _("{what}. Not saved; your entries are kept.").format(what=err.message)
     return _("{what}. Not saved; your entries are kept. {key} retries.").format(what=err.message, key=retry_key)
 

@@ -74,7 +74,12 @@ def database():  # type: ignore[no-untyped-def]
         db = Database(resolve_db_url(STATE.db_url))
         for warning in db.health_check(quick_check_seconds=1.0):  # damaged or read-only: writes refused
             typer.echo(_("Warning: {message}").format(message=warning), err=True)
-        db.upgrade()
+        try:
+            db.upgrade()
+        except Exception as exc:
+            if db.refuse_writes is not None:
+                raise db.refuse_writes from exc
+            raise
         STATE._db = db
     return STATE._db
 
