@@ -133,11 +133,24 @@ def db_check() -> None:
     typer.echo(_("Revision: {revs}").format(revs=", ".join(sorted(stored))))
     if stored != script_heads():
         problems.append(_("schema revision is not the newest"))
+    problems.extend(_pg_checks(db))
     if problems:
         for p in problems:
             typer.echo(p, err=True)
         fail(_("Database check failed"))
     typer.echo(_("Database checks clean"))
+
+
+def _pg_checks(db) -> list[str]:  # type: ignore[no-untyped-def]
+    """PostgreSQL: constraints, the audit chain's head and row counts (services/db_health)."""
+    if db.is_sqlite:
+        return []
+    from ..services.db_health import pg_health
+
+    report = pg_health(db)
+    typer.echo(_("Rows: {counts}").format(counts=", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())
+                                                          if v)))
+    return report.problems
 
 
 @db_app.command(

@@ -47,13 +47,9 @@ class WuyeGroup(TyperGroup):
             return super().invoke(ctx)
         except WuyeError as exc:
             fail(_("Error: {message}").format(message=str(exc)))
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise  # usage errors and exits keep their own handling
         except Exception as exc:  # storage faults: one line; bugs: logged, one line, exit 1
-            import click
-
-            if isinstance(exc, click.exceptions.ClickException):
-                raise
             err = translate(exc)
             if err is not None:
                 fail(_("Error: {message}").format(message=err.message))
