@@ -258,7 +258,11 @@ class WuyeApp(StorageSafe, App[None]):
 
         try:
             rows = escalation.unacknowledged(self.ctx)
-        except Exception:  # a lost connection must not kill the terminal
+        except Exception as exc:  # a lost connection must not kill the terminal: say so, probe
+            from .storage_errors import classify
+
+            if classify(exc) == "connection":
+                self.call_from_thread(self.start_reconnect)
             return
         alerts = [(e.id, f"{escalation.major_label(e.major_type)}：{e.title}") for e in rows]
         self.call_from_thread(self._show_alerts, alerts)
@@ -380,7 +384,8 @@ class WuyeApp(StorageSafe, App[None]):
         target = screen or self.screen
         shown = getattr(target, "show_storage_error", None)
         if shown is None or not shown(line):
-            self.notify(line, title=_("Not saved"), severity="error", timeout=8)
+            title = "" if err.kind == "cancelled" else _("Not saved")
+            self.notify(line, title=title, severity="warning" if err.kind == "cancelled" else "error", timeout=8)
         if err.kind == "connection":
             self.start_reconnect()
         return True
