@@ -9,7 +9,7 @@ Bounded waits (issue #16): a SQLite write waits at most ``WUYE_LOCK_WAIT`` secon
 10) for the write lock, polling ``BEGIN IMMEDIATE`` every few milliseconds with jitter, and
 writes are serialised within a process, so that many terminals writing back to back share
 the lock fairly instead of starving in SQLite's backing-off busy handler. PostgreSQL
-sessions get ``lock_timeout`` (the same setting), ``statement_timeout`` (30 s),
+sessions get ``lock_timeout`` (the same setting, default 5 s), ``statement_timeout`` (30 s),
 ``connect_timeout`` (``WUYE_CONNECT_TIMEOUT``, default 5 s) and TCP keepalives, so a lost
 server or a held lock is an error within seconds, never a hang. Every failure is turned into
 a one-line message by ``wuye_tui.storage_errors``.
@@ -44,12 +44,13 @@ PG_WRITE_LOCK = 0x77757965  # "wuye"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def lock_wait_seconds() -> float:
-    """How long a write waits for the write lock (``WUYE_LOCK_WAIT``, seconds)."""
+def lock_wait_seconds(default: float = 10.0) -> float:
+    """How long a write waits for the write lock (``WUYE_LOCK_WAIT``, seconds; default 10
+    on SQLite, where fairness needs the slack, 5 on PostgreSQL)."""
     try:
-        return max(0.1, float(os.environ.get("WUYE_LOCK_WAIT", "") or 10))
+        return max(0.1, float(os.environ.get("WUYE_LOCK_WAIT", "") or default))
     except ValueError:
-        return 10.0
+        return default
 
 
 def connect_timeout_seconds() -> int:
@@ -150,7 +151,7 @@ def make_engine(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN DEFERRED")
 
         return engine
-    lock_ms = int(lock_wait_seconds() * 1000)
+    lock_ms = int(lock_wait_seconds(5.0) * 1000)
     options = (f"-c lock_timeout={lock_ms} -c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"
                " -c idle_in_transaction_session_timeout=120000")
     connect_args = {"connect_timeout": connect_timeout_seconds(), "options": options, "keepalives": 1,
