@@ -138,7 +138,8 @@ class StorageSafe:
 
     @property
     def db_busy(self) -> bool:
-        return any(not j.done for j in self._jobs())
+        """A save (``single`` job) is under way: Esc cancels it rather than leaving."""
+        return any(j.single and not j.done for j in self._jobs())
 
     def cancel_db(self) -> bool:
         """Cancel the running jobs of this screen (True when there was one)."""
@@ -170,6 +171,13 @@ class StorageSafe:
             jobs.remove(job)
         if not any(not j.done for j in jobs):
             self.show_busy(None)
+        stack = getattr(self.app, "screen_stack", None)
+        if stack is not None and self is not self.app and self not in stack:
+            # The screen was closed meanwhile (logout, idle lock): a result has nowhere to go;
+            # an error is still shown, on the screen now in front.
+            if not ok and not handle_failure(self.app, value, retry):
+                self.app._handle_exception(value)  # type: ignore[attr-defined]
+            return
         try:
             if ok:
                 if on_done is not None:

@@ -53,7 +53,9 @@ _SQLITE_TEXT = (("locked", "locked"), ("busy", "locked"), ("disk is full", "full
                 ("read-only", "readonly"), ("malformed", "corrupt"), ("not a database", "corrupt"),
                 ("unable to open", "connection"), ("disk i/o", "full"), ("interrupted", "cancelled"))
 
-_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s'\"]*:)([^@\s'\"]+)(@)")
+# user:password@host, the password running to the LAST "@" of the token (an unencoded "@"
+# in a password must not leave its tail visible).
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s'\"]*:)([^\s'\"]*)(@)(?=[^@\s'\"]*(?:[\s'\"]|$))")
 _KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('[^']*'|\"[^\"]*\"|\S+)", re.I)
 
 
