@@ -68,7 +68,7 @@ def database():  # type: ignore[no-untyped-def]
         from ..db import Database
 
         db = Database(resolve_db_url(STATE.db_url))
-        for warning in db.health_check(quick_check_seconds=1.0):  # damaged or read-only: writes refused
+        for warning in db.health_check(quick_check_seconds=0.5):  # damaged or read-only: writes refused
             typer.echo(_("Warning: {message}").format(message=warning), err=True)
         try:
             db.upgrade()
