@@ -3,6 +3,11 @@
 Subclasses implement ``compose_body``. ``self.ctx`` is the app's ServiceContext (acting
 staff member and clock); ``self.report(exc)`` shows a domain error at its field when the
 screen has a FormField of that name, else as a notification.
+
+Database work: ``self.run_db(fn, *args, on_done=...)`` runs it in a thread worker and hands
+the result (or the error, as one line) back on the UI thread; "保存中…" shows after a short
+delay and Esc cancels. Storage errors raised anywhere in a screen become one line and the
+screen is kept (``screens/faults.py`` explains both).
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.services.context import ServiceContext
 
+from .faults import StorageSafe
 from .widgets.alert_bar import AlertBar
 from .widgets.footer import WuyeFooter
 from .widgets.status_bar import StatusBar
 
 
-class WuyeScreen(Screen):
+class WuyeScreen(StorageSafe, Screen):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="back"),
     ]
@@ -45,6 +51,9 @@ class WuyeScreen(Screen):
             refresh()
 
     def action_back(self) -> None:
+        if self.db_busy:  # Esc while saving cancels the save, the screen stays
+            self.cancel_db()
+            return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
 

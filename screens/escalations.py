@@ -7,11 +7,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
-from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.services import escalation
 
 from .base import WuyeScreen
+from .faults import LOADING
 
 
 class EscalationScreen(WuyeScreen):
@@ -31,9 +31,13 @@ class EscalationScreen(WuyeScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
+        self.run_db(escalation.list_escalations, self.ctx, limit=50, on_done=self._fill, busy=LOADING,
+                    single=False)
+
+    def _fill(self, rows) -> None:  # type: ignore[no-untyped-def]
         table = self.query_one("#esc-table", DataTable)
         table.clear()
-        for e in escalation.list_escalations(self.ctx, limit=50):
+        for e in rows:
             ack = self.ctx.local(e.acknowledged_at).strftime("%m-%d %H:%M") if e.acknowledged_at else _("waiting")
             table.add_row(str(e.id), escalation.major_label(e.major_type), e.title[:30],
                           self.ctx.local(e.raised_at).strftime("%m-%d %H:%M"), ack, key=str(e.id))
@@ -41,11 +45,10 @@ class EscalationScreen(WuyeScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key is None or event.row_key.value is None:
             return
-        try:
-            tl = escalation.timeline(self.ctx, int(event.row_key.value))
-        except WuyeError as exc:
-            self.report(exc)
-            return
+        self.run_db(escalation.timeline, self.ctx, int(event.row_key.value), on_done=self._show_timeline,
+                    busy=LOADING, single=False)
+
+    def _show_timeline(self, tl) -> None:  # type: ignore[no-untyped-def]
         esc = tl.escalation
         lines = [f"#{esc.id} {escalation.major_label(esc.major_type)}", esc.title, esc.detail, ""]
         if esc.reply_due_at:

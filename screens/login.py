@@ -14,13 +14,15 @@ from textual.widgets import Input, Label, Static
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
 
+from .faults import StorageSafe
 from .widgets.footer import WuyeFooter
 
 
-class LoginScreen(Screen):
+class LoginScreen(StorageSafe, Screen):
     BINDINGS = [
         Binding("f11", "app.toggle_language", N_("中文/English"), id="language"),
         Binding("ctrl+q", "app.request_quit", N_("Quit"), id="quit", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="cancel", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -55,6 +57,18 @@ class LoginScreen(Screen):
     def database_failed(self, message: str) -> None:
         self.query_one("#login-message", Static).update(message)
 
+    def show_storage_error(self, line: str) -> bool:
+        self.database_failed(line)
+        return True
+
+    def show_busy(self, text: str | None) -> None:
+        super().show_busy(text)
+        if text:
+            self.query_one("#login-message", Static).update(text)
+
+    def action_cancel(self) -> None:
+        self.cancel_db()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "login-name":
             self.query_one("#login-pin", Input).focus()
@@ -62,19 +76,29 @@ class LoginScreen(Screen):
         self.attempt()
 
     def attempt(self) -> None:
+        """Check the PIN and open the session in a worker (the screen stays live)."""
         if not getattr(self.app, "db_ready", False):
+            down = getattr(self.app, "db_down", None)
+            if down:
+                self.query_one("#login-message", Static).update(down)
             return
         name = self.query_one("#login-name", Input).value.strip()
         pin_input = self.query_one("#login-pin", Input)
-        try:
-            self.app.log_in(name, pin_input.value)  # type: ignore[attr-defined]
-        except WuyeError as exc:
+        self.run_db(self.app.log_in_db, name, pin_input.value,  # type: ignore[attr-defined]
+                    on_done=lambda r: self.app.finish_login(*r),  # type: ignore[attr-defined]
+                    on_error=self._login_failed, busy=N_("Checking..."), delay=0.3)
+
+    def _login_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, WuyeError) and not hasattr(exc, "kind"):
             self.query_one("#login-message", Static).update(str(exc))
+            pin_input = self.query_one("#login-pin", Input)
             pin_input.value = ""
             pin_input.focus()
+            return
+        self.show_failure(exc, self.attempt)
 
 
-class FirstSupervisorScreen(Screen):
+class FirstSupervisorScreen(StorageSafe, Screen):
     """A new database: create the first supervisor."""
 
     BINDINGS = [Binding("ctrl+q", "app.request_quit", N_("Quit"), id="quit", priority=True)]
@@ -105,8 +129,14 @@ class FirstSupervisorScreen(Screen):
         if pin != self.query_one("#first-pin2", Input).value:
             message.update(_("The two PINs differ"))
             return
-        try:
+        def create():  # type: ignore[no-untyped-def]
             staff.create_first_supervisor(self.app.ctx, name, pin)  # type: ignore[attr-defined]
-            self.app.log_in(name.strip(), pin)  # type: ignore[attr-defined]
-        except WuyeError as exc:
-            message.update(str(exc))
+            return self.app.log_in_db(name.strip(), pin)  # type: ignore[attr-defined]
+
+        self.run_db(create, on_done=lambda r: self.app.finish_login(*r),  # type: ignore[attr-defined]
+                    on_error=lambda exc: message.update(str(exc)) if isinstance(exc, WuyeError)
+                    else self.show_failure(exc))
+
+    def show_storage_error(self, line: str) -> bool:
+        self.query_one("#login-message", Static).update(line)
+        return True

@@ -14,6 +14,7 @@ from wuye_tui.services.permissions import role_label
 from wuye_tui.validators import validate_name, validate_pin
 
 from .base import WuyeScreen
+from .faults import LOADING
 from .widgets.form import FormField
 
 ROLE_WORDS = {"guard": "guard", "门岗": "guard", "保安": "guard", "front_desk": "front_desk", "客服": "front_desk",
@@ -52,9 +53,13 @@ class StaffAdminScreen(WuyeScreen):
         self.reload()
 
     def reload(self) -> None:
+        self.run_db(staff.list_staff, self.ctx, on_done=self._fill, busy=LOADING, single=False)
+
+    def _fill(self, members) -> None:  # type: ignore[no-untyped-def]
+        self.members = list(members)
         table = self.query_one("#staff-table", DataTable)
         table.clear()
-        for s in staff.list_staff(self.ctx):
+        for s in self.members:
             table.add_row(s.name, role_label(s.role), _("active") if s.active else _("disabled"), key=s.name)
 
     def _selected(self) -> str | None:
@@ -67,26 +72,25 @@ class StaffAdminScreen(WuyeScreen):
         fields = {f.field_name: f for f in self.query(FormField)}
         try:
             values = {k: f.validate_now() for k, f in fields.items()}
-            staff.add(self.ctx, values["name"], values["role"], values["pin"])
         except WuyeError as exc:
             self.report(exc)
             return
-        for f in fields.values():
-            f.set_value("")
-        self.notify(_("Added {name}").format(name=values["name"]))
-        self.reload()
+
+        def saved(_member) -> None:  # type: ignore[no-untyped-def]
+            for f in fields.values():  # the form is cleared only once the save is confirmed
+                f.set_value("")
+            self.notify(_("Added {name}").format(name=values["name"]))
+            self.reload()
+
+        self.run_db(staff.add, self.ctx, values["name"], values["role"], values["pin"], on_done=saved)
 
     def action_toggle_active(self) -> None:
         name = self._selected()
         if not name:
             return
-        current = next((s for s in staff.list_staff(self.ctx) if s.name == name), None)
-        try:
-            staff.set_active(self.ctx, name, not (current and current.active))
-        except WuyeError as exc:
-            self.report(exc)
-            return
-        self.reload()
+        current = next((s for s in getattr(self, "members", []) if s.name == name), None)
+        self.run_db(staff.set_active, self.ctx, name, not (current and current.active),
+                    on_done=lambda _r: self.reload())
 
     def action_reset_pin(self) -> None:
         name = self._selected()
@@ -95,9 +99,12 @@ class StaffAdminScreen(WuyeScreen):
             pin = pin_field.validate_now()
             if not name or pin is None:
                 raise ValidationError("pin", _("Type the new PIN in the PIN field, pick the row, then F7"))
-            staff.reset_pin(self.ctx, name, pin)
         except WuyeError as exc:
             self.report(exc)
             return
-        pin_field.set_value("")
-        self.notify(_("PIN reset for {name}").format(name=name))
+
+        def done(_r) -> None:  # type: ignore[no-untyped-def]
+            pin_field.set_value("")
+            self.notify(_("PIN reset for {name}").format(name=name))
+
+        self.run_db(staff.reset_pin, self.ctx, name, pin, on_done=done)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 import screens
+from screens.faults import StorageSafe
 from screens.login import FirstSupervisorScreen, LoginScreen
 
 from .clock import Clock, SystemClock
@@ -23,9 +24,10 @@ from .i18n import N_, _, get_language, set_language
 
 CSS_FILE = Path(screens.__file__).resolve().parent / "app.tcss"
 ALERT_POLL_SECONDS = 2.0
+RECONNECT_BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0)  # seconds between attempts, the last repeats
 
 
-class WuyeApp(App[None]):
+class WuyeApp(StorageSafe, App[None]):
     CSS_PATH = str(CSS_FILE)
     TITLE = "wuye"
     ENABLE_COMMAND_PALETTE = True
@@ -35,6 +37,7 @@ class WuyeApp(App[None]):
         Binding("ctrl+p", "command_palette", N_("Commands"), id="palette", show=False),
         Binding("f9", "acknowledge_alert", N_("Acknowledge alert"), id="ack-alert", show=False, priority=True),
         Binding("f11", "toggle_language", N_("中文/English"), id="language", show=False),
+        Binding("ctrl+r", "retry_failed", N_("Retry"), id="retry", show=False, priority=True),
     ]
 
     def __init__(self, db_url: str, lang: str = "zh", kiosk: bool = False, clock: Clock | None = None,
@@ -59,6 +62,11 @@ class WuyeApp(App[None]):
         self.alerts: list[tuple[int, str]] = []
         self.seen_alert_id = -1
         self._idle_check_seconds = idle_check_seconds
+        self.db_busy_text: str | None = None  # "保存中…" while a screen's database job runs
+        self.db_down: str | None = None  # set while the database is unreachable
+        self._retry = None  # what Ctrl+R runs again after a storage error
+        self._crash: BaseException | None = None
+        self.crash_log = None
 
     # ---- start -------------------------------------------------------------------
 
@@ -70,26 +78,65 @@ class WuyeApp(App[None]):
 
     @work(thread=True, exclusive=True, group="db-open")
     def open_database(self) -> None:
+        """Open, check and upgrade the database; while it cannot be reached, retry with
+        backoff and say so on the login screen and the status line."""
+        from textual.worker import get_current_worker
+
         from .peek import peek_sqlite
 
         early = peek_sqlite(self.db_url)  # stdlib only: the names show before SQLAlchemy has loaded
         if early is not None and early.staff_names:
             self.call_from_thread(self._peeked, early)
-        try:
-            from .db import Database
-            from .services import settings, staff
-            from .services.context import ServiceContext
 
-            db = Database(self.db_url)
+        from .storage_errors import translate
+
+        worker = get_current_worker()
+        attempt = 0
+        while not worker.is_cancelled:
+            try:
+                db, ctx, conf, names, warnings = self._open_once()
+            except Exception as exc:  # shown on the login screen, never a traceback
+                err = translate(exc)
+                if err is None:
+                    from .storage_errors import log_unexpected, mask_secrets
+
+                    log_unexpected(exc, "open_database", (self._password(),))
+                    message = mask_secrets(str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
+                                           self._password())
+                    self.call_from_thread(self._database_failed, message)
+                    return
+                if not err.transient:
+                    self.call_from_thread(self._database_failed, err.message)
+                    return
+                wait = RECONNECT_BACKOFF[min(attempt, len(RECONNECT_BACKOFF) - 1)]
+                attempt += 1
+                self.call_from_thread(self._database_retrying, err.message, wait)
+                deadline = time.monotonic() + wait
+                while time.monotonic() < deadline and not worker.is_cancelled:
+                    time.sleep(0.1)
+                continue
+            self.call_from_thread(self._database_opened, db, ctx, conf, names, warnings)
+            return
+
+    def _open_once(self):  # type: ignore[no-untyped-def]
+        from .db import Database
+        from .services import settings, staff
+        from .services.context import ServiceContext
+
+        db = Database(self.db_url)
+        try:
+            warnings = db.health_check()
             db.upgrade()
             ctx = ServiceContext(db=db, clock=self.clock, terminal=self.terminal)
             conf = settings.load(ctx)
             ctx.tz_name = conf.time_zone
             names = staff.login_names(ctx)
-        except Exception as exc:  # shown on the login screen, never a traceback
-            self.call_from_thread(self._database_failed, str(exc).splitlines()[0][:200])
-            return
-        self.call_from_thread(self._database_opened, db, ctx, conf, names)
+        except BaseException as exc:
+            db.dispose()
+            if db.refuse_writes is not None and isinstance(exc, Exception):
+                raise db.refuse_writes from exc  # e.g. an unwritable folder: say that, not "cannot open"
+            raise
+        return db, ctx, conf, names, warnings
 
     def _peeked(self, early) -> None:  # type: ignore[no-untyped-def]
         if self.db_ready:
@@ -100,8 +147,22 @@ class WuyeApp(App[None]):
         if isinstance(screen, LoginScreen):
             screen.show_names()
 
-    def _database_opened(self, db, ctx, conf, names) -> None:  # type: ignore[no-untyped-def]
+    def _password(self) -> str:
+        from .storage_errors import url_password
+
+        return url_password(self.db_url)
+
+    def _database_retrying(self, message: str, wait: float) -> None:
+        self.db_down = _("Database unavailable, retrying...")
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.database_failed(_("{what}. Database unavailable, retrying in {n} s...").format(
+                what=message, n=int(wait)))
+
+    def _database_opened(self, db, ctx, conf, names, warnings=()) -> None:  # type: ignore[no-untyped-def]
         self.db, self.ctx = db, ctx
+        self.db_down = None
+        self.db_warnings = list(warnings)
         self.site_name = conf.site_name
         self.idle_lock_minutes = conf.idle_lock_minutes
         self.staff_names = names
@@ -114,6 +175,8 @@ class WuyeApp(App[None]):
         screen = self.screen
         if isinstance(screen, LoginScreen):
             screen.database_ready()
+            for w in warnings:
+                screen.database_failed(w)
 
     def _database_failed(self, message: str) -> None:
         screen = self.screen
@@ -123,12 +186,21 @@ class WuyeApp(App[None]):
     # ---- login, logout, idle lock -------------------------------------------------
 
     def log_in(self, name: str, pin: str) -> None:
+        self.finish_login(*self.log_in_db(name, pin))
+
+    def log_in_db(self, name: str, pin: str):  # type: ignore[no-untyped-def]
+        """The database half of a login (safe in a worker thread): check the PIN and open a
+        session. Returns what ``finish_login`` needs."""
         from .services import staff
 
         assert self.ctx is not None
         actor = staff.authenticate(self.ctx, name, pin)
-        self.ctx = self.ctx.as_actor(actor)
-        self.session_id = staff.start_session(self.ctx)
+        ctx = self.ctx.as_actor(actor)
+        return ctx, staff.start_session(ctx)
+
+    def finish_login(self, ctx, session_id) -> None:  # type: ignore[no-untyped-def]
+        self.ctx = ctx
+        self.session_id = session_id
         self.last_activity = time.monotonic()
         self._reset_to(self._home())
 
@@ -149,15 +221,24 @@ class WuyeApp(App[None]):
         if self.ctx is None or self.ctx.actor.id is None:
             return
         if reason == "logout" and self.ctx.actor.role == "guard":
-            reason = self._handover_reason()
+            try:
+                reason = self._handover_reason()
+            except Exception as exc:
+                if not self.storage_failure(exc):
+                    raise
         if self.session_id is not None:
             try:
                 staff.end_session(self.ctx, self.session_id, reason)
-            except WuyeError as exc:
-                self.notify(str(exc), severity="error")
+            except Exception as exc:  # a lost database must not keep the terminal logged in
+                if not self.storage_failure(exc):
+                    raise
         self.session_id = None
         self.ctx = self.ctx.as_actor(SYSTEM)
-        self.staff_names = staff.login_names(self.ctx)
+        try:
+            self.staff_names = staff.login_names(self.ctx)
+        except Exception as exc:  # the database went away: log out all the same
+            if not self.storage_failure(exc):
+                raise
         self._reset_to(LoginScreen())
 
     def _handover_reason(self) -> str:
@@ -193,7 +274,11 @@ class WuyeApp(App[None]):
 
         try:
             rows = escalation.unacknowledged(self.ctx)
-        except Exception:  # a lost connection must not kill the terminal
+        except Exception as exc:  # a lost connection must not kill the terminal: say so, probe
+            from .storage_errors import classify
+
+            if classify(exc) == "connection":
+                self.call_from_thread(self.start_reconnect)
             return
         alerts = [(e.id, f"{escalation.major_label(e.major_type)}：{e.title}") for e in rows]
         self.call_from_thread(self._show_alerts, alerts)
@@ -291,6 +376,124 @@ class WuyeApp(App[None]):
         if self.db is not None:
             self.db.dispose()
 
+    # ---- storage faults (issue #16): one line, the screen kept, Ctrl+R, reconnect ------
+
+    def storage_failure(self, exc: BaseException, retry=None, screen=None) -> bool:  # type: ignore[no-untyped-def]
+        """Show a storage or domain error raised anywhere in the UI as one line on the
+        screen where it happened; True when handled (False: a bug, let it crash)."""
+        from .storage_errors import screen_message, translate
+
+        err = translate(exc)
+        if err is None:
+            if isinstance(exc, WuyeError):
+                target = screen or self.screen
+                report = getattr(target, "report", None)
+                if report is not None:
+                    report(exc)
+                else:
+                    self.notify(str(exc), title=_("Not saved"), severity="error", timeout=6)
+                return True
+            return False
+        if retry is not None:
+            self._retry = retry
+        line = screen_message(err)
+        target = screen or self.screen
+        shown = getattr(target, "show_storage_error", None)
+        if shown is None or not shown(line):
+            title = "" if err.kind == "cancelled" else _("Not saved")
+            self.notify(line, title=title, severity="warning" if err.kind == "cancelled" else "error", timeout=8)
+        if err.kind == "connection":
+            self.start_reconnect()
+        return True
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as exc:
+            async def retry() -> None:
+                await self.run_action(action, default_namespace, namespaces)
+
+            if self.storage_failure(exc, retry=retry):
+                return True
+            raise
+
+    async def action_retry_failed(self) -> None:
+        import inspect
+
+        retry, self._retry = self._retry, None
+        if retry is None:
+            self.notify(_("Nothing to retry"))
+            return
+        result = retry()
+        if inspect.isawaitable(result):
+            await result
+
+    def set_db_busy(self, text: str | None) -> None:
+        self.db_busy_text = text
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        from screens.widgets.status_bar import StatusBar
+
+        for bar in self.screen.query(StatusBar):
+            bar.update_status()
+
+    def start_reconnect(self) -> None:
+        """The database went away: say so and probe it with backoff until it answers."""
+        if self.db is None or self.db_down is not None:
+            return
+        self.db_down = _("Database unavailable, retrying...")
+        self._refresh_status()
+        self._probe_database()
+
+    @work(thread=True, exclusive=True, group="db-probe")
+    def _probe_database(self) -> None:
+        from sqlalchemy import text
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        attempt = 0
+        while not worker.is_cancelled and self.db is not None:
+            wait = RECONNECT_BACKOFF[min(attempt, len(RECONNECT_BACKOFF) - 1)]
+            attempt += 1
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline and not worker.is_cancelled:
+                time.sleep(0.1)
+            try:
+                with self.db.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            except Exception:
+                continue
+            self.call_from_thread(self._database_back)
+            return
+
+    def _database_back(self) -> None:
+        self.db_down = None
+        self._refresh_status()
+        self.notify(_("The database is back"), timeout=4)
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.database_ready()
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """A bug: its traceback goes to the 0600 error log, one line to the terminal, and
+        the app exits non-zero (the locals, which may hold a password, are never shown)."""
+        import sys
+
+        from rich.text import Text
+
+        from .storage_errors import crash_line, log_unexpected
+
+        exc = self._crash or sys.exc_info()[1] or RuntimeError("unknown error")
+        self.crash_log = log_unexpected(exc, "tui", (self._password(),))
+        self.bell()
+        self._exit_renderables.append(Text(crash_line(exc, self.crash_log)))
+        self._close_messages_no_wait()
+
 
 def create_app(db_url: str, lang: str = "zh", kiosk: bool = False, clock: Clock | None = None,
                **kwargs) -> WuyeApp:  # type: ignore[no-untyped-def]
@@ -299,4 +502,10 @@ def create_app(db_url: str, lang: str = "zh", kiosk: bool = False, clock: Clock 
 
 
 def run_tui(db_url: str, lang: str = "zh", kiosk: bool = False) -> None:
-    create_app(db_url, lang=lang, kiosk=kiosk).run()
+    """Run the TUI; a crash (logged to errors.log) exits the process non-zero."""
+    import sys
+
+    app = create_app(db_url, lang=lang, kiosk=kiosk)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

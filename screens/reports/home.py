@@ -226,23 +226,47 @@ class ReportScreen(WuyeScreen):
             self.running = False
             self.query_one("#rp-progress", ProgressBar).update(total=100, progress=0)
             err = event.worker.error
-            if isinstance(err, WuyeError):
+            from wuye_tui.storage_errors import screen_message, translate
+
+            storage = translate(err) if err is not None else None
+            if storage is not None:  # disk full, database gone...: one line, Ctrl+R reruns it
+                self._status(screen_message(storage), "-error")
+                self.app._retry = self.action_run  # type: ignore[attr-defined]
+                if storage.kind == "connection":
+                    self.app.start_reconnect()  # type: ignore[attr-defined]
+            elif isinstance(err, WuyeError):
                 self._status(str(err), "-error")
                 self.report(err)
+            elif err is not None and not isinstance(err, OSError):  # a bug: logged, one line
+                from wuye_tui.storage_errors import log_unexpected, mask_secrets
+
+                log = log_unexpected(err, "report export")
+                self._status(_("The export failed: {reason}").format(
+                    reason=mask_secrets(f"{type(err).__name__}: {err}")[:160] + (f" ({log})" if log else "")),
+                    "-error")
             else:
                 self._status(_("The export failed: {reason}").format(reason=err), "-error")
 
     def action_preview(self) -> None:
         try:
             year, month = self.field("month").validate_now()
-            from wuye_tui.exports import reports_monthly
-            from wuye_tui.exports.reports_common import to_markdown
-
-            text = to_markdown(reports_monthly.build(self.ctx, reports_monthly.load(self.ctx, year, month)))
         except (WuyeError, TypeError) as exc:
             if isinstance(exc, WuyeError):
                 self.report(exc)
             return
+        from wuye_tui.exports import reports_monthly
+        from wuye_tui.exports.reports_common import to_markdown
+
+        from ..faults import LOADING
+
+        ctx = self.ctx
+
+        def build() -> str:
+            return to_markdown(reports_monthly.build(ctx, reports_monthly.load(ctx, year, month)))
+
+        self.run_db(build, on_done=self._show_preview, busy=LOADING, single=False)
+
+    def _show_preview(self, text: str) -> None:
         from rich.markup import escape
 
         self.query_one("#rp-preview-text", Static).update(escape(text))

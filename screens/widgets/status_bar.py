@@ -31,4 +31,7 @@ class StatusBar(Static):
             if shift:
                 parts.append(shift)
             parts.append(now.strftime("%Y-%m-%d %H:%M:%S"))
-        self.update("  |  ".join(parts))
+        # Storage state (issue #16): the database away, or a save under way; first, so that
+        # an 80-column line still shows it.
+        flags = [f for f in (getattr(app, "db_down", None), getattr(app, "db_busy_text", None)) if f]
+        self.update("  |  ".join(flags + parts))

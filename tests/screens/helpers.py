@@ -32,7 +32,15 @@ async def login(pilot: Pilot, name: str, pin: str) -> None:
     app.screen.query_one("#login-pin", Input).value = pin
     app.screen.query_one("#login-pin", Input).focus()
     await pilot.press("enter")
+    await settle(pilot)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the screens' database workers (``run_db``) and the redraw after them."""
     await pilot.pause()
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 def no_blink(app) -> None:  # type: ignore[no-untyped-def]

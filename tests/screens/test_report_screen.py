@@ -10,7 +10,7 @@ import stat
 from textual.widgets import OptionList, Static
 
 from tests.conftest import add_staff
-from tests.screens.helpers import SIZE, login, make_app
+from tests.screens.helpers import SIZE, login, make_app, settle
 from wuye_tui.services import escalation
 from wuye_tui.services.context import ServiceContext
 
@@ -101,7 +101,7 @@ async def test_monthly_preview_and_xlsx(sqlite_db, clock, tmp_path):
         screen = await open_reports(pilot)
         screen.field("month").set_value("2026-03")
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
         assert "客户月投诉统计表" in str(screen.query_one("#rp-preview-text", Static).render())
         pick(screen, "report:monthly")
         await pilot.pause()

@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 from screens.home import HomeScreen
 from screens.login import FirstSupervisorScreen, LoginScreen
 from tests.conftest import add_staff
-from tests.screens.helpers import SIZE, login, make_app, wait_ready
+from tests.screens.helpers import SIZE, login, make_app, settle, wait_ready
 
 
 async def test_login_reaches_home(sqlite_db, clock):
@@ -111,7 +111,7 @@ async def test_new_database_asks_for_first_supervisor(sqlite_db, clock):
         app.screen.query_one("#first-pin2", Input).value = "1234"
         app.screen.query_one("#first-pin2", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
 
 
@@ -124,10 +124,10 @@ async def test_language_switch_refills_a_desk(sqlite_db, clock):
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "王主管", "1234")
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#staff-table", DataTable).row_count == 2
         await pilot.press("f11")
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#staff-table", DataTable)
         assert table.row_count == 2
         assert [str(c.label) for c in table.columns.values()] == ["Name", "Role", "State"]

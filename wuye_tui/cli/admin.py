@@ -29,7 +29,7 @@ def init(
     if not pin:
         pin = typer.prompt(_("PIN (4-8 digits)"), hide_input=True, confirmation_prompt=True)
     s = staff.create_first_supervisor(ctx, name, pin)
-    typer.echo(_("Created supervisor {name} in {db}").format(name=s.name, db=database().url))
+    typer.echo(_("Created supervisor {name} in {db}").format(name=s.name, db=database().safe_url))
 
 
 staff_app = typer.Typer(help=_("Staff accounts."), no_args_is_help=True)
@@ -133,11 +133,24 @@ def db_check() -> None:
     typer.echo(_("Revision: {revs}").format(revs=", ".join(sorted(stored))))
     if stored != script_heads():
         problems.append(_("schema revision is not the newest"))
+    problems.extend(_pg_checks(db))
     if problems:
         for p in problems:
             typer.echo(p, err=True)
         fail(_("Database check failed"))
     typer.echo(_("Database checks clean"))
+
+
+def _pg_checks(db) -> list[str]:  # type: ignore[no-untyped-def]
+    """PostgreSQL: constraints, the audit chain's head and row counts (services/db_health)."""
+    if db.is_sqlite:
+        return []
+    from ..services.db_health import pg_health
+
+    report = pg_health(db)
+    typer.echo(_("Rows: {counts}").format(counts=", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())
+                                                          if v)))
+    return report.problems
 
 
 @db_app.command(
@@ -174,8 +187,10 @@ def settings_show(as_: AsOption = None) -> None:
 
     from ..services import settings
 
+    from ..storage_errors import mask_secrets
+
     for key, value in asdict(settings.load(acting_ctx(as_))).items():
-        typer.echo(f"{key}\t{value}")
+        typer.echo(f"{key}\t{mask_secrets(str(value))}")
 
 
 @settings_app.command(

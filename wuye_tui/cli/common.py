@@ -41,16 +41,24 @@ class WuyeGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         from ..i18n import _
 
+        from ..storage_errors import crash_line, log_unexpected, translate, url_password
+
         try:
             return super().invoke(ctx)
         except WuyeError as exc:
             fail(_("Error: {message}").format(message=str(exc)))
-        except OSError as exc:
-            fail(_("Error: {message}").format(message=f"{exc.strerror or exc}: {exc.filename or ''}".strip()))
-        except Exception as exc:  # database unreachable etc.: no traceback for users
-            if type(exc).__module__.startswith("sqlalchemy") or type(exc).__module__.startswith("psycopg"):
-                fail(_("Database error: {message}").format(message=str(exc).splitlines()[0]))
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise  # usage errors and exits keep their own handling
+        except Exception as exc:  # storage faults: one line; bugs: logged, one line, exit 1
+            err = translate(exc)
+            if err is not None:
+                fail(_("Error: {message}").format(message=err.message))
+            if isinstance(exc, OSError):
+                fail(_("Error: {message}").format(message=f"{exc.strerror or exc}: {exc.filename or ''}".strip()))
+            if os.environ.get("WUYE_DEBUG"):
+                raise
+            secret = url_password(str(STATE.db_url or os.environ.get("WUYE_DB", "")))
+            fail(crash_line(exc, log_unexpected(exc, "cli " + " ".join(sys.argv[1:3]), (secret,))))
 
 
 def database():  # type: ignore[no-untyped-def]
@@ -60,7 +68,14 @@ def database():  # type: ignore[no-untyped-def]
         from ..db import Database
 
         db = Database(resolve_db_url(STATE.db_url))
-        db.upgrade()
+        for warning in db.health_check(quick_check_seconds=0.5):  # damaged or read-only: writes refused
+            typer.echo(_("Warning: {message}").format(message=warning), err=True)
+        try:
+            db.upgrade()
+        except Exception as exc:
+            if db.refuse_writes is not None:
+                raise db.refuse_writes from exc
+            raise
         STATE._db = db
     return STATE._db
 

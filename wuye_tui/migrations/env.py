@@ -17,6 +17,8 @@ def run_migrations_online() -> None:
         engine = create_engine(config.get_main_option("sqlalchemy.url"))
     is_sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
+        if not is_sqlite:  # a schema change on a big table may take longer than a desk's statement
+            connection.exec_driver_sql("SET statement_timeout = 0")
         context.configure(
             connection=connection,
             target_metadata=metadata,
