@@ -26,6 +26,24 @@ class SiteSettings:
     retention_days: int = 180
     notify_command: str = ""
     notify_timeout_seconds: int = 10
+    # alarms (#12): the terminal bell, the receivers and who hears of what (services/notify.py)
+    alert_bell: bool = True
+    wecom_webhook: str = ""
+    wecom_msgtype: str = "text"
+    dingtalk_webhook: str = ""
+    dingtalk_secret: str = ""
+    feishu_webhook: str = ""
+    feishu_secret: str = ""
+    webhook_url: str = ""
+    notify_major_channels: str = ""
+    notify_major_mobiles: str = ""
+    notify_escalate_channels: str = ""
+    notify_escalate_mobiles: str = ""
+    notify_reminder_channels: str = ""
+    notify_reminder_mobiles: str = ""
+    notify_summary_channels: str = ""
+    notify_summary_mobiles: str = ""
+    summary_time: str = ""
 
 
 def _defaults() -> SiteSettings:
@@ -65,6 +83,10 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
     require(ctx.actor, SUPERVISORS, _("change site settings"))
     if {"notify_command", "lockout_attempts", "lockout_minutes"} & changes.keys():
         require(ctx.actor, MANAGERS, _("change security settings"))
+    from . import notify
+
+    if notify.MANAGER_KEYS & changes.keys():
+        require(ctx.actor, MANAGERS, _("change security settings"))
     current = load(ctx)
     names = {f.name for f in fields(SiteSettings)}
     for key, value in changes.items():
@@ -78,6 +100,8 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                 raise ValidationError(key, _("Must be a whole number")) from None
             if not lo <= value <= hi:
                 raise ValidationError(key, _("Must be between {lo} and {hi}").format(lo=lo, hi=hi))
+        elif key in notify.CHECKS:
+            value = notify.check_setting(key, value)
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
