@@ -82,7 +82,11 @@ def location_of(session: Session, source: str, source_id: str) -> str:
         from ..reference import load_reference
 
         row = session.get(DutyEntry, ids[0])
-        return load_reference().label("post", row.post)[:200] if row is not None else ""
+        if row is None:
+            return ""
+        what = (row.text.splitlines() or [""])[0].strip()
+        what = what if len(what) <= 40 else what[:39] + "…"
+        return f"{what}（{load_reference().label('post', row.post)}）"[:200]
     if source == "collective":
         codes = session.execute(select(Unit.code).join(Complaint, Complaint.unit_id == Unit.id)
                                 .where(Complaint.id.in_(ids)).order_by(Complaint.id)).scalars().all()
