@@ -44,7 +44,7 @@ EVENT_LABELS = {
     "acknowledged": N_("acknowledged"), "note": N_("handling note"), "resolved": N_("resolved"),
     "escalated": N_("sent up to the manager"),
 }
-LEVEL_LABELS = {0: N_("Major"), 1: N_("Escalated")}
+LEVEL_LABELS = {0: N_("Major"), 1: N_("Sent up")}
 
 
 def event_label(kind: str) -> str:
@@ -102,8 +102,8 @@ def waited_text(minutes: int) -> str:
     if minutes < 1:
         return _("just now")
     if minutes < 60:
-        return _("{m} min").format(m=minutes)
-    return _("{h} h {m} min").format(h=minutes // 60, m=minutes % 60)
+        return _("waited {m} min").format(m=minutes)
+    return _("waited {h} h {m} min").format(h=minutes // 60, m=minutes % 60)
 
 
 def alert_text(ctx: ServiceContext, esc: Escalation, now: datetime | None = None) -> str:
@@ -114,7 +114,7 @@ def alert_text(ctx: ServiceContext, esc: Escalation, now: datetime | None = None
     now = now or ctx.now()
     minutes = max(0, int((now - as_utc(esc.raised_at)).total_seconds() // 60))
     where = esc.location or esc.title
-    return _("{level}: {type} {where} ({time}, waited {waited})").format(
+    return _("{level}: {type} {where} ({time}, {waited})").format(
         level=_(LEVEL_LABELS.get(esc.level, LEVEL_LABELS[1])), type=major_label(esc.major_type), where=where,
         time=ctx.local(esc.raised_at).strftime("%H:%M"), waited=waited_text(minutes))
 
