@@ -521,9 +521,22 @@ def kick(ctx: ServiceContext, ids: list[int] | None = None) -> threading.Thread:
     thread.start()
     _threads.append(thread)
     if not _atexit_registered:
-        atexit.register(wait_for_sends, 8.0)
+        atexit.register(_at_exit)
         _atexit_registered = True
     return thread
+
+
+EXIT_WAIT_SECONDS = 8.0
+
+
+def _at_exit() -> None:
+    """A process that raised an escalation (a CLI command) waits a little for its sends; what
+    is not through by then stays in the outbox and the next terminal delivers it."""
+    import sys
+
+    if not wait_for_sends(EXIT_WAIT_SECONDS):
+        print(_("Notifications not sent within {n}s stay in the outbox; the next terminal sends them").format(
+            n=int(EXIT_WAIT_SECONDS)), file=sys.stderr)
 
 
 def wait_for_sends(seconds: float = 8.0) -> bool:
