@@ -248,7 +248,7 @@ def _keys(ctx: ServiceContext, now: datetime) -> list[Due]:
 
     with ctx.db.read() as session:
         rows = session.execute(select(KeyLoan, KeyItem).join(KeyItem, KeyItem.id == KeyLoan.key_id)
-                               .where(KeyLoan.returned_at.is_(None)).where(KeyLoan.due_at < now)
+                               .where(KeyLoan.returned_at.is_(None)).where(KeyLoan.due_at <= now)
                                .order_by(KeyLoan.id)).all()
     return [Due("key_overdue", f"key_overdue:{loan.id}",
                 _("Key {code} {label} lent to {who} was due back {t}").format(
