@@ -395,8 +395,8 @@ def test_unresolved_escalations_are_open_items_for_the_handover(site, make_ctx, 
     clock.advance(minutes=12)
     items = [i for i in open_items.collect(guard) if i.kind == "escalation"]
     assert [i.title for i in items] == [
-        f"#{a.escalation_id} 重大：火灾 一号楼冒烟（正门岗）（09:00，已 12 分钟） · 处理中",
-        f"#{b.escalation_id} 重大：火灾 二号楼冒烟（正门岗）（09:00，已 12 分钟） · 等待确认"]
+        f"#{a.escalation_id} 重大：火灾 一号楼冒烟（正门岗）（03-02 09:00） · 处理中",
+        f"#{b.escalation_id} 重大：火灾 二号楼冒烟（正门岗）（03-02 09:00） · 等待确认"]
     assert [i.overdue for i in items] == [False, True]
     escalation.resolve(sup, a.escalation_id, "已扑灭")
     assert [i.ref for i in open_items.collect(guard) if i.kind == "escalation"] == [f"escalation:{b.escalation_id}"]

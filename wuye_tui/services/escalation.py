@@ -106,7 +106,7 @@ def waited_text(minutes: int) -> str:
     return _("waited {h} h {m} min").format(h=minutes // 60, m=minutes % 60)
 
 
-def alert_text(ctx: ServiceContext, esc: Escalation, now: datetime | None = None) -> str:
+def alert_text(ctx: ServiceContext, esc: Escalation, now: datetime | None = None, waited: bool = True) -> str:
     """One line for every terminal: level, type, where, when and how long it has waited,
     e.g. 重大：电梯困人 3栋2单元 电梯 B2（12:04，已 3 分钟）. Plain text (no markup)."""
     from ..clock import as_utc
@@ -114,6 +114,10 @@ def alert_text(ctx: ServiceContext, esc: Escalation, now: datetime | None = None
     now = now or ctx.now()
     minutes = max(0, int((now - as_utc(esc.raised_at)).total_seconds() // 60))
     where = esc.location or esc.title
+    if not waited:  # a line that stays the same while it waits (the handover's open items)
+        return _("{level}: {type} {where} ({time})").format(
+            level=_(LEVEL_LABELS.get(esc.level, LEVEL_LABELS[1])), type=major_label(esc.major_type), where=where,
+            time=ctx.local(esc.raised_at).strftime("%m-%d %H:%M"))
     return _("{level}: {type} {where} ({time}, {waited})").format(
         level=_(LEVEL_LABELS.get(esc.level, LEVEL_LABELS[1])), type=major_label(esc.major_type), where=where,
         time=ctx.local(esc.raised_at).strftime("%H:%M"), waited=waited_text(minutes))

@@ -77,6 +77,6 @@ def _escalations(ctx: ServiceContext, now: datetime) -> list[OpenItem]:
         rows = session.execute(
             select(Escalation).where(Escalation.resolved_at.is_(None)).order_by(Escalation.id)
         ).scalars().all()
-    return [OpenItem("escalation", f"escalation:{e.id}", f"#{e.id} {alert_text(ctx, e, now)} · {state_label(e)}",
+    return [OpenItem("escalation", f"escalation:{e.id}", f"#{e.id} {alert_text(ctx, e, now, waited=False)} · {state_label(e)}",
                      e.raised_at, e.acknowledged_at is None,
                      {"state": "acknowledged" if e.acknowledged_at else "raised"}) for e in rows]
