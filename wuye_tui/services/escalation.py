@@ -93,7 +93,7 @@ def location_of(session: Session, source: str, source_id: str) -> str:
         codes = list(dict.fromkeys(codes))
         if not codes:
             return ""
-        more = _(" and {n} more").format(n=len(codes) - 2) if len(codes) > 2 else ""
+        more = _(" ({n} households in all)").format(n=len(codes)) if len(codes) > 2 else ""
         return ("、".join(codes[:2]) + more)[:200]
     return ""
 
