@@ -28,7 +28,7 @@ from wuye_tui.services import complaints, dutylog, escalation, notify, settings
 class Receiver:
     """A local HTTP receiver: answers from a script (status, json) and records every request."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[dict] = []
         self.script: list[tuple[int, dict]] = []
         self.delay = 0.0
@@ -57,7 +57,7 @@ class Receiver:
             def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
