@@ -153,3 +153,32 @@ async def test_ack_on_one_terminal_clears_the_other_and_the_desk_refreshes(sqlit
             "发起", "已通知", "已确认", "处理记录", "已解决"]
         assert tl.escalation.resolution == "误报，已复位" and tl.events[-1][1] == "王主管"
         await wait_for([desk, gate], lambda: table.row_count == 0, 5.0)  # open only: it is gone
+
+
+async def test_two_terminals_on_either_database_time_to_visible(db, clock):
+    """A locked terminal and one in a dialog, on SQLite and on PostgreSQL: the time from the
+    commit on a third (here: a service call as the CLI makes it) to the alert on both."""
+    from wuye_tui.db import Database
+
+    sup_ctx, _guard_ctx = people(db, clock)
+    cli_db = Database(db.url)  # the CLI's own connection
+    try:
+        guard_ctx = ServiceContext(db=cli_db, actor=_guard_ctx.actor, clock=clock)
+        locked, busy = make_app(db, clock), make_app(db, clock)
+        async with locked.run_test(size=(80, 24)) as p1, busy.run_test(size=SIZE) as p2:
+            await wait_ready(p1)
+            await login(p2, "王主管", "1234")
+            busy.push_screen(SupervisorPinDialog("kiosk"))
+            await p2.pause()
+            start = time.monotonic()
+            dutylog.add_entry(guard_ctx, "control_room", "equipment", "critical", "3栋2单元 电梯 B2 有人被困",
+                              incident=True, major_type="elevator_entrapment")
+            committed = time.monotonic() - start
+            t1 = await wait_for([p1, p2], lambda: "电梯困人" in shown(locked), 5.0)
+            t2 = await wait_for([p1, p2], lambda: "电梯困人" in shown(busy), 5.0)
+            print(f"\ntime to visible ({db.url.split(':')[0]}): commit {committed:.2f}s, "
+                  f"locked {t1:.2f}s, in a dialog {max(t1, t2):.2f}s")
+            assert isinstance(busy.screen, SupervisorPinDialog)
+            assert max(t1, t2) < 5.0
+    finally:
+        cli_db.dispose()
