@@ -19,10 +19,12 @@ from .base import WuyeScreen
 from .widgets.form import FormField
 
 CSS = """
+#esc-main { height: 1fr; }
 #esc-left { width: 1fr; }
 #esc-table { height: 1fr; }
-#esc-timeline { width: 46; height: 1fr; border: round $primary; padding: 0 1; overflow-y: auto; }
+#esc-timeline { width: 40%; height: 1fr; border: round $primary; padding: 0 1; overflow-y: auto; }
 #esc-form { height: auto; }
+#esc-form FormField > Input { max-width: 100%; }
 #esc-mode { height: 1; padding: 0 1; color: $text-muted; }
 """
 
@@ -44,14 +46,14 @@ class EscalationScreen(WuyeScreen):
         self.selected: int | None = None
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal():
+        with Horizontal(id="esc-main"):
             with Vertical(id="esc-left"):
                 yield Static("", id="esc-mode")
                 yield DataTable(id="esc-table", cursor_type="row")
-                with Vertical(id="esc-form"):
-                    yield FormField(_("Note / outcome"), "esc_text",
-                                    placeholder=_("F2 adds a handling note; F4 resolves with this outcome"))
             yield Static("", id="esc-timeline")
+        with Vertical(id="esc-form"):
+            yield FormField(_("Note / outcome"), "esc_text",
+                            placeholder=_("F2 adds a handling note; F4 resolves with this outcome"))
 
     def on_mount(self) -> None:
         table = self.query_one("#esc-table", DataTable)
@@ -66,7 +68,7 @@ class EscalationScreen(WuyeScreen):
         table.clear()
         rows = escalation.list_escalations(self.ctx, limit=100, open_only=not self.show_all)
         for e in rows:
-            table.add_row(str(e.id), escalation.major_label(e.major_type), Text((e.location or e.title)[:24]),
+            table.add_row(str(e.id), escalation.major_label(e.major_type), Text((e.location or e.title)[:14]),
                           self.ctx.local(e.raised_at).strftime("%m-%d %H:%M"), escalation.state_label(e),
                           Text(_notify_summary(e.notify_status)), key=str(e.id))
         self.query_one("#esc-mode", Static).update(

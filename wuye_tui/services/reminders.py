@@ -162,7 +162,8 @@ def _claim(ctx: ServiceContext, rule: Rule, due: Due, conf: Any) -> bool:
                 esc.level = 1
                 from .escalation import _event, alert_text
 
-                _event(session, esc.id, now, None, "escalated", due.text)  # type: ignore[arg-type]
+                _event(session, esc.id, now, None, "escalated",  # type: ignore[arg-type]
+                       _("not acknowledged for {n} minutes").format(n=int(rule.minutes)))
                 audit.record(session, None, now, "escalation.send_up", "escalation", esc.id, after={"level": 1})
                 if rule.notify:
                     notify.enqueue_in(session, ctx, "escalate", alert_text(ctx, esc, now), due.text, esc.id, conf)
