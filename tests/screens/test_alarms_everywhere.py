@@ -182,3 +182,53 @@ async def test_two_terminals_on_either_database_time_to_visible(db, clock):
             assert max(t1, t2) < 5.0
     finally:
         cli_db.dispose()
+
+
+async def test_two_apps_give_a_reminder_once_and_both_show_it(sqlite_db, clock):
+    from sqlalchemy import select
+
+    from wuye_tui.models import ReminderClaim
+    from wuye_tui.services import keys
+
+    sup_ctx, guard_ctx = people(sqlite_db, clock)
+    add_staff(sqlite_db, "赵保安", "guard", "2222")
+    keys.add_key(guard_ctx, "K0007", "配电房")
+    keys.lend_key(guard_ctx, "K0007", "维修工老周", "repair", "王主管")
+    clock.advance(days=2)
+    a, b = make_app(sqlite_db, clock), make_app(sqlite_db, clock)
+    async with a.run_test(size=SIZE) as pa, b.run_test(size=SIZE) as pb:
+        await login(pa, "张保安", "1111")
+        await login(pb, "赵保安", "2222")
+        a.check_reminders()
+        b.check_reminders()
+        await wait_for([pa, pb], lambda: "钥匙 K0007" in shown(a) and "钥匙 K0007" in shown(b), 8.0)
+        with sqlite_db.read() as s:
+            keys_given = s.execute(select(ReminderClaim.key).where(ReminderClaim.rule == "key_overdue")).scalars().all()
+        assert len(keys_given) == 1
+        assert "提醒：钥匙 K0007 配电房（借给 维修工老周）应于 03-03 09:00 归还" in shown(a)
+        await pa.press("f9")  # no escalation waiting: F9 dismisses the reminder, for every terminal
+        await wait_for([pa, pb], lambda: "K0007" not in shown(b), 5.0)
+
+
+async def test_supervisor_sees_each_notification_and_its_state(sqlite_db, clock):
+    from textual.widgets import DataTable
+
+    sup_ctx, guard_ctx = people(sqlite_db, clock)
+    manager = ServiceContext(db=sqlite_db, actor=add_staff(sqlite_db, "李经理", "manager"), clock=clock)
+    settings.update(manager, webhook_url="http://127.0.0.1:9/hook")  # nobody listens: it fails
+    dutylog.add_entry(guard_ctx, "main_gate", "fire", "critical", "垃圾房冒烟", incident=True, major_type="fire")
+    from wuye_tui.services import notify
+
+    notify.wait_for_sends(15)
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "王主管", "1234")
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        table = app.screen.query_one("#nt-table", DataTable)
+        row = [str(c) for c in table.get_row_at(0)]
+        assert row[2:5] == ["重大事件", "通用 JSON 接口", "待发送"] and row[5] == "1"
+        assert "连不上接收方" in row[7]
+        assert "待发送 1 · 已送达 0 · 失败 0" in str(app.screen.query_one("#nt-summary").render())
