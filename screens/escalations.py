@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services import escalation
+from wuye_tui.services import escalation, notify
 
 from .base import WuyeScreen
 from .widgets.form import FormField
@@ -70,7 +70,7 @@ class EscalationScreen(WuyeScreen):
         for e in rows:
             table.add_row(str(e.id), escalation.major_label(e.major_type), Text((e.location or e.title)[:14]),
                           self.ctx.local(e.raised_at).strftime("%m-%d %H:%M"), escalation.state_label(e),
-                          Text(_notify_summary(e.notify_status)), key=str(e.id))
+                          Text(notify.status_text(e.notify_status) or "-"), key=str(e.id))
         self.query_one("#esc-mode", Static).update(
             _("All escalations (F6: open only)") if self.show_all else _("Open escalations (F6: all)"))
         if keep is not None and any(e.id == keep for e in rows):
@@ -219,16 +219,3 @@ class EscalationScreen(WuyeScreen):
         from .notifications import NotificationScreen
 
         self.app.push_screen(NotificationScreen())
-
-
-def _notify_summary(status: str) -> str:
-    """ "wecom:delivered dingtalk:pending" -> "已送达 1 · 待发 1" (no raw codes)."""
-    from wuye_tui.services.notify import STATE_LABELS
-
-    if not status.strip():
-        return "-"
-    counts: dict[str, int] = {}
-    for part in status.split():
-        state = part.split(":", 1)[-1]
-        counts[state] = counts.get(state, 0) + 1
-    return " · ".join(f"{_(STATE_LABELS.get(s, s))} {n}" for s, n in counts.items())

@@ -4,7 +4,7 @@ row with a unique key), shown to the roles concerned, sent where configured; the
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from tests.services.conftest_complaints import intake, seed_roster
 from tests.services.conftest_gate import visitor
 from wuye_tui.errors import ConfigError
-from wuye_tui.models import Escalation, NotifyOutbox, ReminderClaim
+from wuye_tui.models import NotifyOutbox, ReminderClaim
 from wuye_tui.models.complaints import Complaint
 from wuye_tui.services import (complaints, dutylog, escalation, gate_passes, gate_vehicles, gate_visits, keys,
                                reminders, settings)

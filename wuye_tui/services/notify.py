@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlmodel import Session
 
 from ..clock import as_utc
@@ -605,6 +605,13 @@ def retry(ctx: ServiceContext, row_id: int) -> NotifyOutbox:
     return row
 
 
-def pending_for_escalation(session: Session, esc_id: int) -> list[int]:
-    return list(session.execute(select(NotifyOutbox.id).where(and_(NotifyOutbox.escalation_id == esc_id,
-                                                                   NotifyOutbox.state == "pending"))).scalars())
+def status_text(status: str) -> str:
+    """An escalation's ``notify_status`` ("wecom:delivered dingtalk:pending") for people:
+    "已送达 1 · 待发送 1" ("" when nothing was sent)."""
+    if not status.strip():
+        return ""
+    counts: dict[str, int] = {}
+    for part in status.split():
+        state = part.split(":", 1)[-1]
+        counts[state] = counts.get(state, 0) + 1
+    return " · ".join(f"{_(STATE_LABELS[s]) if s in STATE_LABELS else s} {n}" for s, n in counts.items())
