@@ -242,3 +242,21 @@ def test_shipped_rules_load():
     rules = reminders.load_rules()
     assert rules["complaint_due"].hours_before == 2 and rules["escalation_unacknowledged"].minutes == 10
     assert all(r.enabled for r in rules.values())
+
+
+def test_deadline_reminders_mention_the_department(site, clock):
+    from wuye_tui.errors import ValidationError
+
+    manager, desk, guard = site
+    with pytest.raises(ValidationError) as err:
+        settings.update(manager, notify_department_mobiles="plumbing=13800138000")
+    assert err.value.field == "notify_department_mobiles"
+    settings.update(manager, webhook_url="http://127.0.0.1:9/hook", notify_reminder_mobiles="13600000000",
+                    notify_department_mobiles="engineering=13800138000,13900139000；cleaning=13700137000")
+    c = complaints.add_complaint(desk, **intake())  # public facility: the engineering department
+    assert c.department == "engineering"
+    clock.set(c.due_at.replace(tzinfo=timezone.utc) + timedelta(minutes=1))
+    reminders.run_due(desk)
+    [row] = [o for o in outbox(desk) if o.event == "reminder" and "投诉" in o.body]
+    assert row.mentions == "13600000000,13800138000,13900139000"
+    assert row.title == "投诉已过回复期限"

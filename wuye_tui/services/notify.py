@@ -156,6 +156,35 @@ def check_mobiles(key: str, value: object) -> str:
     return ",".join(dict.fromkeys(names))
 
 
+def check_department_mobiles(key: str, value: object) -> str:
+    """``engineering=13800138000,13900139000; cleaning=13700137000``: who hears of a
+    complaint's deadline by its department (codes from data/complaints.toml)."""
+    from ..reference import load_reference
+
+    ref = load_reference()
+    parts = [p.strip() for p in re.split(r"[;；\n]+", str(value or "")) if p.strip()]
+    out = []
+    for part in parts:
+        code, sep, mobiles = part.partition("=")
+        code = code.strip()
+        try:
+            ref.department(code)
+        except LookupError:
+            raise ValidationError(key, _("Unknown department {code}: write code=mobiles; ...").format(code=code[:20])) from None
+        if not sep or not mobiles.strip():
+            raise ValidationError(key, _("Unknown department {code}: write code=mobiles; ...").format(code=code[:20]))
+        out.append(f"{code}={check_mobiles(key, mobiles)}")
+    return ";".join(out)
+
+
+def department_mobiles(conf: Any, department: str) -> list[str]:
+    for part in str(getattr(conf, "notify_department_mobiles", "") or "").split(";"):
+        code, _sep, mobiles = part.partition("=")
+        if code == department:
+            return [m for m in mobiles.split(",") if m]
+    return []
+
+
 def check_msgtype(key: str, value: object) -> str:
     text = str(value or "").strip() or "text"
     if text not in ("text", "markdown"):
@@ -191,6 +220,7 @@ CHECKS = {
     "wecom_msgtype": check_msgtype,
     "summary_time": check_time_of_day,
     "alert_bell": check_bool,
+    "notify_department_mobiles": check_department_mobiles,
     **{f"notify_{e}_channels": check_channels for e in EVENTS},
     **{f"notify_{e}_mobiles": check_mobiles for e in EVENTS},
 }
@@ -220,8 +250,9 @@ def channels_for(conf: Any, event: str) -> list[str]:
 
 
 def enqueue_in(session: Session, ctx: ServiceContext, event: str, title: str, body: str,
-               escalation_id: int | None = None, conf: Any = None) -> list[NotifyOutbox]:
-    """Write one outbox row per receiver inside the caller's open write transaction."""
+               escalation_id: int | None = None, conf: Any = None, department: str = "") -> list[NotifyOutbox]:
+    """Write one outbox row per receiver inside the caller's open write transaction. The
+    people @-mentioned: those set for the kind of event, plus the department's (if given)."""
     from . import settings
 
     conf = conf or settings.load(ctx)
@@ -229,6 +260,9 @@ def enqueue_in(session: Session, ctx: ServiceContext, event: str, title: str, bo
     mentions = str(getattr(conf, f"notify_{event}_mobiles", "") or "")
     if event == "escalate" and not mentions:
         mentions = str(conf.notify_major_mobiles or "")
+    if department:
+        extra = department_mobiles(conf, department)
+        mentions = ",".join(dict.fromkeys([m for m in mentions.split(",") if m] + extra))
     rows = []
     for channel in channels_for(conf, event):
         row = NotifyOutbox(created_at=now, event=event, channel=channel, escalation_id=escalation_id,

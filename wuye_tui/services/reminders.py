@@ -141,6 +141,7 @@ class Due:
     key: str
     text: str
     escalation_id: int | None = None
+    department: str = ""  # a complaint's: its people are @-mentioned too
 
 
 def _claim(ctx: ServiceContext, rule: Rule, due: Due, conf: Any) -> bool:
@@ -170,7 +171,7 @@ def _claim(ctx: ServiceContext, rule: Rule, due: Due, conf: Any) -> bool:
             elif rule.notify:
                 event = "summary" if rule.code == "summary" else "reminder"
                 title = rule_label(rule.code)
-                notify.enqueue_in(session, ctx, event, title, due.text, due.escalation_id, conf)
+                notify.enqueue_in(session, ctx, event, title, due.text, due.escalation_id, conf, due.department)
     except _Skip:
         return False
     except IntegrityError:  # the other terminal's insert won the race
@@ -220,15 +221,18 @@ def _complaints(ctx: ServiceContext, rules: dict[str, Rule], now: datetime) -> l
         who = f"{units.get(c.unit_id, '')} {c.caller}".strip()
         if due_at <= now and late.enabled:
             out.append(Due("complaint_overdue", f"complaint_overdue:{c.id}:{due_at:%Y%m%d%H%M}",
-                           _("Complaint #{id} ({who}) reply was due {t}").format(id=c.id, who=who, t=_hm(ctx, due_at))))
+                           _("Complaint #{id} ({who}) reply was due {t}").format(id=c.id, who=who, t=_hm(ctx, due_at)),
+                           department=c.department))
         elif due_at > now and soon.enabled:
             out.append(Due("complaint_due", f"complaint_due:{c.id}:{due_at:%Y%m%d%H%M}",
-                           _("Complaint #{id} ({who}) reply due by {t}").format(id=c.id, who=who, t=_hm(ctx, due_at))))
+                           _("Complaint #{id} ({who}) reply due by {t}").format(id=c.id, who=who, t=_hm(ctx, due_at)),
+                           department=c.department))
     for c in replied:
         who = f"{units.get(c.unit_id, '')} {c.caller}".strip()
         out.append(Due("complaint_unconfirmed", f"complaint_unconfirmed:{c.id}",
                        _("Complaint #{id} ({who}) replied {t}, not confirmed yet").format(
-                           id=c.id, who=who, t=_hm(ctx, as_utc(c.replied_at)))))  # type: ignore[arg-type]
+                           id=c.id, who=who, t=_hm(ctx, as_utc(c.replied_at))),  # type: ignore[arg-type]
+                       department=c.department))
     return out
 
 

@@ -43,6 +43,7 @@ class SiteSettings:
     notify_reminder_mobiles: str = ""
     notify_summary_channels: str = ""
     notify_summary_mobiles: str = ""
+    notify_department_mobiles: str = ""  # engineering=138...,139...; cleaning=137...
     summary_time: str = ""
 
 
