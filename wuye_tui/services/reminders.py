@@ -390,7 +390,11 @@ def _summary_if_time(ctx: ServiceContext, rule: Rule, conf: Any, now: datetime) 
     local = ctx.local(now)
     if local.strftime("%H:%M") < at:
         return 0
-    due = Due("summary", f"summary:{local:%Y-%m-%d}", summary_text(ctx, now))
+    key = f"summary:{local:%Y-%m-%d}"
+    with ctx.db.read() as session:
+        if session.execute(select(ReminderClaim.id).where(ReminderClaim.key == key)).first():
+            return 0  # given today (by this terminal or another)
+    due = Due("summary", key, summary_text(ctx, now))
     return 1 if _claim(ctx, rule, due, conf) else 0
 
 
