@@ -2,9 +2,10 @@
 
 ``AlertBar`` sits in the layout of every desk screen (under the status line). Screens that
 are not desks (the login and idle-lock screen, every modal dialog, the command palette) get
-an ``AlertOverlay`` from the app: the same bar docked at the top on the layer Textual keeps
-for its notifications, so it is drawn above the dialog without moving or covering its fields
-and never takes the focus. The text is user text: it is shown as plain ``Text``, never markup.
+an ``AlertOverlay`` from the app: the same bar docked at the top of that screen. A modal
+screen is drawn above everything under it, so the bar is too; being docked, it takes its
+lines from the screen and the dialog is laid out (centred) in the rest, so no field of the
+dialog is ever covered, and the bar never takes the focus. The text is user text: it is shown as plain ``Text``, never markup.
 """
 
 from __future__ import annotations
@@ -43,5 +44,5 @@ class AlertBar(Static):
 
 class AlertOverlay(AlertBar):
     DEFAULT_CSS = """
-    AlertOverlay { layer: _toastrack; dock: top; width: 100%; }
+    AlertOverlay { dock: top; width: 100%; }
     """

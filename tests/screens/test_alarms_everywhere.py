@@ -92,9 +92,12 @@ async def test_alert_is_drawn_above_an_open_dialog_which_stays_usable(sqlite_db,
         dutylog.add_entry(guard_ctx, "main_gate", "fire", "critical", "垃圾房冒烟[/] [bold]x", incident=True,
                           major_type="fire")
         await wait_for([pilot], lambda: "火灾" in shown(app), 5.0)
+        await pilot.pause()
         assert app.screen is dialog
         overlay = dialog.query_one(AlertOverlay)
         assert dialog.get_widget_at(5, overlay.region.y)[0] is overlay  # drawn on top
+        box = dialog.query_one("Vertical")
+        assert box.region.y >= overlay.region.bottom  # and the dialog below it, nothing covered
         assert "垃圾房冒烟[/] [bold]x" in shown(app)  # user text shown as typed, not markup
         # the dialog still takes typing, its focus untouched
         await pilot.press("王")
