@@ -228,9 +228,13 @@ class WuyeApp(App[None]):
     def _ensure_overlay(self, screen: Screen) -> None:
         """Screens without an alert bar of their own (login, lock, every dialog) get one above
         everything, so an alert is never hidden behind a dialog."""
+        from screens.base import WuyeScreen
         from screens.widgets.alert_bar import AlertBar, AlertOverlay
 
-        if not screen.is_attached or screen not in self.screen_stack:
+        if isinstance(screen, WuyeScreen) or screen not in self.screen_stack:
+            return  # desks compose their own bar
+        if not screen.is_mounted:  # not composed yet: look again in a moment
+            self.set_timer(0.1, lambda: self._ensure_overlay(screen))
             return
         if not screen.query(AlertBar):
             bar = AlertOverlay(classes="alert-overlay")
