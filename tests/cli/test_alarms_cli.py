@@ -165,6 +165,11 @@ def test_bad_receiver_settings_are_one_line(db):
     assert out.exit_code == 1 and "?key=" in out.output
     out = run(db, env, "settings", "set", "dingtalk_secret", "SECabcdef123456")
     assert out.exit_code == 0
+    assert run(db, env, "settings", "set", "dingtalk_webhook",
+               "https://oapi.dingtalk.com/robot/send?access_token=abcdef0123").exit_code == 0
+    out = run(db, env, "settings", "show")
+    assert "dingtalk_secret\tSEC…\n" in out.output and "abcdef0123" not in out.output
+    assert "dingtalk_webhook\thttps://oapi.dingtalk.com/robot/send?access_token=abc…\n" in out.output
 
 
 def test_summary_and_reminders_from_the_cli(db):

@@ -174,8 +174,10 @@ def settings_show(as_: AsOption = None) -> None:
 
     from ..services import settings
 
+    from ..services.notify import shown_value
+
     for key, value in asdict(settings.load(acting_ctx(as_))).items():
-        typer.echo(f"{key}\t{value}")
+        typer.echo(f"{key}\t{shown_value(key, value)}")
 
 
 @settings_app.command(

@@ -228,6 +228,19 @@ CHECKS = {
 MANAGER_KEYS = frozenset(URL_KEYS + SECRET_KEYS + ("notify_command",))
 
 
+def shown_value(key: str, value: Any) -> Any:
+    """A setting as listed to people: signing secrets and the tokens in bot addresses are
+    masked (they let anyone post to the office's group)."""
+    if key in SECRET_KEYS and value:
+        return str(value)[:3] + "…"
+    if key in URL_KEYS and value:
+        parts = urllib.parse.urlsplit(str(value))
+        query = "&".join(f"{k}={v[:3] + '…' if k in ('key', 'access_token', 'token') else v}"
+                         for k, v in urllib.parse.parse_qsl(parts.query))
+        return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    return value
+
+
 def check_setting(key: str, value: object) -> Any:
     """The cleaned value of a notification setting, or ValidationError naming it."""
     return CHECKS[key](key, value)
