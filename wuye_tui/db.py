@@ -195,7 +195,7 @@ class Database:
             if self.is_sqlite:
                 raw.interrupt()  # type: ignore[attr-defined]
             else:
-                getattr(raw, "cancel_safe", getattr(raw, "cancel"))()
+                getattr(raw, "cancel_safe", raw.cancel)()
         except Exception:  # the connection may be gone already
             pass
 
@@ -412,10 +412,3 @@ def script_heads() -> set[str]:
         if down:
             parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
     return revisions - parents
-
-
-def known_revisions() -> set[str]:
-    """Every revision this program has a version file for (a stored one not among them means
-    the database was upgraded by a newer wuye)."""
-    return {m.group(1) for path in (MIGRATIONS / "versions").glob("*.py")
-            if (m := _REV.search(path.read_text(encoding="utf-8")))}

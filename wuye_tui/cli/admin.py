@@ -187,10 +187,11 @@ def settings_show(as_: AsOption = None) -> None:
 
     from ..services import settings
 
+    from ..services.notify import shown_value
     from ..storage_errors import mask_secrets
 
     for key, value in asdict(settings.load(acting_ctx(as_))).items():
-        typer.echo(f"{key}\t{mask_secrets(str(value))}")
+        typer.echo(f"{key}\t{mask_secrets(str(shown_value(key, value)))}")
 
 
 @settings_app.command(

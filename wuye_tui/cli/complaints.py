@@ -171,11 +171,14 @@ def escalation_list(all_: Annotated[bool, typer.Option("--all", help=_("Also ack
     from ..services import escalation
 
     ctx = acting_ctx(as_)
+    from ..services import notify
+
     rows = escalation.list_escalations(ctx, limit=limit) if all_ else escalation.unacknowledged(ctx, limit=limit)
     for e in rows:
         ack = ctx.local(e.acknowledged_at).strftime("%Y-%m-%d %H:%M") if e.acknowledged_at else _("waiting")
         typer.echo("\t".join([str(e.id), escalation.major_label(e.major_type), e.title,
-                              ctx.local(e.raised_at).strftime("%Y-%m-%d %H:%M"), ack, e.notify_status]).rstrip())
+                              ctx.local(e.raised_at).strftime("%Y-%m-%d %H:%M"), ack,
+                              notify.status_text(e.notify_status)]).rstrip())
 
 
 @escalation_app.command(

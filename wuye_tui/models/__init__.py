@@ -6,5 +6,5 @@ from . import complaints, gate, guard  # noqa: F401  (register the area tables)
 from . import devices  # noqa: F401  (gate devices: cameras and plate events)
 from .audit import AuditEntry  # noqa: F401
 from .base import metadata  # noqa: F401
-from .escalation import Escalation, EscalationEvent  # noqa: F401
+from .escalation import Escalation, EscalationEvent, NotifyOutbox, ReminderClaim  # noqa: F401
 from .people import Building, Resident, ResidentVehicle, Setting, Staff, StaffSession, Unit  # noqa: F401

@@ -79,13 +79,15 @@ def providers() -> dict[str, Provider]:
     return dict(_providers)
 
 
-@provider("escalation", N_("Unacknowledged escalations"))
+@provider("escalation", N_("Unresolved escalations"))
 def _escalations(ctx: ServiceContext, now: datetime) -> list[OpenItem]:
-    from .escalation import major_label
+    """Every escalation not yet resolved is carried into the handover (#12), with its state."""
+    from .escalation import alert_text, state_label
 
     with ctx.db.read() as session:
         rows = session.execute(
-            select(Escalation).where(Escalation.acknowledged_at.is_(None)).order_by(Escalation.id)
+            select(Escalation).where(Escalation.resolved_at.is_(None)).order_by(Escalation.id)
         ).scalars().all()
-    return [OpenItem("escalation", f"escalation:{e.id}", f"[{major_label(e.major_type)}] {e.title}",
-                     e.raised_at, True) for e in rows]
+    return [OpenItem("escalation", f"escalation:{e.id}", f"#{e.id} {alert_text(ctx, e, now, waited=False)} · {state_label(e)}",
+                     e.raised_at, e.acknowledged_at is None,
+                     {"state": "acknowledged" if e.acknowledged_at else "raised"}) for e in rows]

@@ -34,6 +34,25 @@ class SiteSettings:
     auto_print_pass: bool = False
     auto_print_release: bool = False
     card_reader: str = ""
+    # alarms (#12): the terminal bell, the receivers and who hears of what (services/notify.py)
+    alert_bell: bool = True
+    wecom_webhook: str = ""
+    wecom_msgtype: str = "text"
+    dingtalk_webhook: str = ""
+    dingtalk_secret: str = ""
+    feishu_webhook: str = ""
+    feishu_secret: str = ""
+    webhook_url: str = ""
+    notify_major_channels: str = ""
+    notify_major_mobiles: str = ""
+    notify_escalate_channels: str = ""
+    notify_escalate_mobiles: str = ""
+    notify_reminder_channels: str = ""
+    notify_reminder_mobiles: str = ""
+    notify_summary_channels: str = ""
+    notify_summary_mobiles: str = ""
+    notify_department_mobiles: str = ""  # engineering=138...,139...; cleaning=137...
+    summary_time: str = ""
 
 
 def _defaults() -> SiteSettings:
@@ -77,6 +96,10 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
     require(ctx.actor, SUPERVISORS, _("change site settings"))
     if {"notify_command", "lockout_attempts", "lockout_minutes"} & changes.keys():
         require(ctx.actor, MANAGERS, _("change security settings"))
+    from . import notify
+
+    if notify.MANAGER_KEYS & changes.keys():
+        require(ctx.actor, MANAGERS, _("change security settings"))
     current = load(ctx)
     names = {f.name for f in fields(SiteSettings)}
     for key, value in changes.items():
@@ -109,6 +132,8 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                     parse_printer_url(value) if key == "printer_url" else parse_reader_address(value)
                 except DeviceError as exc:
                     raise ValidationError(key, exc.message) from None
+        elif key in notify.CHECKS:
+            value = notify.check_setting(key, value)
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
