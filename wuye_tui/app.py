@@ -59,6 +59,14 @@ class WuyeApp(App[None]):
         self.seen_alert_id = -1
         self._idle_check_seconds = idle_check_seconds
 
+    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Toasts never parse markup: their messages carry user text (names, errors)."""
+        from screens.widgets.plain_text import clean
+
+        super().notify(clean(message), title=clean(title), severity=severity,  # type: ignore[arg-type]
+                       timeout=timeout, markup=False)
+
     # ---- start -------------------------------------------------------------------
 
     def on_mount(self) -> None:
