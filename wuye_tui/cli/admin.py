@@ -142,11 +142,12 @@ def db_check() -> None:
 
 @db_app.command(
     "backup", help=_("Consistent copy of a SQLite database while terminals write (PostgreSQL: use pg_dump)."))
-def db_backup(file: Path) -> None:
-    from ..services.backup import backup
+def db_backup(file: Annotated[str, typer.Argument(help=_("The backup file to write."))],
+              as_: AsOption = None) -> None:
+    from ..services.wholedb import backup_as
 
-    backup(database(), file)
-    typer.echo(_("Backup written to {file}").format(file=file))
+    written = backup_as(acting_ctx(as_), file)  # a supervisor with PIN; audited
+    typer.echo(_("Backup written to {file}").format(file=written))
 
 
 audit_app = typer.Typer(help=_("The audit trail."), no_args_is_help=True)
@@ -158,6 +159,11 @@ def audit_verify() -> None:
     from ..services import audit
 
     result = audit.verify_database(database())
+    if not result.ok and result.reason == "truncated":
+        fail(_("Audit chain cut short: row {id} of the last checkpoint is gone (last rows deleted, the table "
+               "emptied, or an older copy of the database put back)").format(id=result.broken_id))
+    if not result.ok and result.reason == "rewritten":
+        fail(_("Audit chain rewritten: row {id} differs from the last checkpoint").format(id=result.broken_id))
     if not result.ok:
         fail(_("Audit chain broken at row {id} ({reason}); {n} rows before it are intact").format(
             id=result.broken_id, reason=result.reason, n=result.checked))

@@ -87,10 +87,22 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
         session.expunge_all()
 
 
-def verify_database(db) -> VerifyResult:  # type: ignore[no-untyped-def]
-    """``wuye audit verify``: the whole chain of one database."""
+def verify_database(db, checkpoint: bool = True) -> VerifyResult:  # type: ignore[no-untyped-def]
+    """``wuye audit verify``: the whole chain of one database, then the newest checkpoint kept
+    outside it (reason "truncated": rows at its end are gone, or an older copy was put back;
+    "rewritten": the chain was recomputed). An intact chain is checkpointed again."""
+    from . import audit_checkpoint
+
     with db.read() as session:
-        return verify(session)
+        result = verify(session)
+        if not result.ok:
+            return result
+        problem, cp = audit_checkpoint.compare(db, session)
+        if problem:
+            return VerifyResult(False, result.checked, int(cp["id"]), problem)  # type: ignore[index]
+    if checkpoint:
+        audit_checkpoint.checkpoint(db, "verify")
+    return result
 
 
 def entries(session: Session, since_id: int = 0, limit: int = 200) -> Iterator[AuditEntry]:

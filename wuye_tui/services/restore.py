@@ -86,7 +86,7 @@ def _has_data(path: Path) -> bool:
         return True  # something that is not an empty database: never overwrite silently
 
 
-def restore(target_url: str, file: str | os.PathLike[str], force: bool = False) -> BackupCheck:
+def restore(target_url: str, file: str | os.PathLike[str], force: bool = False, by: str = "") -> BackupCheck:
     """Copy the checked backup into the database at ``target_url`` (SQLite only)."""
     target = sqlite_path(target_url)
     if target is None:
@@ -115,11 +115,11 @@ def restore(target_url: str, file: str | os.PathLike[str], force: bool = False) 
         src.close()
     if ok != "ok":
         raise WuyeError(_("The restored database failed its integrity check"))
-    _record_restore(target_url, checked)
+    _record_restore(target_url, checked, by)
     return checked
 
 
-def _record_restore(target_url: str, checked: BackupCheck) -> None:
+def _record_restore(target_url: str, checked: BackupCheck, by: str = "") -> None:
     """The restore is the first row the restored audit trail gets (after any upgrade)."""
     from ..clock import SystemClock
     from ..db import Database
@@ -130,6 +130,12 @@ def _record_restore(target_url: str, checked: BackupCheck) -> None:
         db.upgrade()
         with db.write() as session:
             audit.record(session, None, SystemClock().now(), "db.restore", "database", "",
-                         after={"from": checked.path.name, "audit_rows": checked.audit_rows})
+                         after={"from": checked.path.name, "audit_rows": checked.audit_rows,
+                                **({"by": by} if by else {})})
+        from . import sitekey
+        from .audit_checkpoint import checkpoint
+
+        sitekey.forget()
+        checkpoint(db, "restore")  # the restored head is the new reference
     finally:
         db.dispose()
