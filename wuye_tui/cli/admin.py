@@ -87,6 +87,14 @@ def staff_reset_pin(name: str, pin: Annotated[str | None, typer.Option()] = None
     typer.echo(_("PIN reset for {name}").format(name=name))
 
 
+@staff_app.command("unlock", help=_("Clear the wrong-PIN delays of a staff member (managers)."))
+def staff_unlock(name: str, as_: AsOption = None) -> None:
+    from ..services import staff
+
+    staff.unlock(acting_ctx(as_), name)
+    typer.echo(_("Wrong-PIN delays cleared for {name}").format(name=name))
+
+
 residents_app = typer.Typer(help=_("The resident roster."), no_args_is_help=True)
 app.add_typer(residents_app, name="residents")
 

@@ -65,11 +65,27 @@ def database():  # type: ignore[no-untyped-def]
     return STATE._db
 
 
+def cli_terminal() -> str:
+    """Who is at this shell: OS user, host and tty (wrong-PIN delays are per terminal)."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in the environment
+        user = str(os.getuid())
+    try:
+        tty = os.ttyname(0)
+    except OSError:
+        tty = "-"
+    return f"cli:{user}@{socket.gethostname()}:{tty}"[:80]
+
+
 def system_ctx():  # type: ignore[no-untyped-def]
     from ..services.context import ServiceContext
     from ..services.settings import load
 
-    ctx = ServiceContext(db=database(), terminal="cli")
+    ctx = ServiceContext(db=database(), terminal=cli_terminal())
     ctx.tz_name = load(ctx).time_zone
     return ctx
 

@@ -6,4 +6,5 @@ from . import complaints, gate, guard  # noqa: F401  (register the area tables)
 from .audit import AuditEntry  # noqa: F401
 from .base import metadata  # noqa: F401
 from .escalation import Escalation, EscalationEvent  # noqa: F401
+from .security import AuthThrottle  # noqa: F401
 from .people import Building, Resident, ResidentVehicle, Setting, Staff, StaffSession, Unit  # noqa: F401

@@ -26,6 +26,7 @@ class SiteSettings:
     retention_days: int = 180
     notify_command: str = ""
     notify_timeout_seconds: int = 10
+    supervisor_pin_min_length: int = 4  # 6+ recommended; managers set it
 
 
 def _defaults() -> SiteSettings:
@@ -57,13 +58,58 @@ _INT_LIMITS = {
     "lockout_minutes": (1, 1440),
     "retention_days": (30, 3650),
     "notify_timeout_seconds": (1, 120),
+    "supervisor_pin_min_length": (4, 8),
 }
+SITE_NAME_MAX = 40
+
+
+def _check_site_name(value: Any) -> str:
+    """Shown on every screen and letter: 1-40 printable characters, no markup brackets."""
+    import unicodedata
+
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise ValidationError("site_name", _("This field is required"))
+    if len(text) > SITE_NAME_MAX:
+        raise ValidationError("site_name", _("At most {n} characters").format(n=SITE_NAME_MAX))
+    for ch in text:
+        if unicodedata.category(ch)[0] == "C" or ch in "[]\\":
+            raise ValidationError("site_name", _("Letters, digits, spaces and punctuation only (no [ ] \\ or "
+                                                 "control characters)"))
+    return text
+
+
+def _check_notify_command(value: Any) -> str:
+    """Empty, or a command line shlex can split whose program exists."""
+    import shlex
+    import shutil
+
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return ""
+    if any(unicodedata_category(ch) == "Cc" for ch in text):
+        raise ValidationError("notify_command", _("No control characters"))
+    try:
+        argv = shlex.split(text)
+    except ValueError as exc:
+        raise ValidationError("notify_command", _("Not a command line: {reason}").format(reason=exc)) from None
+    if not argv:
+        return ""
+    if shutil.which(argv[0]) is None:
+        raise ValidationError("notify_command", _("Program not found: {name}").format(name=argv[0]))
+    return text
+
+
+def unicodedata_category(ch: str) -> str:
+    import unicodedata
+
+    return unicodedata.category(ch)
 
 
 def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
     """Change settings (supervisors; the notification command and lockout policy: managers)."""
     require(ctx.actor, SUPERVISORS, _("change site settings"))
-    if {"notify_command", "lockout_attempts", "lockout_minutes"} & changes.keys():
+    if {"notify_command", "lockout_attempts", "lockout_minutes", "supervisor_pin_min_length"} & changes.keys():
         require(ctx.actor, MANAGERS, _("change security settings"))
     current = load(ctx)
     names = {f.name for f in fields(SiteSettings)}
@@ -78,6 +124,10 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                 raise ValidationError(key, _("Must be a whole number")) from None
             if not lo <= value <= hi:
                 raise ValidationError(key, _("Must be between {lo} and {hi}").format(lo=lo, hi=hi))
+        elif key == "site_name":
+            value = _check_site_name(value)
+        elif key == "notify_command":
+            value = _check_notify_command(value)
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -76,10 +76,10 @@ def _read_private(path: Path) -> bytes | None:
 
 def secret(db) -> bytes:  # type: ignore[no-untyped-def]
     """The site secret for ``db`` (created 0600 on first use)."""
-    cached = _cache.get(db.url)
-    if cached is not None:
-        return cached[1]
     sid = site_id(db)
+    cached = _cache.get(db.url)
+    if cached is not None and cached[0] == sid:
+        return cached[1]
     path = key_dir() / f"{sid}.key"
     data = _read_private(path)
     if data is None:
