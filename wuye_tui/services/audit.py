@@ -1,5 +1,12 @@
 """The audit trail: every write adds a row whose hash covers the previous row's hash.
 
+The hash is an HMAC-SHA256 keyed with the site secret (``services.sitekey``, a key file
+outside the database), so nobody with only the database can recompute a consistent chain
+after deleting or editing rows. Rows written before the key existed are plain SHA-256 and
+still verify, but only BEFORE the first keyed row. Checkpoints of the chain head kept
+outside the database (``audit_checkpoint``) catch deletion of the last rows, an emptied
+table and an older copy put back.
+
 Call ``record`` inside the same write transaction as the change it describes, so the
 change and its audit row commit together or not at all.
 """
@@ -7,6 +14,7 @@ change and its audit row commit together or not at all.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,21 +43,26 @@ def _canon(value: Any) -> str:
 
 
 def _digest(prev_hash: str, at: datetime, staff_id: int | None, action: str, entity: str,
-            entity_id: str, before: str, after: str) -> str:
+            entity_id: str, before: str, after: str, key: bytes | None = None) -> str:
     stamp = as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     payload = "\x1f".join([prev_hash, stamp, str(staff_id or ""), action, entity, entity_id, before, after])
+    if key is not None:
+        return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def record(session: Session, actor: Actor | None, at: datetime, action: str, entity: str,
            entity_id: object = "", before: Any = None, after: Any = None) -> AuditEntry:
+    from .sitekey import session_secret
+
     conn = session.connection()
+    key = session_secret(session)
     last = conn.execute(_LAST_HASH).scalar()
     prev = last or GENESIS
     b, a, eid = _canon(before), _canon(after), str(entity_id if entity_id is not None else "")
     staff_id = actor.id if actor else None
     values = dict(at=at, staff_id=staff_id, action=action, entity=entity, entity_id=eid,
-                  before=b, after=a, prev_hash=prev, hash=_digest(prev, at, staff_id, action, entity, eid, b, a))
+                  before=b, after=a, prev_hash=prev, hash=_digest(prev, at, staff_id, action, entity, eid, b, a, key))
     # A Core insert: the ORM unit of work costs more than the rest of a check-in.
     new_id = conn.execute(_INSERT, values).inserted_primary_key[0]
     return AuditEntry(id=new_id, **values)
@@ -65,6 +78,10 @@ class VerifyResult:
 
 def verify(session: Session, batch: int = 5000) -> VerifyResult:
     """Walk the chain in id order; name the first row whose hash or link is wrong."""
+    from .sitekey import session_secret
+
+    key = session_secret(session, create=False)
+    keyed_seen = False
     prev = GENESIS
     checked = 0
     last_id = 0
@@ -77,9 +94,14 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
         for row in rows:
             if row.prev_hash != prev:
                 return VerifyResult(False, checked, row.id, "link")
-            expected = _digest(row.prev_hash, row.at, row.staff_id, row.action, row.entity,
-                               row.entity_id, row.before, row.after)
-            if expected != row.hash:
+            fields = (row.prev_hash, row.at, row.staff_id, row.action, row.entity, row.entity_id,
+                      row.before, row.after)
+            if key is not None and hmac.compare_digest(_digest(*fields, key=key), row.hash):
+                keyed_seen = True
+            elif _digest(*fields) == row.hash:
+                if keyed_seen:  # an unkeyed row after keyed ones: recomputed without the key
+                    return VerifyResult(False, checked, row.id, "unkeyed")
+            else:
                 return VerifyResult(False, checked, row.id, "hash")
             prev = row.hash
             checked += 1

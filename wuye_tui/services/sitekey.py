@@ -80,6 +80,12 @@ def secret(db) -> bytes:  # type: ignore[no-untyped-def]
     cached = _cache.get(db.url)
     if cached is not None and cached[0] == sid:
         return cached[1]
+    key = _load_key(sid)
+    _cache[db.url] = (sid, key)
+    return key
+
+
+def _load_key(sid: str) -> bytes:
     path = key_dir() / f"{sid}.key"
     data = _read_private(path)
     if data is None:
@@ -95,13 +101,42 @@ def secret(db) -> bytes:  # type: ignore[no-untyped-def]
         except FileExistsError:
             pass
         data = _read_private(path) or value
-    key = bytes.fromhex(data.decode().strip())
-    _cache[db.url] = (sid, key)
+    return bytes.fromhex(data.decode().strip())
+
+
+def session_secret(session, create: bool = True) -> bytes | None:  # type: ignore[no-untyped-def]
+    """The site secret from inside a transaction (``audit.record``): the site id is read, or
+    created, through ``session`` itself, so no second connection waits on its write lock.
+    None only when the key folder cannot be used (the row is then chained unkeyed)."""
+    from sqlalchemy import text
+
+    conn = session.connection()
+    value = conn.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": SITE_ID_KEY}).scalar()
+    if value is None:
+        if not create:
+            return None
+        sid = secrets.token_hex(8)
+        conn.execute(text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": SITE_ID_KEY, "v": json.dumps(sid)})
+    else:
+        sid = str(json.loads(value))
+    url = str(conn.engine.url)
+    cached = _session_cache.get(url)
+    if cached is not None and cached[0] == sid:
+        return cached[1]
+    try:
+        key = _load_key(sid)
+    except (OSError, ValueError, WuyeError):
+        return None
+    _session_cache[url] = (sid, key)
     return key
+
+
+_session_cache: dict[str, tuple[str, bytes]] = {}
 
 
 def forget(db=None) -> None:  # type: ignore[no-untyped-def]
     """Drop cached secrets (after a restore replaced the database)."""
+    _session_cache.clear()
     if db is None:
         _cache.clear()
     else:
