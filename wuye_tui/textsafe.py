@@ -44,3 +44,11 @@ def escape_markup(value: object) -> str:
         return s
     s = s.replace("\\[", "\u29f5[")
     return s.replace("[", "\\[")
+
+
+LIKE_ESCAPE = "\\"
+
+
+def like_escape(value: str) -> str:
+    """``value`` for a LIKE pattern with ``escape=LIKE_ESCAPE``: ``%`` and ``_`` are literal."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

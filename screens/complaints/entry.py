@@ -116,7 +116,7 @@ class ComplaintEntryScreen(WuyeScreen):
         options = self.query_one("#cp-hits", OptionList)
         options.clear_options()
         for hit in hits:
-            options.add_option(Option(f"{hit.code}  {hit.resident}  {hit.phone}", id=str(hit.unit_id)))
+            options.add_option(Option(f"{hit.code}  {hit.resident}  {hit.phone_masked}", id=str(hit.unit_id)))
         options.display = bool(hits)
 
     def _take_hit(self, index: int) -> None:

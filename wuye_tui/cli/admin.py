@@ -118,7 +118,7 @@ def residents_find(text: str, as_: AsOption = None) -> None:
     from ..services import roster
 
     for hit in roster.search_units(acting_ctx(as_), text, limit=20):
-        typer.echo(f"{hit.code}\t{hit.resident}\t{hit.phone}")
+        typer.echo(f"{hit.code}\t{hit.resident}\t{hit.phone_masked}")
 
 
 db_app = typer.Typer(help=_("Database maintenance."), no_args_is_help=True)

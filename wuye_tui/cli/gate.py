@@ -114,7 +114,7 @@ def visitor_find(text: str, as_: AsOption = None) -> None:
 
     ctx = acting_ctx(as_)
     for h in gate_visits.find_visitors(ctx, text, limit=20):
-        typer.echo("\t".join([h.name, h.id_masked, h.phone, _local(ctx, h.last_seen_at), str(h.visits),
+        typer.echo("\t".join([h.name, h.id_masked, h.phone_masked, _local(ctx, h.last_seen_at), str(h.visits),
                               str(h.last_visit_id or "")]))
 
 
