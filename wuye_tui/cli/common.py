@@ -36,7 +36,14 @@ def fail(message: str, code: int = 1) -> None:
 
 
 class WuyeGroup(TyperGroup):
-    """Top-level group: every WuyeError from any command becomes one line on stderr."""
+    """Top-level group: every WuyeError from any command becomes one line on stderr, and so
+    does every usage error (``typer_zh``); a closed pipe ends quietly."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,  # type: ignore[override]
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from .typer_zh import run_main
+
+        return run_main(self, super().main, args, prog_name, complete_var, standalone_mode, **extra)
 
     def invoke(self, ctx: Any) -> Any:
         from ..i18n import _
@@ -45,11 +52,16 @@ class WuyeGroup(TyperGroup):
             return super().invoke(ctx)
         except WuyeError as exc:
             fail(_("Error: {message}").format(message=str(exc)))
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             fail(_("Error: {message}").format(message=f"{exc.strerror or exc}: {exc.filename or ''}".strip()))
         except Exception as exc:  # database unreachable etc.: no traceback for users
             if type(exc).__module__.startswith("sqlalchemy") or type(exc).__module__.startswith("psycopg"):
                 fail(_("Database error: {message}").format(message=str(exc).splitlines()[0]))
+            if isinstance(exc, (OverflowError, ValueError)) and not isinstance(exc, UnicodeError):
+                # e.g. a 5000-digit number: int() refuses it, SQLite cannot store it
+                fail(_("Error: {message}").format(message=_("A number is too large or not valid")))
             raise
 
 

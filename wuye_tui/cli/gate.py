@@ -83,6 +83,8 @@ def visitor_checkout(visit: Annotated[str, typer.Argument(help=_("Visit number, 
 
     ctx = acting_ctx(as_)
     if visit.isdigit():
+        if len(visit) > 12:
+            fail(_("Error: {message}").format(message=_("No such visit")))
         vid = int(visit)
     else:
         rows = gate_visits.find_on_site(ctx, visit)
