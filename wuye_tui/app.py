@@ -25,6 +25,15 @@ CSS_FILE = Path(screens.__file__).resolve().parent / "app.tcss"
 ALERT_POLL_SECONDS = 2.0
 
 
+def _terminal_id() -> str:
+    """Host and tty: stable across restarts, so wrong-PIN delays cannot be reset by restarting."""
+    try:
+        tty = os.ttyname(0)
+    except OSError:
+        tty = f"pid{os.getpid()}"
+    return f"{os.uname().nodename}:{tty}"[:60]
+
+
 class WuyeApp(App[None]):
     CSS_PATH = str(CSS_FILE)
     TITLE = "wuye"
@@ -46,7 +55,7 @@ class WuyeApp(App[None]):
         self.db_url = db_url
         self.kiosk = kiosk
         self.clock = clock or SystemClock()
-        self.terminal = terminal or f"{os.uname().nodename}:{os.getpid()}"
+        self.terminal = terminal or _terminal_id()
         self.db = None
         self.db_ready = False
         self.staff_names: list[tuple[str, str]] = []

@@ -95,3 +95,15 @@ def test_untampered_chain_verifies_again(db, clock):
 
 
 
+
+
+def test_promoting_a_guard_directly_in_the_database_is_caught(db, clock):
+    from wuye_tui.services import staff
+
+    ctx = _filled(db, clock)
+    guard = staff.add(ctx, "张保安", "guard", "1111")
+    staff.reset_pin(ctx, "张保安", "2222")  # an audited change is fine
+    assert audit.verify_database(db).ok
+    _sql(db, "UPDATE staff SET role = 'manager' WHERE id = :i", i=guard.id)
+    result = audit.verify_database(db)
+    assert not result.ok and result.reason == "register:staff" and result.broken_id == guard.id

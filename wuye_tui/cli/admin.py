@@ -170,6 +170,9 @@ def audit_verify() -> None:
     if not result.ok and result.reason == "truncated":
         fail(_("Audit chain cut short: row {id} of the last checkpoint is gone (last rows deleted, the table "
                "emptied, or an older copy of the database put back)").format(id=result.broken_id))
+    if not result.ok and result.reason.startswith("register:"):
+        fail(_("A register row was changed outside wuye: {entity} #{id} no longer matches its audit row").format(
+            entity=result.reason.split(":", 1)[1], id=result.broken_id))
     if not result.ok and result.reason == "rewritten":
         fail(_("Audit chain rewritten: row {id} differs from the last checkpoint").format(id=result.broken_id))
     if not result.ok:

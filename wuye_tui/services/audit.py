@@ -43,12 +43,40 @@ def _canon(value: Any) -> str:
 
 
 def _digest(prev_hash: str, at: datetime, staff_id: int | None, action: str, entity: str,
-            entity_id: str, before: str, after: str, key: bytes | None = None) -> str:
+            entity_id: str, before: str, after: str, key: bytes | None = None, covers: str = "") -> str:
     stamp = as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    payload = "\x1f".join([prev_hash, stamp, str(staff_id or ""), action, entity, entity_id, before, after])
+    parts = [prev_hash, stamp, str(staff_id or ""), action, entity, entity_id, before, after]
+    if covers:
+        parts.append(covers)
+    payload = "\x1f".join(parts)
     if key is not None:
         return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# Register rows an audit row "covers": the keyed hash of their fields is kept in the audit row,
+# and ``verify_database`` re-hashes the rows, so editing one outside wuye is caught.
+_COVERED = {
+    "staff": ("staff", ("id", "name", "role", "active", "pin_hash")),
+}
+
+
+def _row_hash(conn, key: bytes | None, entity: str, entity_id: str) -> str:  # type: ignore[no-untyped-def]
+    spec = _COVERED.get(entity)
+    if spec is None or key is None or not entity_id.isdigit():
+        return ""
+    from sqlalchemy import text
+
+    table, cols = spec
+    row = conn.execute(text(f"SELECT {', '.join(cols)} FROM {table} WHERE id = :i"), {"i": int(entity_id)}).first()
+    if row is None:
+        return ""
+    return _cover_digest(key, entity, row)
+
+
+def _cover_digest(key: bytes, entity: str, row) -> str:  # type: ignore[no-untyped-def]
+    payload = "\x1f".join([entity] + ["" if v is None else str(int(v) if isinstance(v, bool) else v) for v in row])
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def record(session: Session, actor: Actor | None, at: datetime, action: str, entity: str,
@@ -61,8 +89,12 @@ def record(session: Session, actor: Actor | None, at: datetime, action: str, ent
     prev = last or GENESIS
     b, a, eid = _canon(before), _canon(after), str(entity_id if entity_id is not None else "")
     staff_id = actor.id if actor else None
+    if entity in _COVERED:
+        session.flush()  # the ORM's pending change to the row is what the audit row covers
+    covers = _row_hash(conn, key, entity, eid)
     values = dict(at=at, staff_id=staff_id, action=action, entity=entity, entity_id=eid,
-                  before=b, after=a, prev_hash=prev, hash=_digest(prev, at, staff_id, action, entity, eid, b, a, key))
+                  before=b, after=a, prev_hash=prev, covers=covers,
+                  hash=_digest(prev, at, staff_id, action, entity, eid, b, a, key, covers))
     # A Core insert: the ORM unit of work costs more than the rest of a check-in.
     new_id = conn.execute(_INSERT, values).inserted_primary_key[0]
     return AuditEntry(id=new_id, **values)
@@ -96,9 +128,10 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
                 return VerifyResult(False, checked, row.id, "link")
             fields = (row.prev_hash, row.at, row.staff_id, row.action, row.entity, row.entity_id,
                       row.before, row.after)
-            if key is not None and hmac.compare_digest(_digest(*fields, key=key), row.hash):
+            if key is not None and hmac.compare_digest(_digest(*fields, key=key, covers=row.covers or ""),
+                                                       row.hash):
                 keyed_seen = True
-            elif _digest(*fields) == row.hash:
+            elif not row.covers and _digest(*fields) == row.hash:
                 if keyed_seen:  # an unkeyed row after keyed ones: recomputed without the key
                     return VerifyResult(False, checked, row.id, "unkeyed")
             else:
@@ -122,9 +155,38 @@ def verify_database(db, checkpoint: bool = True) -> VerifyResult:  # type: ignor
         problem, cp = audit_checkpoint.compare(db, session)
         if problem:
             return VerifyResult(False, result.checked, int(cp["id"]), problem)  # type: ignore[index]
+        changed = _changed_register_row(session)
+        if changed is not None:
+            return VerifyResult(False, result.checked, changed[1], f"register:{changed[0]}")
     if checkpoint:
         audit_checkpoint.checkpoint(db, "verify")
     return result
+
+
+def _changed_register_row(session: Session) -> tuple[str, int] | None:
+    """The first covered register row (entity, id) whose fields no longer match the keyed hash
+    its newest audit row holds. (Rows no audit row covers yet, e.g. from before this check
+    existed, are not judged; each good login with an old hash covers its row.)"""
+    from sqlalchemy import text
+
+    from .sitekey import session_secret
+
+    key = session_secret(session, create=False)
+    if key is None:
+        return None
+    conn = session.connection()
+    for entity, (table, cols) in _COVERED.items():
+        latest: dict[str, str] = {}
+        for eid, covers in conn.execute(text(
+                "SELECT entity_id, covers FROM audit WHERE entity = :e AND covers <> '' ORDER BY id"), {"e": entity}):
+            latest[eid] = covers
+        if not latest:
+            continue
+        for row in conn.execute(text(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id")):
+            want = latest.get(str(row[0]))
+            if want is not None and not hmac.compare_digest(want, _cover_digest(key, entity, row)):
+                return entity, int(row[0])
+    return None
 
 
 def entries(session: Session, since_id: int = 0, limit: int = 200) -> Iterator[AuditEntry]:

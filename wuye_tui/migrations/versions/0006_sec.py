@@ -1,4 +1,4 @@
-"""sec: login throttles (growing delays instead of a hard lock)
+"""sec: login throttles (growing delays instead of a hard lock); audit rows cover register rows
 
 Revision ID: 0006_sec
 Revises: 0005_merge_areas
@@ -23,7 +23,12 @@ def upgrade() -> None:
     sa.Column('last_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_auth_throttle'))
     )
+    with op.batch_alter_table('audit', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('covers', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False,
+                                      server_default=''))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('audit', schema=None) as batch_op:
+        batch_op.drop_column('covers')
     op.drop_table('auth_throttle')
