@@ -11,7 +11,8 @@ site to escape, the app installs three defaults once (``install()``, called when
 - a plain ``str`` in a ``DataTable`` cell is shown as it is (the library would parse it as
   Rich markup: ``[/]`` raised ``MarkupError`` and killed the app); styled cells are
   ``rich.text.Text``;
-- ``App.notify`` never parses markup (see ``WuyeApp.notify``).
+- ``App.notify`` never parses markup (see ``WuyeApp.notify``);
+- ``OptionList`` (and so ``Select``) prompts are plain by default (they show resident names).
 
 Control characters (ANSI escapes, bells, carriage returns) are shown as visible symbols
 (``\\x1b`` as "␛") so text cannot move the cursor or recolour the terminal.
@@ -80,6 +81,15 @@ def install() -> None:
             _init(self, content, *args, markup=markup, **kwargs)
 
         cls.__init__ = __init__  # type: ignore[method-assign]
+
+    from textual.widgets import OptionList
+
+    original_option_list_init = OptionList.__init__
+
+    def option_list_init(self: OptionList, *content: Any, markup: bool = False, **kwargs: Any) -> None:
+        original_option_list_init(self, *content, markup=markup, **kwargs)  # prompts carry names
+
+    OptionList.__init__ = option_list_init  # type: ignore[method-assign]
 
     original_update = Static.update
 

@@ -117,3 +117,23 @@ async def test_toast_with_markup_does_not_crash(sqlite_db, clock):
         app.notify("[/] x [@click=app.quit]q", title="[/]")
         await pilot.pause(0.2)
         assert app.is_running
+
+
+async def test_unit_search_options_show_names_literally(hostile_site, clock):
+    from textual.widgets import Input, OptionList
+
+    from screens.complaints.entry import ComplaintEntryScreen
+
+    app = make_app(hostile_site, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "王主管", "1234")
+        app.push_screen(ComplaintEntryScreen())
+        await pilot.pause(0.3)
+        app.screen.query_one("#in-unit", Input).value = "1"
+        await pilot.pause(0.3)
+        options = app.screen.query_one("#cp-hits", OptionList)
+        assert options.option_count > 0
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("[/] x" in p for p in prompts)
+        await pilot.pause(0.2)
+        assert app.is_running
