@@ -129,7 +129,7 @@ def test_broken_pipe_is_quiet(dbfile):
 
 @pytest.mark.parametrize("key, value", [
     ("site_name", "[/] 物业"), ("site_name", "x" * 41), ("site_name", "a\x1b[2Jb"), ("site_name", ""),
-    ("notify_command", 'echo "unclosed'), ("notify_command", "/no/such/program --x"),
+    ("notify_command", 'echo "unclosed'), ("notify_command", "echo \x07bell"),
 ])
 def test_bad_settings_refused(dbfile, key, value):
     r = run(dbfile, "settings", "set", key, value, env=SUP)
