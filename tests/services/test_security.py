@@ -128,3 +128,28 @@ def test_planted_hash_cannot_exhaust_memory():
 
 
 
+
+
+def test_whole_database_commands_need_a_supervisor(db, clock, tmp_path):
+    from wuye_tui.errors import WuyeError
+    from wuye_tui.services import wholedb
+
+    guard = add_staff(db, "张保安", "guard", "1111")
+    sup = add_staff(db, "王主管", "supervisor", "1234")
+    ctx = ServiceContext(db=db, clock=clock)
+    with pytest.raises(PermissionDenied):
+        wholedb.backup_as(ctx.as_actor(guard), tmp_path / "b.db")
+    if not db.is_sqlite:
+        with pytest.raises(WuyeError, match="pg_dump"):
+            wholedb.backup_as(ctx.as_actor(sup), tmp_path / "b.db")
+        with db.read() as session:  # nothing recorded for a backup that did not happen
+            assert not session.execute(select(AuditEntry).where(AuditEntry.action == "db.backup")).first()
+        return
+    wholedb.backup_as(ctx.as_actor(sup), tmp_path / "b.db")
+    assert stat.S_IMODE((tmp_path / "b.db").stat().st_mode) == 0o600
+    with pytest.raises(ValidationError):
+        wholedb.backup_as(ctx.as_actor(sup), "")
+    with pytest.raises(WuyeError):  # a database with staff: restore needs its supervisor
+        wholedb.restore_as(None, db.url, tmp_path / "b.db", force=True)
+    with pytest.raises(PermissionDenied):
+        wholedb.restore_as(ctx.as_actor(guard), db.url, tmp_path / "b.db", force=True)

@@ -40,7 +40,14 @@ def backup_as(ctx: ServiceContext, target: object) -> Path:
     from .backup import backup
 
     require(ctx.actor, SUPERVISORS, _("back up the whole database"))
+    from ..config import sqlite_path
+
+    if sqlite_path(ctx.db.url) is None:
+        raise WuyeError(_("Backups of PostgreSQL are made with pg_dump"))
     path = _check_target(target)
+    from ..fsafe import refuse_symlink
+
+    refuse_symlink(path)
     from . import sitekey
 
     sitekey.site_id(ctx.db)  # the backup carries the id that names its key and checkpoints
