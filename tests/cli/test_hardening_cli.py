@@ -162,8 +162,22 @@ def test_restore_of_a_doctored_copy_needs_the_live_supervisor(dbfile, tmp_path):
     assert r.exit_code == 1
     r = run(dbfile, "db", "restore", str(bak), "--force")
     assert r.exit_code == 1
+    # even the live supervisor cannot put the doctored copy back: the staff row is re-hashed
+    r = run(dbfile, "db", "restore", str(bak), "--force", env=SUP)
+    assert r.exit_code == 1 and "staff" in _one_line(r)
     role = sqlite3.connect(dbfile).execute("SELECT role FROM staff WHERE name = '张保安'").fetchone()[0]
     assert role == "guard"
+
+
+def test_restore_refuses_a_backup_cut_short(dbfile, tmp_path):
+    bak = tmp_path / "b.db"
+    assert run(dbfile, "db", "backup", str(bak), env=SUP).exit_code == 0
+    con = sqlite3.connect(bak)
+    con.execute("DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)")
+    con.commit()
+    con.close()
+    r = run(dbfile, "db", "restore", str(bak), "--force", env=SUP)
+    assert r.exit_code == 1 and "b.db.head" in _one_line(r)
 
 
 def test_purge_needs_a_supervisor(dbfile):
@@ -173,7 +187,7 @@ def test_purge_needs_a_supervisor(dbfile):
 
 # ---- files only their owner can read -------------------------------------------------
 
-def test_every_writer_leaves_private_files(tmp_path, monkeypatch):
+def test_every_writer_leaves_private_files(tmp_path):
     from wuye_tui import fsafe
 
     old = os.umask(0o022)

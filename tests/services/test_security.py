@@ -3,7 +3,6 @@ on every backend."""
 
 from __future__ import annotations
 
-import os
 import stat
 
 import pytest
