@@ -3,6 +3,7 @@ on every backend."""
 
 from __future__ import annotations
 
+import os
 import stat
 
 import pytest
@@ -152,3 +153,25 @@ def test_whole_database_commands_need_a_supervisor(db, clock, tmp_path):
         wholedb.restore_as(None, db.url, tmp_path / "b.db", force=True)
     with pytest.raises(PermissionDenied):
         wholedb.restore_as(ctx.as_actor(guard), db.url, tmp_path / "b.db", force=True)
+
+
+def test_a_missing_key_is_a_clear_error_not_a_new_key(db, clock):
+    from wuye_tui.errors import WuyeError
+
+    add_staff(db, "王主管", "supervisor", "1234")
+    ctx = ServiceContext(db=db, clock=clock, terminal="t1")
+    staff.authenticate(ctx, "王主管", "1234")  # the hash is now peppered
+    path = sitekey.key_dir() / f"{sitekey.site_id(db)}.key"
+    saved = path.read_bytes()
+    path.unlink()
+    sitekey.forget()
+    sitekey._created.clear()  # as on another terminal that did not create the site
+    try:
+        with pytest.raises(WuyeError, match="密钥"):
+            staff.authenticate(ctx, "王主管", "1234")
+        assert not path.exists()  # no second, different key was made
+    finally:
+        path.write_bytes(saved)
+        os.chmod(path, 0o600)
+        sitekey.forget()
+    assert staff.authenticate(ctx, "王主管", "1234").name == "王主管"

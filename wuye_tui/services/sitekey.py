@@ -23,6 +23,8 @@ from ..i18n import _
 
 SITE_ID_KEY = "site_id"
 _cache: dict[str, tuple[str, bytes]] = {}
+_created: set[str] = set()  # site ids this process made (their key may be made too)
+_PEPPERED = "SELECT 1 FROM staff WHERE pin_hash LIKE 'argon2id$%' OR pin_hash LIKE 'scrypt2$%' LIMIT 1"
 
 
 def key_dir() -> Path:
@@ -48,6 +50,7 @@ def site_id(db) -> str:  # type: ignore[no-untyped-def]
         row = session.get(Setting, SITE_ID_KEY)
         if row is None:
             session.add(Setting(key=SITE_ID_KEY, value=json.dumps(new)))
+            _created.add(new)
             return new
         return str(json.loads(row.value))
 
@@ -80,14 +83,23 @@ def secret(db) -> bytes:  # type: ignore[no-untyped-def]
     cached = _cache.get(db.url)
     if cached is not None and cached[0] == sid:
         return cached[1]
-    key = _load_key(sid)
+    from sqlalchemy import text
+
+    with db.read() as session:
+        may_create = sid in _created or session.execute(text(_PEPPERED)).first() is None
+    key = _load_key(sid, may_create)
     _cache[db.url] = (sid, key)
     return key
 
 
-def _load_key(sid: str) -> bytes:
+def _load_key(sid: str, may_create: bool = True) -> bytes:
+    """The key file of site ``sid``. A missing key is made only for a new site (or one whose
+    PINs do not use it yet): elsewhere a second, different key would lock everyone out."""
     path = key_dir() / f"{sid}.key"
     data = _read_private(path)
+    if data is None and not may_create:
+        raise WuyeError(_("The site key {path} is missing: copy it from the first terminal or from the backup of "
+                          "the key folder (see README, Security)").format(path=path))
     if data is None:
         from ..fsafe import _NOFOLLOW
 
@@ -117,15 +129,17 @@ def session_secret(session, create: bool = True) -> bytes | None:  # type: ignor
             return None
         sid = secrets.token_hex(8)
         conn.execute(text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": SITE_ID_KEY, "v": json.dumps(sid)})
+        _created.add(sid)
     else:
         sid = str(json.loads(value))
     url = str(conn.engine.url)
     cached = _session_cache.get(url)
     if cached is not None and cached[0] == sid:
         return cached[1]
+    may_create = sid in _created or conn.execute(text(_PEPPERED)).first() is None
     try:
-        key = _load_key(sid)
-    except (OSError, ValueError, WuyeError):
+        key = _load_key(sid, may_create)
+    except (OSError, ValueError):
         return None
     _session_cache[url] = (sid, key)
     return key
