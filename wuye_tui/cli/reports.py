@@ -126,7 +126,14 @@ def report_handover(
     ctx = acting_ctx(as_)
     from ..exports import reports_guard
 
-    _write_report(reports_guard.handover_markdown(ctx, day, shift), out)
+    from ..services.audit_checkpoint import checkpoint
+
+    text = reports_guard.handover_markdown(ctx, day, shift)
+    # The daily summary carries the audit chain head: a printed copy outside the database.
+    head = checkpoint(ctx.db, "handover report")
+    text = text.rstrip("\n") + "\n\n" + _("Audit chain checkpoint: row {id}, hash {hash} ({rows} rows)").format(
+        id=head["id"], hash=str(head["hash"])[:16], rows=head["rows"]) + "\n"
+    _write_report(text, out)
 
 
 @report_app.command("patrol", help=_("Patrol coverage: rounds done and missed, anomalies."))
