@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+# Cheap PIN hashes in tests only (the product default is argon2id 64 MiB / scrypt 2^17).
+os.environ.setdefault("WUYE_TESTING", "1")
+os.environ.setdefault("WUYE_SCRYPT_LOG2N", "10")
 
 
 @pytest.fixture(scope="session", autouse=True)

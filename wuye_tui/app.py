@@ -29,6 +29,15 @@ NOTIFY_SEND_SECONDS = 5.0  # the outbox sender (services/notify.py) on every ter
 REMINDER_CHECK_SECONDS = 30.0  # time-based reminders (services/reminders.py)
 
 
+def _terminal_id() -> str:
+    """Host and tty: stable across restarts, so wrong-PIN delays cannot be reset by restarting."""
+    try:
+        tty = os.ttyname(0)
+    except OSError:
+        tty = f"pid{os.getpid()}"
+    return f"{os.uname().nodename}:{tty}"[:60]
+
+
 class WuyeApp(StorageSafe, App[None]):
     CSS_PATH = str(CSS_FILE)
     TITLE = "wuye"
@@ -52,7 +61,7 @@ class WuyeApp(StorageSafe, App[None]):
         self.db_url = db_url
         self.kiosk = kiosk
         self.clock = clock or SystemClock()
-        self.terminal = terminal or terminal_name(f"{os.uname().nodename}:{os.getpid()}")
+        self.terminal = terminal or terminal_name(_terminal_id())
         self.db = None
         self.db_ready = False
         self.staff_names: list[tuple[str, str]] = []
@@ -72,6 +81,14 @@ class WuyeApp(StorageSafe, App[None]):
         self._retry = None  # what Ctrl+R runs again after a storage error
         self._crash: BaseException | None = None
         self.crash_log = None
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Toasts never parse markup: their messages carry user text (names, errors)."""
+        from screens.widgets.plain_text import clean
+
+        super().notify(clean(message), title=clean(title), severity=severity,  # type: ignore[arg-type]
+                       timeout=timeout, markup=False)
 
     # ---- start -------------------------------------------------------------------
 

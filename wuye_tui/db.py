@@ -122,7 +122,7 @@ def _begin_immediate(raw, wait_s: float) -> None:  # type: ignore[no-untyped-def
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = sqlite_path(url)
-        if path is not None:
+        if path is not None and str(path) != ":memory:":
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -130,6 +130,7 @@ def make_engine(url: str) -> Engine:
 
                 raise StorageError("readonly", _("Cannot create the database folder {path}: {reason}").format(
                     path=path.parent, reason=exc.strerror or exc)) from None
+            _prepare_sqlite_file(path)
         engine = create_engine(url, connect_args={"timeout": 0, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -142,6 +143,10 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages of large registers stay hot
             cur.close()
+            if path is not None:
+                from .fsafe import secure_sqlite
+
+                secure_sqlite(path)  # the -wal/-shm SQLite just made: 0600 whatever the umask
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
@@ -159,6 +164,22 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10,
                            connect_args=connect_args)
     return engine
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """The data folder 0700 (when we make it, or it is wuye's own), the file 0600, no symlink."""
+    from .config import data_dir
+    from .fsafe import create_private, private_dir, refuse_symlink, secure_sqlite
+
+    parent = path.parent
+    try:
+        own = parent.resolve() == data_dir().resolve()
+    except OSError:
+        own = False
+    private_dir(parent, tighten=own)
+    refuse_symlink(path)
+    create_private(path)
+    secure_sqlite(path)
 
 
 class Database:

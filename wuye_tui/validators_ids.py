@@ -145,3 +145,11 @@ def mask_id_number(value: object) -> str:
         return "*" * n
     head, tail = (6, 4) if n >= 12 else (2, 2)
     return s[:head] + "*" * (n - head - tail) + s[-tail:]
+
+
+def mask_phone(value: object) -> str:
+    """Hide the middle of a phone number for display: 138****5678 (short numbers: stars)."""
+    s = "" if value is None else str(value).strip()
+    if len(s) < 7:
+        return "*" * len(s)
+    return s[:3] + "*" * (len(s) - 7) + s[-4:]

@@ -14,10 +14,12 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.textsafe import escape_markup as esc
 
 from ..base import WuyeScreen
 from .field_dialog import Field, FieldDialog
@@ -100,28 +102,30 @@ class ComplaintDetailScreen(WuyeScreen):
         fmt = "%Y-%m-%d %H:%M"
         due = self.ctx.local(c.due_at).strftime(fmt)
         if d.overdue:
-            due = f"[b $error]{due} {_('OVERDUE')}[/]"
+            due = f"[b $error]{due} {esc(_('OVERDUE'))}[/]"
+        # Markup: every value is escaped (user text is never markup); the templates are ours.
         head = [
-            f"[b]#{c.id}[/b]  {status_label(c.status)}  {ref_label('category', c.category)}"
-            + (f"  [b $warning]{_('MAJOR')} {ref_label('major_type', c.major_type)}[/]" if c.is_major else "")
-            + f"  {_('Valid complaint') if c.valid else _('Not a valid complaint')}",
-            _("Unit: {unit}  Caller: {caller}  Phone: {phone}").format(unit=d.unit_code or "-", caller=c.caller,
-                                                                      phone=c.phone or "-"),
-            _("Channel: {ch}  Cause: {cause}  Department: {dept}").format(
+            f"[b]#{c.id}[/b]  {esc(status_label(c.status))}  {esc(ref_label('category', c.category))}"
+            + (f"  [b $warning]{esc(_('MAJOR'))} {esc(ref_label('major_type', c.major_type))}[/]"
+               if c.is_major else "")
+            + f"  {esc(_('Valid complaint') if c.valid else _('Not a valid complaint'))}",
+            esc(_("Unit: {unit}  Caller: {caller}  Phone: {phone}").format(unit=d.unit_code or "-", caller=c.caller,
+                                                                          phone=c.phone or "-")),
+            esc(_("Channel: {ch}  Cause: {cause}  Department: {dept}").format(
                 ch=ref_label("channel", c.channel), cause=ref_label("cause", c.cause),
-                dept=ref_label("department", c.department)),
+                dept=ref_label("department", c.department))),
             _("Received: {at}  Reply due: {due}").format(at=self.ctx.local(c.received_at).strftime(fmt), due=due),
-            _("Location: {loc}").format(loc=c.location or "-"),
-            c.description,
+            esc(_("Location: {loc}").format(loc=c.location or "-")),
+            esc(c.description),
         ]
         if c.status == "replied" and c.contact_failures:
             from wuye_tui.services.complaint_workflow import failed_contacts_needed
 
-            head.append(_("Customer not reached {n} times ({m} allow archiving without confirmation)").format(
-                n=c.contact_failures, m=failed_contacts_needed()))
+            head.append(esc(_("Customer not reached {n} times ({m} allow archiving without confirmation)").format(
+                n=c.contact_failures, m=failed_contacts_needed())))
         if c.escalation_id:
-            head.append(_("Escalation #{id}").format(id=c.escalation_id))
-        self.query_one("#cp-head", Static).update("\n".join(head))
+            head.append(esc(_("Escalation #{id}").format(id=c.escalation_id)))
+        self.query_one("#cp-head", Static).update(Content.from_markup("\n".join(head)))
         lines = []
         for ev, who in d.events:
             extra = []
@@ -133,11 +137,11 @@ class ComplaintDetailScreen(WuyeScreen):
                 extra.append(_("next reply {t}").format(t=self.ctx.local(ev.next_reply_at).strftime(fmt)))
             if ev.corrects_event_id:
                 extra.append(_("corrects event #{id}").format(id=ev.corrects_event_id))
-            tail = f"（{'，'.join(extra)}）" if extra else ""
-            note = f"：{ev.note}" if ev.note else ""
-            lines.append(f"[dim]#{ev.id}[/dim] {self.ctx.local(ev.at).strftime(fmt)}  {who}  "
-                         f"[b]{event_label(ev.kind)}[/b]{tail}{note}")
-        self.query_one("#cp-events", Static).update("\n".join(lines))
+            tail = esc(f"（{'，'.join(extra)}）") if extra else ""
+            note = esc(f"：{ev.note}") if ev.note else ""
+            lines.append(f"[dim]#{ev.id}[/dim] {self.ctx.local(ev.at).strftime(fmt)}  {esc(who)}  "
+                         f"[b]{esc(event_label(ev.kind))}[/b]{tail}{note}")
+        self.query_one("#cp-events", Static).update(Content.from_markup("\n".join(lines)))
         self.refresh_bindings()
 
     # ---- steps ------------------------------------------------------------------------
@@ -183,7 +187,8 @@ class ComplaintDetailScreen(WuyeScreen):
         from wuye_tui.reference import load_reference
         from wuye_tui.services import complaint_workflow as wf
 
-        hint = "  ".join(f"[b]{i}[/b] {s.label}" for i, s in enumerate(load_reference().satisfactions, 1))
+        hint = Content.from_markup("  ".join(f"[b]{i}[/b] {esc(s.label)}"
+                                             for i, s in enumerate(load_reference().satisfactions, 1)))
         self._ask(_("Customer's confirmation"), [("satisfaction", _("Satisfaction"), ""), ("note", _("Note"), "")],
                   lambda v: wf.confirm(self.ctx, self.complaint_id, v["satisfaction"], v["note"]), hint)
 

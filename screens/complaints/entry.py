@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -51,7 +52,7 @@ def _checker(name: str, screen: "ComplaintEntryScreen"):  # type: ignore[no-unty
     }.get(name)
 
 
-def choice_text(name: str) -> str:
+def choice_text(name: str):  # type: ignore[no-untyped-def]  (a Content)
     from wuye_tui.reference import load_reference
     from wuye_tui.services import complaint_common as cc
 
@@ -59,7 +60,9 @@ def choice_text(name: str) -> str:
         items = list(load_reference().major_types)
     else:
         items = cc.choices(name)
-    return "  ".join(f"[b]{i}[/b] {item.label}" for i, item in enumerate(items, 1))
+    from wuye_tui.textsafe import escape_markup as esc
+
+    return Content.from_markup("  ".join(f"[b]{i}[/b] {esc(item.label)}" for i, item in enumerate(items, 1)))
 
 
 class ComplaintEntryScreen(WuyeScreen):
@@ -113,7 +116,7 @@ class ComplaintEntryScreen(WuyeScreen):
         options = self.query_one("#cp-hits", OptionList)
         options.clear_options()
         for hit in hits:
-            options.add_option(Option(f"{hit.code}  {hit.resident}  {hit.phone}", id=str(hit.unit_id)))
+            options.add_option(Option(f"{hit.code}  {hit.resident}  {hit.phone_masked}", id=str(hit.unit_id)))
         options.display = bool(hits)
 
     def _take_hit(self, index: int) -> None:

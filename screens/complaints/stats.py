@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from wuye_tui.errors import WuyeError
@@ -19,11 +20,13 @@ def render_stats(st) -> str:  # type: ignore[no-untyped-def]
     from wuye_tui.services.complaint_common import ref_label
     from wuye_tui.services.complaint_stats import percent
 
-    def block(title: str, collection: str, counts: dict[str, int]) -> list[str]:
-        items = [f"{ref_label(collection, k)} {v}" for k, v in counts.items() if v]
-        return [f"[b]{title}[/b]  " + ("，".join(items) if items else "-")]
+    from wuye_tui.textsafe import escape_markup as esc
 
-    lines = [f"[b]{_('Monthly complaint statistics {month}').format(month=st.label)}[/b]",
+    def block(title: str, collection: str, counts: dict[str, int]) -> list[str]:
+        items = [esc(f"{ref_label(collection, k)} {v}") for k, v in counts.items() if v]
+        return [f"[b]{esc(title)}[/b]  " + ("，".join(items) if items else "-")]
+
+    lines = [f"[b]{esc(_('Monthly complaint statistics {month}').format(month=st.label))}[/b]",
              _("Total {n}: general {g}, major {m}").format(n=st.total, g=st.general, m=st.major), ""]
     lines += block(_("By category"), "category", st.by_category)
     lines += block(_("By cause"), "cause", st.by_cause)
@@ -72,4 +75,4 @@ class MonthlyStatsScreen(WuyeScreen):
             self.report(exc)
             return
         self.stats = st
-        self.query_one("#st-text", Static).update(render_stats(st))
+        self.query_one("#st-text", Static).update(Content.from_markup(render_stats(st)))

@@ -194,7 +194,7 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         for i, h in enumerate(self._hits):
             mark = ">" if i == self._pick else " "
             seen = self.ctx.local(h.last_seen_at)
-            lines.append(f"{mark} {h.name}  {h.id_masked}  {h.phone}  {seen:%m-%d %H:%M}  x{h.visits}")
+            lines.append(f"{mark} {h.name}  {h.id_masked}  {h.phone_masked}  {seen:%m-%d %H:%M}  x{h.visits}")
         if not lines and not self.field("lookup").raw.strip().isdigit():
             lines = [_("No past visitor matches")]
         self.query_one("#matches", Static).update("\n".join(lines))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -71,7 +72,7 @@ class DutyLogScreen(WuyeScreen):
             e = r.entry
             mark = status.get(e.status, e.status)
             if e.major_type:
-                mark = f"[b]{mark}![/b]"
+                mark = Text(f"{mark}!", style="bold")  # type: ignore[assignment]
             table.add_row(str(e.id), self.ctx.local(e.at).strftime("%m-%d %H:%M"), ref.label("post", e.post),
                           ref.label("duty_type", e.duty_type), ref.label("severity", e.severity), mark,
                           e.text.replace("\n", " ")[:40], r.staff_name, key=str(e.id))

@@ -3,6 +3,7 @@ return; overdue keys in red."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -60,7 +61,7 @@ class KeyScreen(WuyeScreen):
     def _status(self, row: keys.KeyRow) -> str:
         if row.loan is None:
             return _("in the office")
-        return f"[b $error]{_('overdue')}[/]" if row.overdue else _("lent out")
+        return Text(_("overdue"), style="bold red") if row.overdue else _("lent out")  # type: ignore[return-value]
 
     def _add(self, rows: list[keys.KeyRow]) -> None:
         table = self.query_one("#key-table", DataTable)

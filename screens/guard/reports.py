@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Select, Static
 
 from wuye_tui.errors import WuyeError
@@ -45,7 +47,7 @@ class HandoverReportScreen(WuyeScreen):
         except WuyeError as exc:
             self.report(exc)
             return
-        self.query_one("#hreport-body", Static).update(render_handover_report(self.ctx, rep))
+        self.query_one("#hreport-body", Static).update(Content.from_markup(render_handover_report(self.ctx, rep)))
 
 
 class PatrolCoverageScreen(WuyeScreen):
@@ -81,7 +83,7 @@ class PatrolCoverageScreen(WuyeScreen):
         for r in cov.rows:
             pct = f"{r.percent:.0f}"
             table.add_row(r.day.isoformat(), r.label, str(r.scheduled), str(r.done),
-                          f"[b $error]{r.missed}[/]" if r.missed else "0", str(r.missed_with_reason),
+                          Text(str(r.missed), style="bold red") if r.missed else "0", str(r.missed_with_reason),
                           str(r.too_fast), str(r.anomalies), pct)
         scheduled, done, missed = cov.totals()
         self.query_one("#coverage-total", Static).update(

@@ -112,7 +112,11 @@ def test_db_check_backup_and_audit_verify(dbfile, tmp_path):
     run(dbfile, "staff", "add", "张保安", "--role", "guard", "--pin", "1111")
     assert runner.invoke(app, ["--db", dbfile, "db", "check"]).exit_code == 0
     backup = tmp_path / "b.db"
-    result = runner.invoke(app, ["--db", dbfile, "db", "backup", str(backup)])
+    refused = runner.invoke(app, ["--db", dbfile, "db", "backup", str(backup)])  # no PIN: refused
+    assert refused.exit_code == 1 and not backup.exists()
+    guard = run(dbfile, "db", "backup", str(backup), user="张保安", pin="1111")
+    assert guard.exit_code == 1 and not backup.exists()
+    result = run(dbfile, "db", "backup", str(backup))
     assert result.exit_code == 0 and backup.exists()
     assert (backup.stat().st_mode & 0o777) == 0o600
     ok = runner.invoke(app, ["--db", str(backup), "audit", "verify"])

@@ -80,7 +80,8 @@ def test_vehicles_passes_slips_watch_purge(sqlite_db, clock):
     assert r.exit_code == 1  # not valid today
     r = run(sqlite_db, SUP, "watch", "add", "--reason", "闹事", "--name", "王五")
     assert r.exit_code == 0
-    assert "王五" in run(sqlite_db, GUARD, "watch", "list").stdout
+    assert "王五" in run(sqlite_db, SUP, "watch", "list").stdout
+    assert run(sqlite_db, GUARD, "watch", "list").exit_code == 1  # guards see hits, not the list
     r = run(sqlite_db, SUP, "purge", "--before", "2026-01-01")
     assert r.exit_code == 0, r.output
 

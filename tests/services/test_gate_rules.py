@@ -169,10 +169,10 @@ def test_watch_list_rules(gate_site):
         gw.add_watch(gate_site.sup, "", name="王五")
     assert exc.value.field == "reason"
     e = gw.add_watch(gate_site.sup, "闹事", name="王五", id_number=ID2)
-    assert [w.id for w in gw.list_watch(gate_site.guard)] == [e.id]
+    assert [w.id for w in gw.list_watch(gate_site.sup)] == [e.id]
     assert gv.check_watch(gate_site.guard, id_number=ID2)
     gw.deactivate_watch(gate_site.sup, e.id, "已核实不再限制")
-    assert gw.list_watch(gate_site.guard) == [] and not gv.check_watch(gate_site.guard, id_number=ID2)
+    assert gw.list_watch(gate_site.sup) == [] and not gv.check_watch(gate_site.guard, id_number=ID2)
     gv.check_in(gate_site.guard, visitor(name="王五", id_number=ID2))
 
 

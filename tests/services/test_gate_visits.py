@@ -155,9 +155,13 @@ def test_returning_visitor_lookup_and_fill(gate_site):
     gate_site.clock.advance(hours=1)
     last = gv.check_in(g, visitor(purpose="5", unit="5栋1单元0801"))
     gv.check_in(g, visitor(name="张伟", id_number=ID2, phone="13900000000"))
-    for text in ("张三", "zs", "138001", "110105"):
+    for text in ("张三", "zs", "13800138000", ID1, ID1.lower()):
         hits = gv.find_visitors(g, text)
         assert hits and hits[0].name == "张三", text
+    # a guard cannot read a masked number digit by digit: no prefix matches on numbers
+    for text in ("138001", "110105", ID1[:-1]):
+        assert gv.find_visitors(g, text) == [], text
+    assert gv.find_visitors(g, "13800138000")[0].phone_masked == "138****8000"
     assert {h.name for h in gv.find_visitors(g, "张")} == {"张三", "张伟"}
     hit = gv.find_visitors(g, "zs")[0]
     assert hit.visits == 2 and hit.last_visit_id == last.id and hit.id_masked == "110105********002X"

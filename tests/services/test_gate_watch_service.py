@@ -89,7 +89,7 @@ def test_deactivate_with_reason_keeps_the_row_and_audits(gate_site):
     assert before["reason"] == "逃费" and before["id"] == "440524********0013" and ID2 not in a.before
     assert gv.check_watch(guard, id_number=ID2, plate="粤B54321", name="王五") == []
     gv.check_in(guard, visitor(name="王五", id_number=ID2))  # no longer blocked
-    assert gw.watch_page(guard) == []
+    assert gw.watch_page(sup) == []
 
 
 def test_deactivate_refusals(gate_site):
@@ -119,12 +119,14 @@ def test_watch_page_is_keyset_paged_and_masked(gate_site):
     ids = [gw.add_watch_entry(sup, f"原因{i}", plate=f"粤B5432{i}").id for i in range(5)]
     masked = gw.add_watch_entry(sup, "闹事", name="王五", id_number=ID1)
     gw.deactivate_watch(sup, ids[2], "误登记")
-    first = gw.watch_page(gate_site.guard, limit=3)
+    first = gw.watch_page(sup, limit=3)
     assert [r.entry_id for r in first] == [masked.id, ids[4], ids[3]]
     assert first[0].id_masked == "110105********002X" and first[0].added_by == sup.actor.name
     assert first[1].id_masked == "" and first[1].plate == "粤B54324"
     assert first[0].added_at.tzinfo is not None
-    rest = gw.watch_page(gate_site.guard, before_id=first[-1].entry_id, limit=3)
+    rest = gw.watch_page(sup, before_id=first[-1].entry_id, limit=3)
     assert [r.entry_id for r in rest] == [ids[1], ids[0]]
     with pytest.raises(PermissionDenied):
         gw.watch_page(gate_site.desk)
+    with pytest.raises(PermissionDenied):  # guards see hits at check-in, never the list
+        gw.watch_page(gate_site.guard)

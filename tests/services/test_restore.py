@@ -115,16 +115,21 @@ def test_restore_refuses_damaged_or_foreign_files(filled, tmp_path):
 def test_cli_restore(filled, tmp_path):
     bak = tmp_path / "c.bak"
     dbpath = filled.db.url.removeprefix("sqlite:///")
-    r = CliRunner().invoke(app, ["--db", dbpath, "db", "backup", str(bak)])
+    sup = {"WUYE_USER": "王主管", "WUYE_PIN": "1234"}
+    r = CliRunner().invoke(app, ["--db", dbpath, "db", "backup", str(bak)], env=sup)
     assert r.exit_code == 0, r.output
-    r = CliRunner().invoke(app, ["--db", dbpath, "db", "restore", str(bak)])
+    r = CliRunner().invoke(app, ["--db", dbpath, "db", "restore", str(bak)], env=sup)
     assert r.exit_code == 1 and "--force" in r.output and len(r.output.strip().splitlines()) == 1
     newdb = tmp_path / "fresh.db"
-    r = CliRunner().invoke(app, ["--db", str(newdb), "db", "restore", str(bak)])
+    r = CliRunner().invoke(app, ["--db", str(newdb), "db", "restore", str(bak)])  # nothing to protect yet
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(app, ["--db", str(newdb), "audit", "verify"])
     assert r.exit_code == 0, r.output
     assert _count(newdb, "escalation") == 5
-    assert _count(newdb, "audit") == 6  # the restore itself is audited
+    assert _count(newdb, "audit") == 8  # the PIN rehash at login, the backup and the restore are audited
     r = CliRunner().invoke(app, ["--db", dbpath, "db", "restore", str(bak), "--force"])
+    assert r.exit_code == 1 and "WUYE_USER" in r.output  # a database with staff needs its supervisor
+    r = CliRunner().invoke(app, ["--db", dbpath, "db", "restore", str(bak), "--force"], env=sup)
     assert r.exit_code == 0, r.output
+    last = sqlite3.connect(dbpath).execute("SELECT action, after FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    assert last[0] == "db.restore" and "王主管" in last[1]

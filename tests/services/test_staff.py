@@ -27,7 +27,7 @@ def test_pin_stored_only_as_salted_hash(db, clock):
     staff.create_first_supervisor(ctx, "王主管", "123456")
     with db.read() as session:
         stored = session.execute(select(Staff.pin_hash)).scalar_one()
-    assert "123456" not in stored and stored.startswith("scrypt$")
+    assert "123456" not in stored and stored.startswith(("argon2id$", "scrypt2$"))
     sup = staff.authenticate(ctx, "王主管", "123456")
     assert sup.role == "supervisor"
 
@@ -40,7 +40,7 @@ def test_bad_pin_format_is_a_field_error(db, clock):
     assert staff.count(ctx) == 0
 
 
-def test_five_wrong_pins_lock_and_are_audited(make_ctx, clock):
+def test_five_wrong_pins_slow_down_and_are_audited(make_ctx, clock):
     sup = make_ctx("supervisor")
     staff.add(sup, "张保安", "guard", "1111")
     for attempt in range(4):
@@ -48,17 +48,22 @@ def test_five_wrong_pins_lock_and_are_audited(make_ctx, clock):
             staff.authenticate(sup, "张保安", "9999")
         assert not isinstance(err.value, LockedOut)
         assert err.value.remaining == 4 - attempt
-    with pytest.raises(LockedOut):
+    with pytest.raises(LockedOut) as locked:
         staff.authenticate(sup, "张保安", "9999")
-    # even the right PIN is refused while locked
+    assert (locked.value.until - clock.now()).total_seconds() == 30  # a delay, not a 15-minute lock
+    # even the right PIN is refused while the delay runs (and is not counted)
     with pytest.raises(LockedOut):
         staff.authenticate(sup, "张保安", "1111")
-    clock.advance(minutes=16)
+    clock.advance(seconds=31)
+    with pytest.raises(LockedOut) as again:  # the next wrong PIN doubles the delay
+        staff.authenticate(sup, "张保安", "9999")
+    assert (again.value.until - clock.now()).total_seconds() == 60
+    clock.advance(seconds=61)
     assert staff.authenticate(sup, "张保安", "1111").name == "张保安"
     with sup.db.read() as session:
         actions = session.execute(select(AuditEntry.action)).scalars().all()
-    assert actions.count("auth.failed") == 5
-    assert "auth.lockout" in actions and "auth.locked" in actions
+    assert actions.count("auth.failed") == 6
+    assert "auth.slowed" in actions and "auth.delayed" in actions
 
 
 def test_guard_cannot_add_staff(make_ctx):

@@ -87,6 +87,14 @@ def staff_reset_pin(name: str, pin: Annotated[str | None, typer.Option()] = None
     typer.echo(_("PIN reset for {name}").format(name=name))
 
 
+@staff_app.command("unlock", help=_("Clear the wrong-PIN delays of a staff member (managers)."))
+def staff_unlock(name: str, as_: AsOption = None) -> None:
+    from ..services import staff
+
+    staff.unlock(acting_ctx(as_), name)
+    typer.echo(_("Wrong-PIN delays cleared for {name}").format(name=name))
+
+
 residents_app = typer.Typer(help=_("The resident roster."), no_args_is_help=True)
 app.add_typer(residents_app, name="residents")
 
@@ -110,7 +118,7 @@ def residents_find(text: str, as_: AsOption = None) -> None:
     from ..services import roster
 
     for hit in roster.search_units(acting_ctx(as_), text, limit=20):
-        typer.echo(f"{hit.code}\t{hit.resident}\t{hit.phone}")
+        typer.echo(f"{hit.code}\t{hit.resident}\t{hit.phone_masked}")
 
 
 db_app = typer.Typer(help=_("Database maintenance."), no_args_is_help=True)
@@ -155,11 +163,12 @@ def _pg_checks(db) -> list[str]:  # type: ignore[no-untyped-def]
 
 @db_app.command(
     "backup", help=_("Consistent copy of the database while terminals write (PostgreSQL: by pg_dump)."))
-def db_backup(file: Path) -> None:
-    from ..services.backup import backup
+def db_backup(file: Annotated[str, typer.Argument(help=_("The backup file to write."))],
+              as_: AsOption = None) -> None:
+    from ..services.wholedb import backup_as
 
-    backup(database(), file)
-    typer.echo(_("Backup written to {file}").format(file=file))
+    written = backup_as(acting_ctx(as_), file)  # a supervisor with PIN; audited
+    typer.echo(_("Backup written to {file}").format(file=written))
 
 
 audit_app = typer.Typer(help=_("The audit trail."), no_args_is_help=True)
@@ -171,6 +180,14 @@ def audit_verify() -> None:
     from ..services import audit
 
     result = audit.verify_database(database())
+    if not result.ok and result.reason == "truncated":
+        fail(_("Audit chain cut short: row {id} of the last checkpoint is gone (last rows deleted, the table "
+               "emptied, or an older copy of the database put back)").format(id=result.broken_id))
+    if not result.ok and result.reason.startswith("register:"):
+        fail(_("A register row was changed outside wuye: {entity} #{id} no longer matches its audit row").format(
+            entity=result.reason.split(":", 1)[1], id=result.broken_id))
+    if not result.ok and result.reason == "rewritten":
+        fail(_("Audit chain rewritten: row {id} differs from the last checkpoint").format(id=result.broken_id))
     if not result.ok:
         fail(_("Audit chain broken at row {id} ({reason}); {n} rows before it are intact").format(
             id=result.broken_id, reason=result.reason, n=result.checked))

@@ -36,7 +36,14 @@ def fail(message: str, code: int = 1) -> None:
 
 
 class WuyeGroup(TyperGroup):
-    """Top-level group: every WuyeError from any command becomes one line on stderr."""
+    """Top-level group: every WuyeError from any command becomes one line on stderr, and so
+    does every usage error (``typer_zh``); a closed pipe ends quietly."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,  # type: ignore[override]
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from .typer_zh import run_main
+
+        return run_main(self, super().main, args, prog_name, complete_var, standalone_mode, **extra)
 
     def invoke(self, ctx: Any) -> Any:
         from ..i18n import _
@@ -47,6 +54,8 @@ class WuyeGroup(TyperGroup):
             return super().invoke(ctx)
         except WuyeError as exc:
             fail(_("Error: {message}").format(message=str(exc)))
+        except BrokenPipeError:
+            raise
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise  # usage errors and exits keep their own handling
         except Exception as exc:  # storage faults: one line; bugs: logged, one line, exit 1
@@ -55,6 +64,9 @@ class WuyeGroup(TyperGroup):
                 fail(_("Error: {message}").format(message=err.message))
             if isinstance(exc, OSError):
                 fail(_("Error: {message}").format(message=f"{exc.strerror or exc}: {exc.filename or ''}".strip()))
+            if isinstance(exc, (OverflowError, ValueError)) and not isinstance(exc, UnicodeError):
+                # e.g. a 5000-digit number: int() refuses it, SQLite cannot store it
+                fail(_("Error: {message}").format(message=_("A number is too large or not valid")))
             if os.environ.get("WUYE_DEBUG"):
                 raise
             secret = url_password(str(STATE.db_url or os.environ.get("WUYE_DB", "")))
@@ -80,11 +92,27 @@ def database():  # type: ignore[no-untyped-def]
     return STATE._db
 
 
+def cli_terminal() -> str:
+    """Who is at this shell: OS user, host and tty (wrong-PIN delays are per terminal)."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in the environment
+        user = str(os.getuid())
+    try:
+        tty = os.ttyname(0)
+    except OSError:
+        tty = "-"
+    return f"cli:{user}@{socket.gethostname()}:{tty}"[:80]
+
+
 def system_ctx():  # type: ignore[no-untyped-def]
     from ..services.context import ServiceContext
     from ..services.settings import load
 
-    ctx = ServiceContext(db=database(), terminal="cli")
+    ctx = ServiceContext(db=database(), terminal=cli_terminal())
     ctx.tz_name = load(ctx).time_zone
     return ctx
 

@@ -27,20 +27,26 @@ def demo(
     url = resolve_db_url(STATE.db_url) if STATE.db_url else f"sqlite:///{demo_db_path()}"
     path = sqlite_path(url)
     if fresh and path is not None:
-        for suffix in ("", "-wal", "-shm"):
-            p = path.with_name(path.name + suffix)
-            p.unlink(missing_ok=True)
+        from ..services.wholedb import demo_fresh
+
+        demo_fresh(path, known_demo=path.resolve() == demo_db_path().resolve())  # refuses a database `wuye demo` did not build
     db = Database(url)
     db.upgrade()
+    from ..services.wholedb import demo_marked, mark_demo
     from ..services import staff
     from ..services.context import ServiceContext
 
     if staff.count(ServiceContext(db=db)) == 0:
         typer.echo(_("Building a demo site: {h} households, {d} days...").format(h=households, d=days))
+        mark_demo(db)
         build_demo(db, households=households, days=days, seed=seed,
                    progress=lambda name: typer.echo(f"  ... {name}"))
     elif fresh:
         fail(_("Error: {message}").format(message=_("--fresh works on SQLite files only; empty the database first")))
+    elif not demo_marked(db) and not (path is not None and path.resolve() == demo_db_path().resolve()):
+        db.dispose()
+        fail(_("Error: {message}").format(message=_("{db} is not a demo database: use `wuye` to open it").format(
+            db=url)))
     else:
         typer.echo(_("Using the existing demo site in {db} (--fresh rebuilds it)").format(db=url))
     typer.echo(_("Demo staff (name / role / PIN):"))

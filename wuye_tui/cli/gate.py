@@ -92,6 +92,8 @@ def visitor_checkout(visit: Annotated[str, typer.Argument(help=_("Visit number, 
 
     ctx = acting_ctx(as_)
     if visit.isdigit():
+        if len(visit) > 12:
+            fail(_("Error: {message}").format(message=_("No such visit")))
         vid = int(visit)
     else:
         rows = gate_visits.find_on_site(ctx, visit)
@@ -123,7 +125,7 @@ def visitor_find(text: str, as_: AsOption = None) -> None:
 
     ctx = acting_ctx(as_)
     for h in gate_visits.find_visitors(ctx, text, limit=20):
-        typer.echo("\t".join([h.name, h.id_masked, h.phone, _local(ctx, h.last_seen_at), str(h.visits),
+        typer.echo("\t".join([h.name, h.id_masked, h.phone_masked, _local(ctx, h.last_seen_at), str(h.visits),
                               str(h.last_visit_id or "")]))
 
 

@@ -126,7 +126,14 @@ def report_handover(
     ctx = acting_ctx(as_)
     from ..exports import reports_guard
 
-    _write_report(reports_guard.handover_markdown(ctx, day, shift), out)
+    from ..services.audit_checkpoint import checkpoint
+
+    text = reports_guard.handover_markdown(ctx, day, shift)
+    # The daily summary carries the audit chain head: a printed copy outside the database.
+    head = checkpoint(ctx.db, "handover report")
+    text = text.rstrip("\n") + "\n\n" + _("Audit chain checkpoint: row {id}, hash {hash} ({rows} rows)").format(
+        id=head["id"], hash=str(head["hash"])[:16], rows=head["rows"]) + "\n"
+    _write_report(text, out)
 
 
 @report_app.command("patrol", help=_("Patrol coverage: rounds done and missed, anomalies."))
@@ -155,12 +162,18 @@ def report_patrol(
 def db_restore(
     file: Annotated[Path, typer.Argument(help=_("A backup made by `wuye db backup`."))],
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing database."))] = False,
+    as_: AsOption = None,
 ) -> None:
     from ..config import resolve_db_url
-    from ..services.restore import restore
+    from ..services.wholedb import live_has_staff, restore_as
     from .common import STATE
 
     url = resolve_db_url(STATE.db_url)
-    checked = restore(url, file, force=force)
+    # A database with staff is replaced only by one of ITS supervisors (PIN checked on it).
+    ctx = acting_ctx(as_) if live_has_staff(url) else None
+    if ctx is not None:
+        STATE._db.dispose()
+        STATE._db = None
+    checked = restore_as(ctx, url, file, force=force)
     typer.echo(_("Restored {file}: integrity ok, audit chain of {n} rows intact").format(
         file=checked.path, n=checked.audit_rows))

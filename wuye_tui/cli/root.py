@@ -50,6 +50,9 @@ def _language_from_argv(argv: list[str]) -> str:
 set_language(_language_from_argv(sys.argv[1:]))
 
 from .common import STATE, WuyeGroup, fail  # noqa: E402  (its help texts need the language)
+from .typer_zh import install as _install_typer_words  # noqa: E402
+
+_install_typer_words()
 
 app = typer.Typer(
     cls=WuyeGroup,

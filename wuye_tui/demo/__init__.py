@@ -46,10 +46,14 @@ class DemoSite:
 
 
 def _insert_staff(db: Database, now: datetime) -> list[Actor]:
+    from ..services.security import pepper_for
+
     actors = []
+    pepper = pepper_for(db)
+    hashes = {name: hash_pin(pin, pepper) for name, _r, pin in DEMO_STAFF}  # slow: before the transaction
     with db.write() as session:
         for name, role, pin in DEMO_STAFF:
-            s = Staff(name=name, role=role, pin_hash=hash_pin(pin), created_at=now)
+            s = Staff(name=name, role=role, pin_hash=hashes[name], created_at=now)
             session.add(s)
             session.flush()
             actors.append(Actor(s.id, name, role))

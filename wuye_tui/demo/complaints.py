@@ -182,7 +182,7 @@ def _majors(site, people, desk, sup) -> None:  # type: ignore[no-untyped-def]
     from ..services import complaints, escalation
 
     rng = site.rng
-    units = rng.sample(site.unit_ids, 6)
+    units = rng.sample(site.unit_ids, min(6, len(site.unit_ids)))
 
     def who(uid):  # type: ignore[no-untyped-def]
         return people.get(uid, ("业主", ""))[0]

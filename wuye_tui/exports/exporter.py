@@ -65,6 +65,8 @@ def check_target(out_path: str | os.PathLike[str]) -> Path:
     path = Path(out_path).expanduser()
     if not str(out_path).strip():
         raise ValidationError("out", _("Say where to write the file"))
+    if path.is_symlink():
+        raise WuyeError(_("{path} is a symbolic link: refused").format(path=path))
     if path.is_dir():
         raise WuyeError(_("Cannot write {path}: it is a folder").format(path=path))
     folder = path.parent if str(path.parent) else Path(".")
@@ -91,6 +93,8 @@ def write_private(path: Path, produce: Callable[[Path], int]) -> int:
     try:
         n = produce(tmp)
         os.chmod(tmp, 0o600)
+        if path.is_symlink():
+            raise WuyeError(_("{path} is a symbolic link: refused").format(path=path))
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

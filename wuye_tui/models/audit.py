@@ -20,3 +20,4 @@ class AuditEntry(SQLModel, table=True):
     after: str = Field(default="")  # JSON
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    covers: str = Field(default="", max_length=64)  # keyed hash of the register row it covers (staff)

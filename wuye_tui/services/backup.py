@@ -23,12 +23,17 @@ def backup(db: Database, target: Path) -> Path:
     if source is None:
         return pg_dump_backup(db, target)
     target = Path(target).expanduser()
+    from ..fsafe import refuse_symlink
+
+    refuse_symlink(target)
     if target.resolve() == source.resolve():
         raise WuyeError(_("The backup cannot overwrite the database itself"))
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     tmp.unlink(missing_ok=True)
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    os.fchmod(fd, 0o600)
+    os.close(fd)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
     try:
         dst = sqlite3.connect(tmp)

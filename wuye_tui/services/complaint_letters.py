@@ -54,10 +54,7 @@ def reply_letter(ctx: ServiceContext, complaint_id: int, site_name: str = "") ->
 
 
 def write_letter(ctx: ServiceContext, complaint_id: int, path: Path) -> Path:
+    from ..fsafe import write_private
+
     text = reply_letter(ctx, complaint_id)
-    path.write_text(text, encoding="utf-8")
-    try:
-        path.chmod(0o600)
-    except OSError:
-        pass
-    return path
+    return write_private(Path(path), text.encode("utf-8"))  # 0600, temp + rename, never via a symlink

@@ -208,11 +208,14 @@ def list_complaints(ctx: ServiceContext, filters: Filters | None = None, before_
         q = q.where(Complaint.is_major.is_(True))
     if f.overdue:
         q = q.where(and_(Complaint.status.in_(OPEN_STATUSES), Complaint.due_at < now))
-    text = clean_text(f.text, field="search", max_len=40).replace("%", "").replace("_", "")
+    text = clean_text(f.text, field="search", max_len=40)
     if text:
-        like = text + "%"
-        q = q.where(or_(Unit.code.like(like), Unit.room.like(like), Complaint.caller.like(like),
-                        Complaint.phone.like(like), Complaint.initials.like(like.lower())))
+        from ..textsafe import LIKE_ESCAPE as E, like_escape
+
+        like = like_escape(text) + "%"  # % and _ are literal
+        q = q.where(or_(Unit.code.like(like, escape=E), Unit.room.like(like, escape=E),
+                        Complaint.caller.like(like, escape=E), Complaint.phone.like(like, escape=E),
+                        Complaint.initials.like(like.lower(), escape=E)))
     with ctx.db.read() as session:
         rows = session.execute(q).all()
     return [ComplaintRow(c, code or "", is_overdue(c, now)) for c, code in rows]

@@ -127,8 +127,9 @@ def expected_out(now: datetime, purpose: str, stay_hours: float | None) -> datet
 
 def prefix_range(column, text: str):  # type: ignore[no-untyped-def]
     """An index-friendly prefix match: a range the B-tree can seek, plus LIKE to be exact."""
-    safe = text.replace("%", "").replace("_", "")
-    return and_(column >= safe, column < safe + "\U0010ffff", column.like(safe + "%"))
+    from ..textsafe import LIKE_ESCAPE, like_escape
+
+    return and_(column >= text, column < text + "\U0010ffff", column.like(like_escape(text) + "%", escape=LIKE_ESCAPE))
 
 
 def supervisor_only(actor: Actor | None) -> Actor | None:

@@ -36,6 +36,9 @@ def parse_items(value: object, field_name: str = "items") -> list[tuple[str, int
         if not part:
             continue
         m = re.fullmatch(r"(.+?)\s*(?:[x×X*＊]\s*|\s+)([0-9０-９]{1,4})\s*(?:件|个|台|只|箱|张|套)?", part)
+        if m is None and re.search(r"(?:[x×X*＊]\s*[-－+.0-9０-９]|\s[-－+][0-9０-９])", part):
+            # "冰箱x-3", "纸箱*1.5", "沙发 -2": a quantity was meant but is not a whole number >= 1
+            raise ValidationError(field_name, _("Each item needs a name and a quantity of at least 1"))
         name, qty = (m.group(1).strip(), int(compact(m.group(2)))) if m else (part, 1)
         if not name or qty < 1:
             raise ValidationError(field_name, _("Each item needs a name and a quantity of at least 1"))

@@ -342,21 +342,31 @@ class VisitorHit:
     visits: int
 
     @property
+    def phone_masked(self) -> str:
+        from ..validators_ids import mask_phone
+
+        return mask_phone(self.phone)
+
+    @property
     def label(self) -> str:
-        return f"{self.name} {self.id_masked} {self.phone}".strip()
+        return f"{self.name} {self.id_masked} {self.phone_masked}".strip()
 
 
 def find_visitors(ctx: ServiceContext, text: str, limit: int = 8) -> list[VisitorHit]:
-    """Past visitors whose name, pinyin initials, phone or ID number starts with ``text``,
-    most recently seen first. Each branch is an index range with a LIMIT."""
+    """Past visitors whose name or pinyin initials start with ``text``, or whose phone or ID
+    number IS ``text`` (the whole number: a prefix search let anyone read a masked number digit
+    by digit; supervisors may still search phones by prefix), most recently seen first."""
     require(ctx.actor, GATE, _("look up past visitors"))
-    q = (text or "").strip().replace("%", "").replace("_", "")
+    q = (text or "").strip()
     key = compact(q)
     if not key:
         return []
     branches = []
     if key.isdigit() or (len(key) >= 6 and key[:-1].isdigit()):
-        branches += [prefix_range(GateVisitor.phone, key), prefix_range(GateVisitor.id_number, key)]
+        full = key.upper()
+        branches += [GateVisitor.phone == key, GateVisitor.id_number == full]
+        if ctx.actor.is_supervisor:
+            branches += [prefix_range(GateVisitor.phone, key)]
     elif key.isascii() and key.isalpha():
         branches += [prefix_range(GateVisitor.initials, key.lower())]
     else:

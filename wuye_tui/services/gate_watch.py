@@ -16,7 +16,7 @@ from ..models.gate import GateVisitor, PreRegistration, VehicleMove, Visit, Visi
 from ..validators import clean_text, compact, mask_id_number, validate_id_number, validate_name, validate_plate
 from . import audit
 from .context import ServiceContext
-from .permissions import GATE, SUPERVISORS, require
+from .permissions import SUPERVISORS, require
 
 
 def add_watch(ctx: ServiceContext, reason: str, name: str = "", id_number: str = "", plate: str = "") -> WatchEntry:
@@ -40,8 +40,9 @@ def add_watch(ctx: ServiceContext, reason: str, name: str = "", id_number: str =
 
 
 def list_watch(ctx: ServiceContext, limit: int = 200) -> list[WatchEntry]:
-    """Active entries, ID numbers as stored (screens and CLI mask them)."""
-    require(ctx.actor, GATE, _("read the watch list"))
+    """Active entries, ID numbers as stored (screens and CLI mask them). Supervisors only:
+    guards see the hits at check-in (``check_watch``), never the list."""
+    require(ctx.actor, SUPERVISORS, _("read the watch list"))
     with ctx.db.read() as session:
         return list(session.execute(select(WatchEntry).where(WatchEntry.active.is_(True))
                                     .order_by(WatchEntry.id.desc()).limit(limit)).scalars())
@@ -93,8 +94,8 @@ class WatchRow:
 
 
 def watch_page(ctx: ServiceContext, before_id: int | None = None, limit: int = 50) -> list[WatchRow]:
-    """One page of active entries, newest first (keyset: ids below ``before_id``)."""
-    require(ctx.actor, GATE, _("read the watch list"))
+    """One page of active entries, newest first (keyset: ids below ``before_id``). Supervisors."""
+    require(ctx.actor, SUPERVISORS, _("read the watch list"))
     limit = max(1, min(int(limit), 500))
     stmt = (select(WatchEntry, Staff.name).outerjoin(Staff, Staff.id == WatchEntry.added_by)
             .where(WatchEntry.active.is_(True)))

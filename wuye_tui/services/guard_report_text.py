@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from ..textsafe import escape_markup as escape
 
 from ..i18n import _
 from ..reference import load_reference

@@ -155,8 +155,11 @@ def list_keys(ctx: ServiceContext, text: str = "", out_only: bool = False, after
          .where(KeyItem.active.is_(True)).order_by(KeyItem.id).limit(max(1, min(limit, 500))))
     t = (text or "").strip()
     if t:
-        like = f"%{t}%"
-        q = q.where(or_(KeyItem.code.ilike(like), KeyItem.label.ilike(like), Unit.code.ilike(like)))
+        from ..textsafe import LIKE_ESCAPE as E, like_escape
+
+        like = f"%{like_escape(t)}%"  # % and _ are literal
+        q = q.where(or_(KeyItem.code.ilike(like, escape=E), KeyItem.label.ilike(like, escape=E),
+                        Unit.code.ilike(like, escape=E)))
     if out_only:
         q = q.where(KeyLoan.id.is_not(None))
     if after_id is not None:

@@ -61,16 +61,40 @@ def _verify_audit(path: Path) -> int:
     from ..db import Database
     from . import audit
 
+    from .audit_checkpoint import chain_head
+
     db = Database(f"sqlite:///{path}")
     try:
         with db.read() as session:
             result = audit.verify(session)
+            changed = audit._changed_register_row(session) if result.ok else None
+            head = chain_head(session)
     finally:
         db.dispose()
     if not result.ok:
         raise WuyeError(_("The backup's audit chain is broken at row {id} ({reason})").format(
             id=result.broken_id, reason=result.reason))
+    if changed is not None:
+        raise WuyeError(_("The backup was changed outside wuye: {entity} #{id} no longer matches its audit row").format(
+            entity=changed[0], id=changed[1]))
+    _check_side_file(path, head)
     return result.checked
+
+
+def _check_side_file(path: Path, head: dict) -> None:  # type: ignore[type-arg]
+    """``<backup>.head`` (written with the backup) must name the chain head the file holds."""
+    import json
+
+    side = path.with_name(path.name + ".head")
+    if not side.is_file():
+        return
+    try:
+        want = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if want.get("id") and (want.get("id") != head.get("id") or want.get("hash") != head.get("hash")):
+        raise WuyeError(_("The backup does not match its {side} file: its audit chain was cut or rewritten").format(
+            side=side.name))
 
 
 def _has_data(path: Path) -> bool:
@@ -86,7 +110,7 @@ def _has_data(path: Path) -> bool:
         return True  # something that is not an empty database: never overwrite silently
 
 
-def restore(target_url: str, file: str | os.PathLike[str], force: bool = False) -> BackupCheck:
+def restore(target_url: str, file: str | os.PathLike[str], force: bool = False, by: str = "") -> BackupCheck:
     """Copy the checked backup into the database at ``target_url`` (SQLite only)."""
     target = sqlite_path(target_url)
     if target is None:
@@ -115,11 +139,11 @@ def restore(target_url: str, file: str | os.PathLike[str], force: bool = False) 
         src.close()
     if ok != "ok":
         raise WuyeError(_("The restored database failed its integrity check"))
-    _record_restore(target_url, checked)
+    _record_restore(target_url, checked, by)
     return checked
 
 
-def _record_restore(target_url: str, checked: BackupCheck) -> None:
+def _record_restore(target_url: str, checked: BackupCheck, by: str = "") -> None:
     """The restore is the first row the restored audit trail gets (after any upgrade)."""
     from ..clock import SystemClock
     from ..db import Database
@@ -130,6 +154,12 @@ def _record_restore(target_url: str, checked: BackupCheck) -> None:
         db.upgrade()
         with db.write() as session:
             audit.record(session, None, SystemClock().now(), "db.restore", "database", "",
-                         after={"from": checked.path.name, "audit_rows": checked.audit_rows})
+                         after={"from": checked.path.name, "audit_rows": checked.audit_rows,
+                                **({"by": by} if by else {})})
+        from . import sitekey
+        from .audit_checkpoint import checkpoint
+
+        sitekey.forget()
+        checkpoint(db, "restore")  # the restored head is the new reference
     finally:
         db.dispose()

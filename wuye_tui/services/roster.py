@@ -37,6 +37,12 @@ class UnitHit:
     def label(self) -> str:
         return f"{self.code} {self.resident}".strip()
 
+    @property
+    def phone_masked(self) -> str:
+        from ..validators_ids import mask_phone
+
+        return mask_phone(self.phone)
+
 
 def _norm_building(value: str) -> str:
     value = clean_text(value, field="building", max_len=40, required=True)
@@ -102,14 +108,17 @@ def search_units(ctx: ServiceContext, text: str, limit: int = 8) -> list[UnitHit
     q = (text or "").strip()
     if not q:
         return []
-    like = q.replace("%", "").replace("_", "") + "%"
+    from ..textsafe import LIKE_ESCAPE as E, like_escape
+
+    like = like_escape(q) + "%"  # % and _ are literal
     low = like.lower()
     with ctx.db.read() as session:
         stmt = (
             select(Unit.id, Unit.code, Resident.name, Resident.phone)
             .join(Resident, Resident.unit_id == Unit.id, isouter=True)
-            .where(or_(Unit.code.like(like), Unit.room.like(like), Resident.name.like(like),
-                       Resident.phone.like(like), Resident.initials.like(low)))
+            .where(or_(Unit.code.like(like, escape=E), Unit.room.like(like, escape=E),
+                       Resident.name.like(like, escape=E), Resident.phone.like(like, escape=E),
+                       Resident.initials.like(low, escape=E)))
             .order_by(Unit.code)
             .limit(limit * 3)
         )

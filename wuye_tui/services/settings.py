@@ -53,6 +53,7 @@ class SiteSettings:
     notify_summary_mobiles: str = ""
     notify_department_mobiles: str = ""  # engineering=138...,139...; cleaning=137...
     summary_time: str = ""
+    supervisor_pin_min_length: int = 4  # 6+ recommended; managers set it
 
 
 def _defaults() -> SiteSettings:
@@ -85,16 +86,58 @@ _INT_LIMITS = {
     "retention_days": (30, 3650),
     "notify_timeout_seconds": (1, 120),
     "printer_timeout_seconds": (1, 60),
+    "supervisor_pin_min_length": (4, 8),
 }
 _BOOL_KEYS = {"printer_status_check", "auto_print_visitor", "auto_print_pass", "auto_print_release"}
 _TRUE = {"1", "true", "yes", "on", "是", "开"}
 _FALSE = {"0", "false", "no", "off", "否", "关"}
+SITE_NAME_MAX = 40
+
+
+def _check_site_name(value: Any) -> str:
+    """Shown on every screen and letter: 1-40 printable characters, no markup brackets."""
+    import unicodedata
+
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise ValidationError("site_name", _("This field is required"))
+    if len(text) > SITE_NAME_MAX:
+        raise ValidationError("site_name", _("At most {n} characters").format(n=SITE_NAME_MAX))
+    for ch in text:
+        if unicodedata.category(ch)[0] == "C" or ch in "[]\\":
+            raise ValidationError("site_name", _("Letters, digits, spaces and punctuation only (no [ ] \\ or "
+                                                 "control characters)"))
+    return text
+
+
+def _check_notify_command(value: Any) -> str:
+    """Empty, or a command line shlex can split."""
+    import shlex
+
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return ""
+    if any(unicodedata_category(ch) == "Cc" for ch in text):
+        raise ValidationError("notify_command", _("No control characters"))
+    try:
+        argv = shlex.split(text)
+    except ValueError as exc:
+        raise ValidationError("notify_command", _("Not a command line: {reason}").format(reason=exc)) from None
+    if not argv:
+        return ""
+    return text  # (whether the program exists is checked, and recorded, when it runs)
+
+
+def unicodedata_category(ch: str) -> str:
+    import unicodedata
+
+    return unicodedata.category(ch)
 
 
 def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
     """Change settings (supervisors; the notification command and lockout policy: managers)."""
     require(ctx.actor, SUPERVISORS, _("change site settings"))
-    if {"notify_command", "lockout_attempts", "lockout_minutes"} & changes.keys():
+    if {"notify_command", "lockout_attempts", "lockout_minutes", "supervisor_pin_min_length"} & changes.keys():
         require(ctx.actor, MANAGERS, _("change security settings"))
     from . import notify
 
@@ -134,6 +177,10 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                     raise ValidationError(key, exc.message) from None
         elif key in notify.CHECKS:
             value = notify.check_setting(key, value)
+        elif key == "site_name":
+            value = _check_site_name(value)
+        elif key == "notify_command":
+            value = _check_notify_command(value)
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -14,7 +14,16 @@ from ..validators import validate_name, validate_pin
 from . import audit, settings
 from .context import ROLES, Actor, ServiceContext
 from .permissions import SUPERVISORS, require
-from .security import check_pin, hash_pin
+from .security import check_pin, hash_pin, pepper_for
+
+
+def _check_pin_policy(ctx: ServiceContext, role: str, pin: str) -> None:
+    """Supervisors' and managers' PINs: at least ``supervisor_pin_min_length`` digits."""
+    if role in SUPERVISORS:
+        need = settings.load(ctx).supervisor_pin_min_length
+        if len(pin) < need:
+            raise ValidationError("pin", _("A supervisor's or manager's PIN needs at least {n} digits").format(
+                n=need))
 
 
 def actor_of(staff: Staff) -> Actor:
@@ -35,7 +44,9 @@ def count(ctx: ServiceContext) -> int:
 def create_first_supervisor(ctx: ServiceContext, name: str, pin: str) -> Staff:
     """``wuye init`` and the first start: refused once any staff exists."""
     name = validate_name(name, field="name")
-    pin_hash = hash_pin(validate_pin(pin, field="pin"))  # slow: outside the transaction
+    pin = validate_pin(pin, field="pin")
+    _check_pin_policy(ctx, "supervisor", pin)
+    pin_hash = hash_pin(pin, pepper_for(ctx.db))  # slow: outside the transaction
     with ctx.db.write() as session:
         if session.execute(select(func.count()).select_from(Staff)).scalar_one():
             raise Conflict(_("Staff already exist: the first supervisor was created before."))
@@ -54,7 +65,8 @@ def add(ctx: ServiceContext, name: str, role: str, pin: str) -> Staff:
     pin = validate_pin(pin, field="pin")
     if role == "manager" and ctx.actor.role != "manager":
         require(ctx.actor, {"manager"}, _("add a manager"))
-    pin_hash = hash_pin(pin)  # slow: outside the transaction
+    _check_pin_policy(ctx, role, pin)
+    pin_hash = hash_pin(pin, pepper_for(ctx.db))  # slow: outside the transaction
     with ctx.db.write() as session:
         if session.execute(select(Staff.id).where(Staff.name == name)).first():
             raise ValidationError("name", _("A staff member with this name exists"))
@@ -107,7 +119,10 @@ def set_active(ctx: ServiceContext, name: str, active: bool) -> Staff:
 
 def reset_pin(ctx: ServiceContext, name: str, new_pin: str) -> Staff:
     """A supervisor resets anyone's PIN (and clears a lockout); anyone may change their own."""
-    pin_hash = hash_pin(validate_pin(new_pin, field="pin"))  # slow: outside the transaction
+    new_pin = validate_pin(new_pin, field="pin")
+    with ctx.db.read() as session:
+        _check_pin_policy(ctx, _get_by_name(session, name).role, new_pin)
+    pin_hash = hash_pin(new_pin, pepper_for(ctx.db))  # slow: outside the transaction
     with ctx.db.write() as session:
         staff = _get_by_name(session, name)
         if staff.id != ctx.actor.id:
@@ -117,55 +132,110 @@ def reset_pin(ctx: ServiceContext, name: str, new_pin: str) -> Staff:
         staff.pin_hash = pin_hash
         staff.failed_attempts = 0
         staff.locked_until = None
+        from . import throttle
+
+        throttle.clear_account(session, staff.id)  # type: ignore[arg-type]
         audit.record(session, ctx.actor, ctx.now(), "staff.reset_pin", "staff", staff.id)
     return staff
 
 
 def authenticate(ctx: ServiceContext, name: str, pin: str) -> Actor:
-    """Check a PIN. Wrong PINs count; the Nth locks the account for a while. All audited.
+    """Check a PIN. Wrong PINs slow the account at this terminal down (growing delays, see
+    ``services.throttle``) instead of locking it for everyone; all audited. Unknown names are
+    counted per terminal, never stored as typed (it may be a PIN typed into the name field).
 
     The slow hash is checked outside any transaction, so a login never holds the write
-    lock for the other terminals; the counters are then updated on a fresh read."""
+    lock for the other terminals; the counters are then updated on a fresh read. A good
+    login rewrites a legacy or cheaper hash (peppered argon2id)."""
+    from . import throttle
+    from .security import needs_rehash, pepper_for
+
     policy = settings.load(ctx)
+    tpolicy = throttle.Policy(policy.lockout_attempts, policy.lockout_minutes)
     now = ctx.now()
+    terminal = (ctx.terminal or "unknown")[:80]
     name = (name or "").strip()
     with ctx.db.read() as session:
         found = session.execute(select(Staff).where(Staff.name == name)).scalar_one_or_none()
+        waiting = throttle.wait_until(session, now, [throttle.term_key(terminal)] + (
+            [throttle.pair_key(found.id, terminal), throttle.acct_key(found.id)] if found is not None else []))
+    if waiting is not None:
+        with ctx.db.write() as session:
+            audit.record(session, None, now, "auth.delayed", "staff", found.id if found is not None else "",
+                         after={"terminal": terminal})
+        raise _delayed(ctx, waiting)
     if found is None or not found.active:
         with ctx.db.write() as session:
-            audit.record(session, None, now, "auth.unknown", "staff", "", after={"name": name[:40]})
+            n = throttle.count_unknown(session, now, terminal)
+            throttle.fail(session, now, None, terminal, tpolicy)
+            if n == 1 or n % 10 == 0:  # a count and the terminal, never the typed text
+                audit.record(session, None, now, "auth.unknown", "terminal", "",
+                             after={"terminal": terminal, "unknown_names": n})
         raise AuthError(_("Unknown or disabled staff member"))
-    good = not _locked(found, now) and check_pin(pin or "", found.pin_hash)
+    pepper = pepper_for(ctx.db)
+    good = check_pin(pin or "", found.pin_hash, pepper)
+    rehash = None
     with ctx.db.write() as session:
         staff = session.get(Staff, found.id)
         assert staff is not None  # staff rows are never deleted
         if staff.pin_hash != found.pin_hash:  # the PIN was reset meanwhile
-            good = check_pin(pin or "", staff.pin_hash)
-        if _locked(staff, now):
-            audit.record(session, None, now, "auth.locked", "staff", staff.id)
-            until = as_utc(staff.locked_until)  # type: ignore[arg-type]
-            session.commit()
-            raise LockedOut(_("Locked after too many wrong PINs, until {time}").format(
-                time=ctx.local(until).strftime("%H:%M")), until)
+            good = check_pin(pin or "", staff.pin_hash, pepper)
         if not good:
-            staff.failed_attempts += 1
+            until = throttle.fail(session, now, staff.id, terminal, tpolicy)
+            staff.failed_attempts = (staff.failed_attempts or 0) + 1
             audit.record(session, None, now, "auth.failed", "staff", staff.id,
-                         after={"failed_attempts": staff.failed_attempts})
-            if staff.failed_attempts >= policy.lockout_attempts:
-                staff.locked_until = now + timedelta(minutes=policy.lockout_minutes)
-                staff.failed_attempts = 0
-                audit.record(session, None, now, "auth.lockout", "staff", staff.id,
-                             after={"until": staff.locked_until.isoformat()})
+                         after={"terminal": terminal, "failed_attempts": staff.failed_attempts})
+            if until is not None:
+                audit.record(session, None, now, "auth.slowed", "staff", staff.id,
+                             after={"terminal": terminal, "until": until.isoformat()})
                 session.commit()
-                raise LockedOut(_("Locked after too many wrong PINs, until {time}").format(
-                    time=ctx.local(staff.locked_until).strftime("%H:%M")), staff.locked_until)
-            remaining = policy.lockout_attempts - staff.failed_attempts
+                raise _delayed(ctx, until)
+            remaining = throttle.failures_left(session, staff.id, terminal, tpolicy.attempts)
             session.commit()
             raise AuthError(_("Wrong PIN; {n} tries left").format(n=remaining), remaining)
+        throttle.clear_account(session, staff.id)  # type: ignore[arg-type]
+        throttle.clear_terminal_failures(session, terminal)
         if staff.failed_attempts or staff.locked_until is not None:
             staff.failed_attempts = 0
             staff.locked_until = None
-        return actor_of(staff)
+        if needs_rehash(staff.pin_hash):
+            rehash = staff.pin_hash
+        actor = actor_of(staff)
+    if rehash is not None:
+        _upgrade_hash(ctx, actor, rehash, pin, pepper)
+    return actor
+
+
+def _delayed(ctx: ServiceContext, until: datetime) -> LockedOut:
+    return LockedOut(_("Too many wrong PINs: locked for now, try again after {time}").format(
+        time=ctx.local(until).strftime("%H:%M:%S")), until)
+
+
+def _upgrade_hash(ctx: ServiceContext, actor: Actor, old: str, pin: str, pepper: bytes) -> None:
+    """Rewrite a legacy/cheaper hash after a good login (slow hash outside the transaction)."""
+    from .security import hash_pin as new_hash
+
+    fresh = new_hash(pin, pepper)
+    with ctx.db.write() as session:
+        staff = session.get(Staff, actor.id)
+        if staff is not None and staff.pin_hash == old:
+            staff.pin_hash = fresh
+            audit.record(session, actor, ctx.now(), "staff.pin_rehash", "staff", staff.id)
+
+
+def unlock(ctx: ServiceContext, name: str) -> Staff:
+    """A manager clears the wrong-PIN delays of an account (at every terminal)."""
+    from . import throttle
+    from .permissions import MANAGERS
+
+    require(ctx.actor, MANAGERS, _("clear wrong-PIN delays"))
+    with ctx.db.write() as session:
+        staff = _get_by_name(session, name)
+        throttle.clear_account(session, staff.id)  # type: ignore[arg-type]
+        staff.failed_attempts = 0
+        staff.locked_until = None
+        audit.record(session, ctx.actor, ctx.now(), "staff.unlock", "staff", staff.id)
+    return staff
 
 
 def _locked(staff: Staff, now: datetime) -> bool:

@@ -14,7 +14,7 @@ from ...i18n import N_, _
 from ...models import Unit
 from ...models.complaints import Complaint, ComplaintEvent, ReturnVisit, Suggestion
 from ...services.context import ServiceContext
-from ...services.permissions import OFFICE
+from ...services.permissions import OFFICE, SUPERVISORS
 from ..registry import BATCH, Column, Register, keyset_rows, register, staff_names
 
 
@@ -195,8 +195,8 @@ def suggestion_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal:
                _(OUTCOMES[r[8]]) if r[8] in OUTCOMES else "", r[9], _utc(r[10]))
 
 
-register(Register("complaints", N_("Complaint register"), COMPLAINT_COLUMNS, complaint_rows, OFFICE, sensitive=True))
+register(Register("complaints", N_("Complaint register"), COMPLAINT_COLUMNS, complaint_rows, SUPERVISORS, sensitive=True))
 register(Register("complaint-events", N_("Complaint events"), EVENT_COLUMNS, event_rows, OFFICE))
 register(Register("return-visits", N_("Return visit register"), VISIT_COLUMNS, visit_rows, OFFICE))
-register(Register("suggestions", N_("Suggestion register"), SUGGESTION_COLUMNS, suggestion_rows, OFFICE,
+register(Register("suggestions", N_("Suggestion register"), SUGGESTION_COLUMNS, suggestion_rows, SUPERVISORS,
                   sensitive=True))

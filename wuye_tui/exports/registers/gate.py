@@ -172,8 +172,8 @@ def watch_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool
         yield (r[0], as_utc(r[1]), r[2], _idn(r[3], reveal), r[4], r[5], bool(r[6]), names.get(r[7], "") if r[7] else "")
 
 
-register(Register("visitors", N_("Visitor register"), VISIT_COLUMNS, visit_rows, GATE | OFFICE, sensitive=True))
-register(Register("vehicles", N_("Vehicle register"), VEHICLE_COLUMNS, vehicle_rows, GATE, sensitive=True))
-register(Register("passes", N_("Contractor passes"), PASS_COLUMNS, pass_rows, GATE | OFFICE, sensitive=True))
+register(Register("visitors", N_("Visitor register"), VISIT_COLUMNS, visit_rows, SUPERVISORS, sensitive=True))
+register(Register("vehicles", N_("Vehicle register"), VEHICLE_COLUMNS, vehicle_rows, SUPERVISORS, sensitive=True))
+register(Register("passes", N_("Contractor passes"), PASS_COLUMNS, pass_rows, SUPERVISORS, sensitive=True))
 register(Register("release-slips", N_("Release slips"), SLIP_COLUMNS, slip_rows, GATE | OFFICE))
 register(Register("watch-list", N_("Watch list"), WATCH_COLUMNS, watch_rows, SUPERVISORS, sensitive=True))

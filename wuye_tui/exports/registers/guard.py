@@ -109,4 +109,4 @@ register(Register("keys", N_("Key register"), (
     Column("authorised_by", N_("Authorised by")), Column("lent_by", N_("Lent by")),
     Column("due_at", N_("Due"), "datetime", 17), Column("returned_at", N_("Returned"), "datetime", 17),
     Column("returned_by", N_("Returned to")), Column("return_note", N_("Note")),
-), _key_rows, frozenset(STAFF), sensitive=True))
+), _key_rows, frozenset(SUPERVISORS), sensitive=True))
