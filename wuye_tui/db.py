@@ -124,7 +124,7 @@ def make_engine(url: str) -> Engine:
         path = sqlite_path(url)
         if path is not None and str(path) != ":memory:":
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             except OSError as exc:
                 from .i18n import _
 
