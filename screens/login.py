@@ -35,6 +35,8 @@ class LoginScreen(Screen):
             yield Static("", id="login-names", classes="hint")
         yield WuyeFooter()
 
+    _typed_ahead = False  # Enter on the PIN came before the database was open
+
     def on_mount(self) -> None:
         self.query_one("#login-name", Input).focus()
         if getattr(self.app, "db_ready", False):
@@ -47,6 +49,9 @@ class LoginScreen(Screen):
         self.query_one("#login-site", Static).update(getattr(self.app, "site_name", "") or _("wuye"))
         if names:
             self.query_one("#login-names", Static).update(_("Staff: ") + "  ".join(n for n, _r in names[:12]))
+        if self._typed_ahead:
+            self._typed_ahead = False
+            self.attempt()
 
     def database_failed(self, message: str) -> None:
         self.query_one("#login-message", Static).update(message)
@@ -59,6 +64,9 @@ class LoginScreen(Screen):
 
     def attempt(self) -> None:
         if not getattr(self.app, "db_ready", False):
+            # typed ahead while the database opens: kept, and completed when it is ready
+            self._typed_ahead = True
+            self.query_one("#login-message", Static).update(_("Opening the database... logging in when ready"))
             return
         name = self.query_one("#login-name", Input).value.strip()
         pin_input = self.query_one("#login-pin", Input)

@@ -58,6 +58,9 @@ class WuyeApp(App[None]):
         self.alerts: list[tuple[int, str]] = []
         self.seen_alert_id = -1
         self._idle_check_seconds = idle_check_seconds
+        from screens.key_order import KeyOrder
+
+        self.key_order = KeyOrder(self)  # keys are worked through one at a time, in order
 
     # ---- start -------------------------------------------------------------------
 
@@ -159,6 +162,15 @@ class WuyeApp(App[None]):
 
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_activity = time.monotonic()
+        if self.key_order.wants(event):
+            if not self.key_order.hold(event):
+                await super().on_event(event)
+                self.key_order.routed()
+            return
+        await super().on_event(event)
+
+    async def route_input_event(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Route a key or paste the KeyOrder held back (Textual's own routing)."""
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:
