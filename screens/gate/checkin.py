@@ -46,6 +46,8 @@ class CheckInScreen(WuyeScreen):
         self._pick = 0
         self._filled = False  # the form holds a returning or pre-registered visitor
         self._prereg = ""
+        self._replace: int | None = None  # the earlier open visit to check out on saving
+        self._allow_dup = None  # the supervisor who allowed a second open visit
 
     # ---- layout -------------------------------------------------------------------
 
@@ -142,6 +144,8 @@ class CheckInScreen(WuyeScreen):
     # ---- events ----------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("in-name", "in-id_number", "in-unit"):
+            self._replace, self._allow_dup = None, None  # another person: ask again
         if event.input.id == "in-lookup":
             self._lookup(event.value)
         elif event.input.id == "in-unit":
@@ -271,18 +275,48 @@ class CheckInScreen(WuyeScreen):
         if raw is None:
             return
         try:
-            visit = gate_visits.check_in(self.ctx, raw, override=override)
+            visit = gate_visits.check_in(self.ctx, raw, override=override, replace=self._replace,
+                                         allow_duplicate=self._allow_dup)
+        except gate_visits.AlreadyOnSite as exc:
+            self.message(exc.message, "-warn")
+            self._ask_duplicate(exc, override)
+            return
         except WatchListHit as exc:
             self.message(exc.message, "-warn")
             self._ask_override(exc.message)
             return
         except WuyeError as exc:
             self.report(exc)
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         self.action_clear()
         self.message(_("Checked in: {name} (No. {id}) at {time}").format(
             name=visit.name, id=visit.id, time=f"{self.ctx.local(visit.checked_in_at):%H:%M}"))
+
+    def _ask_duplicate(self, exc, override) -> None:  # type: ignore[no-untyped-def]
+        """The same person is still on site: check that visit out, or a supervisor allows it."""
+        from ..dialogs.pin import SupervisorPinDialog
+        from .ask import KeyChoiceDialog
+
+        earlier = exc.visit_id
+
+        def pinned(supervisor) -> None:  # type: ignore[no-untyped-def]
+            if supervisor is not None:
+                self._allow_dup = supervisor
+                self.action_save(override=override)
+
+        def done(answer) -> None:  # type: ignore[no-untyped-def]
+            if answer == "replace":
+                self._replace = earlier
+                self.action_save(override=override)
+            elif answer == "allow":
+                self.app.push_screen(SupervisorPinDialog(_("A second visit while the first is open needs a "
+                                                           "supervisor PIN")), pinned)
+
+        self.app.push_screen(KeyChoiceDialog(
+            _("Already on site: {name}").format(name=exc.name), [exc.message],
+            [("c", _("Check the earlier visit out, then check in"), "replace"),
+             ("s", _("Supervisor allows a second visit"), "allow")]), done)
 
     def _ask_override(self, reason: str) -> None:
         from ..dialogs.pin import SupervisorPinDialog
@@ -297,6 +331,7 @@ class CheckInScreen(WuyeScreen):
         from wuye_tui.services.gate_common import approval_options, id_type_options, purpose_options
 
         self._hits, self._pick, self._filled, self._prereg = [], 0, False, ""
+        self._replace, self._allow_dup = None, None
         defaults = {"id_type": id_type_options()[0][1], "approval": approval_options()[0][1],
                     "purpose": purpose_options()[0][1], "headcount": "1"}
         for name in ("lookup", *FIELDS):

@@ -169,11 +169,11 @@ async def test_on_site_board_checks_out_and_reports_conflict(sqlite_db, clock):
         table = app.screen.query_one("#onsite-table", DataTable)
         assert table.row_count == 2
         gate_visits.check_out(guard, b.id)  # another terminal checks the first row out meanwhile
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "y")  # find box -> table -> confirm with Y
         await pilot.pause()
         assert "已于" in str(app.screen.query_one("#gate-msg", Static).render())
         assert table.row_count == 1
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await pilot.pause()
         assert table.row_count == 0
     assert all(v.checked_out_at is not None for v in visits(sqlite_db))

@@ -149,22 +149,35 @@ class VehicleOnSite:
     unit: str
     in_at: datetime
     overstay: bool
+    driver_left: bool = False  # it came with a visitor who has been checked out
 
 
-def vehicles_on_site(ctx: ServiceContext, strange_only: bool = True, limit: int = 200) -> list[VehicleOnSite]:
+def vehicles_on_site(ctx: ServiceContext, strange_only: bool = True, limit: int = 200,
+                     find: str = "") -> list[VehicleOnSite]:
+    """Vehicles inside, newest first; ``find`` keeps those whose plate or driver starts
+    with it (the on-site board's find box)."""
+    from ..models.gate import Visit
+    from ..validators import normalise_plate
+
     require(ctx.actor, GATE, _("see who is on site"))
     now = ctx.now()
     stmt = (select(VehicleMove.id, VehicleMove.plate, VehicleMove.resident, VehicleMove.kind, VehicleMove.driver,
-                   Unit.code, VehicleMove.in_at)
+                   Unit.code, VehicleMove.in_at, Visit.checked_out_at)
             .join(Unit, Unit.id == VehicleMove.unit_id, isouter=True)
+            .join(Visit, Visit.id == VehicleMove.visit_id, isouter=True)
             .where(VehicleMove.out_at.is_(None)).order_by(VehicleMove.id.desc()).limit(limit))
     if strange_only:
         stmt = stmt.where(VehicleMove.resident.is_(False))
     stay = ref().visitor.default_stay
     with ctx.db.read() as session:
         rows = session.execute(stmt).all()
-    return [VehicleOnSite(r[0], r[1], r[2], r[3], r[4], r[5] or "", as_utc(r[6]),
-                          (not r[2]) and as_utc(r[6]) + stay < now) for r in rows]
+    out = [VehicleOnSite(r[0], r[1], r[2], r[3], r[4], r[5] or "", as_utc(r[6]),
+                         (not r[2]) and as_utc(r[6]) + stay < now, r[7] is not None) for r in rows]
+    key = (find or "").strip()
+    if key:
+        plate = normalise_plate(key)
+        out = [v for v in out if v.driver.startswith(key) or (plate and v.plate.startswith(plate))]
+    return out
 
 
 def plate_history(ctx: ServiceContext, plate: str, limit: int = 20) -> list[VehicleMove]:

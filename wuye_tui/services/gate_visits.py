@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlmodel import Session
 
 from ..clock import as_utc
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..i18n import _
 from ..models import Staff, Unit
-from ..models.gate import GateVisitor, Visit, VisitRefusal, WatchEntry
+from ..models.gate import GateVisitor, VehicleMove, Visit, VisitRefusal, WatchEntry
 from ..validators import (
     clean_text,
     compact,
@@ -163,14 +163,43 @@ def _upsert_visitor(session: Session, c: CleanCheckIn, now: datetime) -> int:
     return who  # type: ignore[no-any-return]
 
 
-def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None) -> Visit:
+class AlreadyOnSite(Conflict):
+    """One visitor, one visit: the person checking in (same ID number, or same name for the
+    same host unit) is still on site. The caller offers to check the earlier visit out
+    (``replace=visit_id``) or a supervisor's override (``allow_duplicate=supervisor``)."""
+
+    def __init__(self, message: str, visit_id: int, name: str, unit: str, since: datetime) -> None:
+        super().__init__(message)
+        self.visit_id = visit_id
+        self.name = name
+        self.unit = unit
+        self.since = since
+
+
+def _open_duplicate(session: Session, c: CleanCheckIn) -> tuple[int, str, datetime] | None:
+    """The open visit of the same person: same ID number, or same name + same host unit."""
+    cond = and_(Visit.name == c.name, Visit.host_unit_id == c.unit_id)
+    if c.id_number:
+        cond = or_(Visit.id_number == c.id_number, cond)
+    row = session.execute(select(Visit.id, Visit.name, Visit.checked_in_at)
+                          .where(Visit.checked_out_at.is_(None), Visit.purged.is_(False), cond)
+                          .order_by(Visit.id.desc()).limit(1)).first()
+    return (row[0], row[1], as_utc(row[2])) if row else None
+
+
+def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None,
+             replace: int | None = None, allow_duplicate: Actor | None = None) -> Visit:
     """Register a visitor (and their vehicle's entry when a plate is given).
 
     A watch-list hit raises ``WatchListHit`` unless ``override`` is a supervisor (whose PIN
-    the caller verified); the override is audited. One short write transaction: Core
-    statements for the visitor and the visit, then the audit row."""
+    the caller verified); the override is audited. The same person still on site raises
+    ``AlreadyOnSite`` unless ``replace`` names that earlier visit (checked out in the same
+    transaction, audited) or ``allow_duplicate`` is a supervisor (audited as
+    ``gate.duplicate_override``). One short write transaction: Core statements for the
+    visitor and the visit, then the audit rows."""
     require(ctx.actor, GATE, _("register visitors"))
     supervisor_only(override)
+    supervisor_only(allow_duplicate)
     c = raw if isinstance(raw, CleanCheckIn) else clean_checkin(ctx, raw)
     now = ctx.now()
     from .gate_prereg import claim_prereg
@@ -180,6 +209,14 @@ def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: 
         if hits and override is None:
             raise _blocked(hits)
         prereg_id = claim_prereg(session, c.prereg_code, now) if c.prereg_code else None
+        dup = _open_duplicate(session, c)
+        if dup is not None and replace == dup[0]:
+            _close_visit(session, ctx, dup[0], now, reason="replaced")
+            dup = None
+        if dup is not None and allow_duplicate is None:
+            raise AlreadyOnSite(_("{name} is already on site (No. {id}, in at {time}): check that visit out "
+                                  "first, or a supervisor allows a second visit").format(
+                name=dup[1], id=dup[0], time=f"{ctx.local(dup[2]):%m-%d %H:%M}"), dup[0], dup[1], c.unit_code, dup[2])
         who = _upsert_visitor(session, c, now)
         visit = Visit(visitor_id=who, name=c.name, id_type=c.id_type, id_number=c.id_number, phone=c.phone,
                       headcount=c.headcount, host_unit_id=c.unit_id, approval=c.approval, purpose=c.purpose,
@@ -207,6 +244,9 @@ def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: 
         if hits and override is not None:
             audit.record(session, override, now, "gate.watch_override", "gate_visit", visit.id,
                          after={"hits": hits, "guard": ctx.actor.name})
+        if dup is not None and allow_duplicate is not None:
+            audit.record(session, allow_duplicate, now, "gate.duplicate_override", "gate_visit", visit.id,
+                         after={"earlier_visit": dup[0], "name": c.name, "guard": ctx.actor.name})
     return visit
 
 
@@ -238,30 +278,117 @@ def refuse(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "", 
 # --------------------------------------------------------------------------- check-out
 
 
-def check_out(ctx: ServiceContext, visit_id: int) -> datetime:
-    """Check one visit out. Raises Conflict if someone else already did."""
+UNDO_MINUTES = 5  # a check-out can be undone this long, by the guard who did it
+
+
+@dataclass(frozen=True)
+class CheckOutPreview:
+    """What the guard confirms before a check-out: who, and the vehicle that came with them."""
+
+    visit_id: int
+    name: str
+    unit: str
+    headcount: int
+    plate: str  # the visit's vehicle still inside ("" when none)
+
+
+def check_out_preview(ctx: ServiceContext, visit_id: int) -> CheckOutPreview:
+    require(ctx.actor, GATE, _("check visitors out"))
+    with ctx.db.read() as session:
+        row = session.execute(select(Visit.id, Visit.name, Unit.code, Visit.headcount, Visit.checked_out_at)
+                              .join(Unit, Unit.id == Visit.host_unit_id).where(Visit.id == visit_id)).first()
+        if row is None:
+            raise NotFound(_("No such visit"))
+        plate = session.execute(select(VehicleMove.plate).where(VehicleMove.visit_id == visit_id,
+                                                                VehicleMove.out_at.is_(None)).limit(1)).scalar()
+    return CheckOutPreview(row[0], row[1], row[2], row[3], plate or "")
+
+
+def _close_visit(session: Session, ctx: ServiceContext, visit_id: int, now: datetime, with_vehicle: bool = False,
+                 reason: str = "") -> list[str]:
+    """Inside a write transaction: check one visit out (Conflict if it is not open) and,
+    when asked, its vehicle; returns the plates that left with it."""
+    done = session.execute(
+        update(Visit).where(Visit.id == visit_id, Visit.checked_out_at.is_(None))
+        .values(checked_out_at=now, out_guard_id=ctx.actor.id)
+    ).rowcount
+    if done != 1:
+        row = session.execute(select(Visit.checked_out_at, Staff.name)
+                              .join(Staff, Staff.id == Visit.out_guard_id, isouter=True)
+                              .where(Visit.id == visit_id)).first()
+        if row is None:
+            raise NotFound(_("No such visit"))
+        raise Conflict(_("This visitor was already checked out at {time} by {guard}").format(
+            time=f"{ctx.local(row[0]):%H:%M}", guard=row[1] or "?"))
+    plates: list[str] = []
+    if with_vehicle:
+        moves = session.execute(select(VehicleMove.id, VehicleMove.plate).where(
+            VehicleMove.visit_id == visit_id, VehicleMove.out_at.is_(None))).all()
+        for move_id, plate in moves:
+            session.execute(update(VehicleMove).where(VehicleMove.id == move_id, VehicleMove.out_at.is_(None))
+                            .values(out_at=now, out_guard_id=ctx.actor.id))
+            audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", move_id,
+                         after={"plate": plate, "with_visit": visit_id})
+            plates.append(plate)
+    after: dict[str, Any] = {"vehicles": plates} if plates else {}
+    if reason:
+        after["reason"] = reason
+    audit.record(session, ctx.actor, now, "gate.check_out", "gate_visit", visit_id, after=after or None)
+    return plates
+
+
+def check_out(ctx: ServiceContext, visit_id: int, with_vehicle: bool = False) -> datetime:
+    """Check one visit out (and its vehicle when ``with_vehicle``). Raises Conflict if
+    someone else already did."""
     require(ctx.actor, GATE, _("check visitors out"))
     now = ctx.now()
     with ctx.db.write() as session:
-        done = session.execute(
-            update(Visit).where(Visit.id == visit_id, Visit.checked_out_at.is_(None))
-            .values(checked_out_at=now, out_guard_id=ctx.actor.id)
-        ).rowcount
-        if done != 1:
-            row = session.execute(select(Visit.checked_out_at, Staff.name)
-                                  .join(Staff, Staff.id == Visit.out_guard_id, isouter=True)
-                                  .where(Visit.id == visit_id)).first()
-            if row is None:
-                raise NotFound(_("No such visit"))
-            raise Conflict(_("This visitor was already checked out at {time} by {guard}").format(
-                time=f"{ctx.local(row[0]):%H:%M}", guard=row[1] or "?"))
-        audit.record(session, ctx.actor, now, "gate.check_out", "gate_visit", visit_id)
+        _close_visit(session, ctx, visit_id, now, with_vehicle=with_vehicle)
     return now
 
 
-def check_out_group(ctx: ServiceContext, visit_ids: list[int]) -> int:
-    """Check several visits out together (a group leaving); returns how many were still on
-    site. Raises Conflict if none was."""
+def undo_check_out(ctx: ServiceContext, visit_ids: list[int]) -> int:
+    """Put visits checked out by mistake back on site, with the vehicles that left with them.
+
+    Only the guard who checked them out, within ``UNDO_MINUTES``; the check-out and its
+    undoing both stay in the audit trail (``gate.check_out`` then ``gate.check_out_undone``
+    with the time that was undone): an event, never a deletion. Returns how many came back."""
+    require(ctx.actor, GATE, _("check visitors out"))
+    ids = sorted({int(i) for i in visit_ids})
+    if not ids:
+        raise ValidationError("visits", _("Nothing to undo"))
+    now = ctx.now()
+    with ctx.db.write() as session:
+        rows = session.execute(select(Visit.id, Visit.checked_out_at, Visit.out_guard_id)
+                               .where(Visit.id.in_(ids))).all()
+        if len(rows) != len(ids):
+            raise NotFound(_("No such visit"))
+        for vid, out_at, guard in rows:
+            if out_at is None:
+                raise Conflict(_("Visit No. {id} is on site: nothing to undo").format(id=vid))
+            if guard != ctx.actor.id:
+                raise PermissionDenied(_("Only the guard who checked the visitor out can undo it"))
+            if (now - as_utc(out_at)).total_seconds() > UNDO_MINUTES * 60:
+                raise Conflict(_("A check-out can be undone for {n} minutes only").format(n=UNDO_MINUTES))
+        for vid, out_at, _guard in rows:
+            session.execute(update(Visit).where(Visit.id == vid, Visit.checked_out_at == out_at)
+                            .values(checked_out_at=None, out_guard_id=None))
+            moves = session.execute(select(VehicleMove.id, VehicleMove.plate).where(
+                VehicleMove.visit_id == vid, VehicleMove.out_at == out_at,
+                VehicleMove.out_guard_id == ctx.actor.id)).all()
+            for move_id, plate in moves:
+                session.execute(update(VehicleMove).where(VehicleMove.id == move_id)
+                                .values(out_at=None, out_guard_id=None))
+                audit.record(session, ctx.actor, now, "gate.vehicle_out_undone", "gate_vehicle", move_id,
+                             after={"plate": plate, "undone_out_at": as_utc(out_at).isoformat()})
+            audit.record(session, ctx.actor, now, "gate.check_out_undone", "gate_visit", vid,
+                         after={"undone_out_at": as_utc(out_at).isoformat()})
+    return len(ids)
+
+
+def check_out_group(ctx: ServiceContext, visit_ids: list[int], with_vehicle: bool = False) -> int:
+    """Check several visits out together (a group leaving), with their vehicles when
+    ``with_vehicle``; returns how many were still on site. Raises Conflict if none was."""
     require(ctx.actor, GATE, _("check visitors out"))
     ids = sorted({int(i) for i in visit_ids})
     if not ids:
@@ -274,6 +401,14 @@ def check_out_group(ctx: ServiceContext, visit_ids: list[int]) -> int:
             raise Conflict(_("These visitors were already checked out"))
         session.execute(update(Visit).where(Visit.id.in_(open_ids), Visit.checked_out_at.is_(None))
                         .values(checked_out_at=now, out_guard_id=ctx.actor.id))
+        if with_vehicle:
+            moves = session.execute(select(VehicleMove.id, VehicleMove.plate, VehicleMove.visit_id).where(
+                VehicleMove.visit_id.in_(open_ids), VehicleMove.out_at.is_(None))).all()
+            for move_id, plate, vid in moves:
+                session.execute(update(VehicleMove).where(VehicleMove.id == move_id, VehicleMove.out_at.is_(None))
+                                .values(out_at=now, out_guard_id=ctx.actor.id))
+                audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", move_id,
+                             after={"plate": plate, "with_visit": vid})
         audit.record(session, ctx.actor, now, "gate.check_out_group", "gate_visit", ",".join(map(str, open_ids))[:40],
                      after={"visits": list(open_ids)})
     return len(open_ids)

@@ -1,0 +1,98 @@
+"""The visitor book the gate can trust (#10): one visitor one visit, check-out with the
+vehicle, undo by the same guard within minutes; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.services.conftest_gate import ID1, ID2, gate_site, visitor  # noqa: F401
+from wuye_tui.errors import Conflict, PermissionDenied, ValidationError
+from wuye_tui.models import AuditEntry
+from wuye_tui.models.gate import VehicleMove, Visit
+from wuye_tui.services import gate_vehicles, gate_visits as gv
+
+
+def audits(db, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return list(s.execute(select(AuditEntry).where(AuditEntry.action == action)).scalars())
+
+
+def open_visits(db) -> int:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return s.execute(select(func.count()).select_from(Visit).where(Visit.checked_out_at.is_(None))).scalar_one()
+
+
+def test_same_id_number_on_site_twice_is_refused(gate_site):
+    g = gate_site.guard
+    first = gv.check_in(g, visitor())
+    with pytest.raises(gv.AlreadyOnSite) as err:
+        gv.check_in(g, visitor(name="张叁", unit="5栋1单元0801"))  # another name, same ID number
+    assert err.value.visit_id == first.id and "张三" in err.value.message
+    assert open_visits(g.db) == 1
+
+
+def test_same_name_same_unit_without_id_match_is_refused(gate_site):
+    g = gate_site.guard
+    gv.check_in(g, visitor())
+    with pytest.raises(gv.AlreadyOnSite):
+        gv.check_in(g, visitor(id_type="2", id_number="E12345678"))
+    gv.check_in(g, visitor(id_number=ID2, unit="5栋1单元0801"))  # same name, other unit, other ID: fine
+    assert open_visits(g.db) == 2
+
+
+def test_replace_checks_the_earlier_visit_out_in_the_same_write(gate_site):
+    g = gate_site.guard
+    first = gv.check_in(g, visitor())
+    second = gv.check_in(g, visitor(), replace=first.id)
+    with g.db.read() as s:
+        assert s.get(Visit, first.id).checked_out_at is not None
+        assert s.get(Visit, second.id).checked_out_at is None
+    assert json.loads(audits(g.db, "gate.check_out")[-1].after)["reason"] == "replaced"
+
+
+def test_supervisor_override_of_a_second_visit_is_recorded(gate_site):
+    g = gate_site.guard
+    first = gv.check_in(g, visitor())
+    with pytest.raises(ValidationError):
+        gv.check_in(g, visitor(), allow_duplicate=gate_site.guard2.actor)  # a guard may not
+    second = gv.check_in(g, visitor(), allow_duplicate=gate_site.sup.actor)
+    rows = audits(g.db, "gate.duplicate_override")
+    assert len(rows) == 1 and rows[0].staff_id == gate_site.sup.actor.id
+    assert rows[0].entity_id == str(second.id) and json.loads(rows[0].after)["earlier_visit"] == first.id
+
+
+def test_vehicle_leaves_with_the_visitor_when_asked(gate_site):
+    g = gate_site.guard
+    a = gv.check_in(g, visitor(plate="粤B12345"))
+    b = gv.check_in(g, visitor(name="王五", id_number=ID2, plate="粤B54321"))
+    assert gv.check_out_preview(g, a.id).plate == "粤B12345"
+    gv.check_out(g, a.id, with_vehicle=True)
+    gv.check_out(g, b.id)  # the vehicle stays: flagged on the board
+    inside = {v.plate: v for v in gate_vehicles.vehicles_on_site(g)}
+    assert "粤B12345" not in inside
+    assert inside["粤B54321"].driver_left
+    assert [v.plate for v in gate_vehicles.vehicles_on_site(g, find="粤B5")] == ["粤B54321"]
+    assert gate_vehicles.vehicles_on_site(g, find="张") == []
+
+
+def test_undo_by_the_same_guard_within_minutes_is_an_event(gate_site):
+    g, other = gate_site.guard, gate_site.guard2
+    a = gv.check_in(g, visitor(plate="粤B12345"))
+    gv.check_out(g, a.id, with_vehicle=True)
+    with pytest.raises(PermissionDenied):
+        gv.undo_check_out(other, [a.id])
+    gate_site.clock.advance(minutes=2)
+    assert gv.undo_check_out(g, [a.id]) == 1
+    with g.db.read() as s:
+        assert s.get(Visit, a.id).checked_out_at is None
+        assert s.execute(select(VehicleMove.out_at).where(VehicleMove.visit_id == a.id)).scalar() is None
+    assert len(audits(g.db, "gate.check_out")) == 1 and len(audits(g.db, "gate.check_out_undone")) == 1
+    with pytest.raises(Conflict):
+        gv.undo_check_out(g, [a.id])  # on site again: nothing to undo
+    gv.check_out(g, a.id)
+    gate_site.clock.advance(minutes=gv.UNDO_MINUTES + 1)
+    with pytest.raises(Conflict):
+        gv.undo_check_out(g, [a.id])
