@@ -45,32 +45,63 @@ class KeyOrder:
         """Keys and pastes straight from the driver (not ones Textual forwards inside)."""
         return isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
 
+    @staticmethod
+    def typed_enter(event: events.Event) -> events.Event:
+        """Enter typed before the terminal was put in raw mode (while wuye starts) reaches
+        us as LF, i.e. ctrl+j: the tty's ICRNL turned the CR into LF. A terminal cannot
+        tell ctrl+j from that LF, and no desk binds ctrl+j, so it is Enter."""
+        if isinstance(event, events.Key) and event.key == "ctrl+j":
+            enter = events.Key("enter", "\r")
+            if event._sender is not None:
+                enter.set_sender(event._sender)
+            return enter
+        return event
+
+    def plain(self, event: events.Event) -> bool:
+        """A printable character typed into a text field: the field itself takes it (no
+        binding, no focus change), so a run of them may go to it together."""
+        from textual.widgets import Input
+
+        return (isinstance(event, events.Key) and event.is_printable and event.character is not None
+                and isinstance(self.app.focused, Input))
+
     def hold(self, event: events.Event) -> bool:
         """True when ``event`` must wait (it is queued); False: route it now, then call
-        ``routed``."""
-        if self.busy or self.held:
+        ``routed``. A run of printable characters goes straight to the focused field (its
+        queue keeps them in order); any other key, and the first character after one,
+        waits until the app is quiet."""
+        if self.held or (self.busy and not (self.plain(event) and self._last_plain)):
             self.held.append(event)
             return True
+        self._last_plain = self.plain(event)
         self.busy = True
         self.idle.clear()
         return False
 
+    _last_plain = False
+
     def routed(self) -> None:
         """The current key was routed: wait for it to be worked through, then route the next."""
+        if self._task is not None and not self._task.done():
+            return  # a run of characters: the settle already waiting covers this one too
         self._task = asyncio.create_task(self._settle_then_next())
 
     async def _settle_then_next(self) -> None:
         await self.quiet()
         if self.held:
-            event = self.held.popleft()
+            batch = [self.held.popleft()]
+            while self.plain(batch[0]) and self.held and self.plain(self.held[0]):
+                batch.append(self.held.popleft())  # a run of characters goes together
             # back through the app's own queue, so it is routed in the app's task
-            self.app.call_later(self._route, event)
+            self.app.call_later(self._route, batch)
         else:
             self.busy = False
             self.idle.set()
 
-    async def _route(self, event: events.Event) -> None:
-        await self.app.route_input_event(event)
+    async def _route(self, batch: list[events.Event]) -> None:
+        self._last_plain = self.plain(batch[-1])
+        for event in batch:
+            await self.app.route_input_event(event)
         self.routed()
 
     async def quiet(self) -> None:

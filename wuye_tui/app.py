@@ -163,6 +163,7 @@ class WuyeApp(App[None]):
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_activity = time.monotonic()
         if self.key_order.wants(event):
+            event = self.key_order.typed_enter(event)
             if not self.key_order.hold(event):
                 await super().on_event(event)
                 self.key_order.routed()

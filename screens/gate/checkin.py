@@ -15,7 +15,8 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from rich.text import Text
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
@@ -59,32 +60,55 @@ class CheckInScreen(WuyeScreen):
             purpose_options,
         )
 
+        opts = {"id_type": id_type_options(), "approval": approval_options(), "purpose": purpose_options()}
+
+        def label_of(name: str):  # type: ignore[no-untyped-def]
+            labels = dict(opts[name])
+            return lambda code: labels.get(code, code)
+
+        self._legends = {name: f"{title}: {choice_hint(o)}" for name, title, o in (
+            ("id_type", _("ID type"), opts["id_type"]), ("approval", _("Approval"), opts["approval"]),
+            ("purpose", _("Purpose"), opts["purpose"]))}
         with Vertical(id="gate-body"):
             yield Static(_("Visitor check-in"), classes="title")
-            with Horizontal(id="lookup-row"):
-                yield FormField(_("Look up"), "lookup",
-                                placeholder=_("code / name / pinyin / phone / ID"), max_length=30)
-            yield Static("", id="matches")
-            with Horizontal(id="gate-cols"):
-                with Vertical(classes="gate-col"):
-                    yield FormField(_("Name"), "name", lambda v: validate_name(v), required=True, max_length=30)
-                    yield FormField(_("ID type"), "id_type", self._check_id_type, value=id_type_options()[0][1])
-                    yield IdNumberField(_("ID number"), self._id_type_for_check, self._today)
-                    yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20)
-                    yield FormField(_("Headcount"), "headcount", self._check_headcount, value="1", max_length=2)
-                with Vertical(classes="gate-col"):
-                    yield FormField(_("Host unit"), "unit", self._check_unit, required=True, max_length=30,
-                                    placeholder=_("unit, resident, phone or pinyin"))
-                    yield Static("", id="unit-hits")
-                    yield FormField(_("Approval"), "approval", self._check_approval, value=approval_options()[0][1])
-                    yield FormField(_("Purpose"), "purpose", self._check_purpose, value=purpose_options()[0][1])
-                    yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12)
-                    yield FormField(_("Stay (hours)"), "stay", self._check_stay, max_length=4,
-                                    placeholder=_("default by purpose"))
+            # one column of one-line fields that scrolls: at 80x24 the message line and
+            # the legend below it stay in view
+            with VerticalScroll(id="gate-form"):
+                yield FormField(_("Look up"), "lookup", compact=True, max_length=60,
+                                placeholder=_("code, name, pinyin, phone or ID"))
+                yield Static("", id="matches")
+                yield FormField(_("Name"), "name", lambda v: validate_name(v), required=True, max_length=30,
+                                compact=True)
+                yield FormField(_("ID type"), "id_type", self._check_id_type, value=id_type_options()[0][1],
+                                compact=True, required=True, display=label_of("id_type"))
+                yield IdNumberField(_("ID number"), self._id_type_for_check, self._today, compact=True)
+                yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20, compact=True)
+                yield FormField(_("Headcount"), "headcount", self._check_headcount, value="1", max_length=2,
+                                compact=True, required=True)
+                yield FormField(_("Host unit"), "unit", self._check_unit, required=True, max_length=30,
+                                placeholder=_("unit, resident, phone or pinyin"), compact=True)
+                yield Static("", id="unit-hits")
+                yield FormField(_("Approval"), "approval", self._check_approval, compact=True, required=True,
+                                display=label_of("approval"), placeholder=_("digit, see below"))
+                yield FormField(_("Purpose"), "purpose", self._check_purpose, value=purpose_options()[0][1],
+                                compact=True, required=True, display=label_of("purpose"))
+                yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12, compact=True)
+                yield FormField(_("Stay (hours)"), "stay", self._check_stay, max_length=4, compact=True,
+                                placeholder=_("default by purpose"))
             yield Static("", id="gate-msg")
-            yield Static(_("ID type: {h}").format(h=choice_hint(id_type_options())), classes="gate-legend")
-            yield Static(_("Approval: {h}").format(h=choice_hint(approval_options())), classes="gate-legend")
-            yield Static(_("Purpose: {h}").format(h=choice_hint(purpose_options())), classes="gate-legend")
+            yield Static(self._keys_legend(), classes="gate-legend", id="gate-legend")
+
+    def _keys_legend(self) -> str:
+        return _("* required  Tab/Enter next field  F2 save  F3 clear  F4 refuse  F8 on site")
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        """The legend under the form explains the field being typed in (its choices)."""
+        name = (getattr(event.widget, "id", "") or "").removeprefix("in-")
+        try:
+            legend = self.query_one("#gate-legend", Static)
+        except Exception:
+            return
+        legend.update(Text(self._legends.get(name, self._keys_legend())))
 
     def on_mount(self) -> None:
         self.field("lookup").input.focus()
@@ -162,6 +186,9 @@ class CheckInScreen(WuyeScreen):
                 self.message(_("No past visitor matches: fill in the form"), "-warn")
                 self.field("name").input.focus()
             return
+        if self._filled and event.input.id == "in-approval":
+            self.action_save()
+            return
         self.focus_next()
 
     def _lookup(self, text: str) -> None:
@@ -222,8 +249,10 @@ class CheckInScreen(WuyeScreen):
             return
         self._fill(form)
         self._filled = True
-        self.query_one("#matches", Static).update(
-            _("Returning visitor {name}: check the form; Enter or F2 saves.").format(name=hit.name))
+        self.query_one("#matches", Static).update(Text(
+            _("Returning visitor {name}: type how the host agreed (approval), then Enter or F2 saves.").format(
+                name=hit.name)))
+        self.field("approval").input.focus()
 
     def _fill(self, form: dict[str, str]) -> None:
         from wuye_tui.services.gate_common import approval_options, id_type_options, purpose_options
@@ -332,7 +361,7 @@ class CheckInScreen(WuyeScreen):
 
         self._hits, self._pick, self._filled, self._prereg = [], 0, False, ""
         self._replace, self._allow_dup = None, None
-        defaults = {"id_type": id_type_options()[0][1], "approval": approval_options()[0][1],
+        defaults = {"id_type": id_type_options()[0][1],  # approval: asked every visit, never preset
                     "purpose": purpose_options()[0][1], "headcount": "1"}
         for name in ("lookup", *FIELDS):
             self.field(name).set_value(defaults.get(name, ""))

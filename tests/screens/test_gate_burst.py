@@ -64,7 +64,7 @@ async def test_burst_fills_the_fields_a_slow_typist_would_and_f2_saves_it(sqlite
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checkin(pilot)
         burst(app, "\t")  # from the look-up to the name
-        burst(app, BURST + "\t3栋2单元1202")
+        burst(app, BURST + "\t3栋2单元1202\t1")  # unit, then the approval digit
         burst(app, "<f2>")
         await settle(pilot)
         shown = values(screen)

@@ -58,7 +58,7 @@ async def test_returning_visitor_in_15_keys(sqlite_db, clock):
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "张保安", "1111")
-        keys = ["1", "z", "s", "enter", "enter"]
+        keys = ["1", "z", "s", "enter", "2", "enter"]  # the approval is asked again
         assert len(keys) <= 15
         await pilot.press(*keys)
         await pilot.pause()
@@ -122,7 +122,7 @@ async def test_watch_list_hit_needs_supervisor_pin(sqlite_db, clock):
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "张保安", "1111")
-        await pilot.press("1", "z", "s", "enter", "enter")
+        await pilot.press("1", "z", "s", "enter", "1", "enter")
         await pilot.pause()
         assert len(visits(sqlite_db)) == 1
         assert app.screen.query_one("#sup-name", Input)

@@ -78,7 +78,9 @@ def clean_checkin(ctx: ServiceContext, raw: dict[str, Any]) -> CleanCheckIn:
     """Validate every field (raises ValidationError naming the first bad one)."""
     name = validate_name(raw.get("name"), field="name")
     id_type = parse_id_type(raw.get("id_type") or "1")
-    approval = parse_approval(raw.get("approval") or "1")
+    if not str(raw.get("approval") or "").strip():  # asked every visit: never a default
+        raise ValidationError("approval", _("This field is required"))
+    approval = parse_approval(raw.get("approval"))
     id_raw = raw.get("id_number") or ""
     if str(id_raw).strip():
         id_number = validate_id_number(id_raw, id_type, field="id_number", today=ctx.local(ctx.now()).date())
@@ -516,7 +518,7 @@ def form_from_visit(ctx: ServiceContext, visit_id: int) -> dict[str, str]:
         raise NotFound(_("No such visit"))
     v, code = row
     return {"name": v.name, "id_type": v.id_type, "id_number": v.id_number, "phone": v.phone,
-            "headcount": str(v.headcount), "unit": code, "approval": v.approval if v.approval != "prereg" else "phone",
+            "headcount": str(v.headcount), "unit": code, "approval": "",  # asked again: never copied from an earlier visit
             "purpose": v.purpose, "plate": v.plate, "stay": ""}
 
 
