@@ -13,7 +13,7 @@ land in the field before the clear that then wipes them.
 
 The fix is at that root: ``KeyOrder`` holds a key the app receives while the previous one
 is still being worked on, and routes it only when every message pump of the app and the
-active screen has gone quiet (all queues empty after a full round of callbacks), so focus
+active screen has gone quiet (nothing but repaints queued after a full round of callbacks), so focus
 moves, blur checks, Submitted handlers, clears and newly pushed dialogs have all happened.
 No sleeps and no timers: a round is one callback through each queue. A round that does not
 finish within ``STALL_SECONDS`` (a handler stuck on I/O) releases the held keys rather than
@@ -25,7 +25,9 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from textual import events
+from textual import events, messages
+
+REPAINT = (messages.Update, messages.Layout, messages.UpdateScroll, messages.Prompt)
 
 STALL_SECONDS = 3.0
 MAX_ROUNDS = 60
@@ -104,6 +106,11 @@ class KeyOrder:
             await self.app.route_input_event(event)
         self.routed()
 
+    @staticmethod
+    def _pending_work(pump) -> bool:  # type: ignore[no-untyped-def]
+        """Messages waiting that could change where the next key goes (repaints cannot)."""
+        return any(not isinstance(m, REPAINT) for m in pump._message_queue.values)
+
     async def quiet(self) -> None:
         """Return when the app and the active screen have no message left to handle."""
         loop = asyncio.get_running_loop()
@@ -134,7 +141,7 @@ class KeyOrder:
                 pumps = [self.app, *self.app.screen.walk_children(with_self=True)]
             except Exception:
                 return
-            if all(p._message_queue.empty() for p in pumps):
+            if not any(self._pending_work(p) for p in pumps):
                 return
             if loop.time() >= deadline:
                 return
