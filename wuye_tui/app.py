@@ -272,6 +272,15 @@ class WuyeApp(App[None]):
             if inspect.isawaitable(result):
                 await result
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its own texts in the interface language."""
+        from textual.command import CommandPalette
+
+        from screens.palette import WuyeCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(WuyeCommandPalette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(_("Switch language 中文/English"), _("Toggle the interface language"),
                             self.action_toggle_language)

@@ -215,7 +215,7 @@ class CheckInScreen(WuyeScreen):
         try:
             self._hits = gate_visits.find_visitors(self.ctx, key)
         except WuyeError as exc:
-            matches.update(str(exc))
+            matches.update(exc.message)
             return
         self._show_hits()
 

@@ -55,7 +55,7 @@ class _IssueDialog(ModalScreen[str | None]):
             text = self.issue(self.values())
         except WuyeError as exc:
             if not show_at_field(self, exc):
-                self.query_one("#issue-error", Static).update(str(exc))
+                self.query_one("#issue-error", Static).update(exc.message)
             return
         self.dismiss(text)
 

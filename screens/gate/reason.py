@@ -71,7 +71,7 @@ class ReasonDialog(ModalScreen[str | None]):
             message = self.act(reason)
         except WuyeError as exc:
             if not show_at_field(self, exc):
-                self.query_one("#reason-error", Static).update(str(exc))
+                self.query_one("#reason-error", Static).update(exc.message)
             return
         self.dismiss(message)
 

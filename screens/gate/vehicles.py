@@ -83,7 +83,7 @@ class VehicleScreen(WuyeScreen):
         except ValidationError:
             return
         except WuyeError as exc:
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         box = self.query_one("#plate-info", Static)
         if info.watch:
@@ -102,7 +102,7 @@ class VehicleScreen(WuyeScreen):
                 box.update(_("Strange vehicle {plate}: fill in the driver and press F2").format(plate=info.plate))
                 self.field("driver").input.focus()
         except WuyeError as exc:
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
 
     def action_save(self, override=None) -> None:  # type: ignore[no-untyped-def]
         from wuye_tui.services import gate_vehicles
@@ -130,7 +130,7 @@ class VehicleScreen(WuyeScreen):
             return
         except WuyeError as exc:
             self.report(exc)
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         self.action_clear()
         self.message(_("Vehicle {plate} in at {time}").format(plate=m.plate, time=f"{self.ctx.local(m.in_at):%H:%M}"))

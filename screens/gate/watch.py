@@ -177,7 +177,7 @@ class WatchListScreen(WuyeScreen):
                 plate=str(values["plate"] or ""))
         except WuyeError as exc:
             self.report(exc)
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         self.action_clear()
         self.action_refresh()
