@@ -26,6 +26,7 @@ from wuye_tui.validators import validate_name, validate_phone, validate_plate
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from ..widgets.id_field import IdNumberField
+from ..widgets.unit_picker import UnitPicker
 
 FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
 
@@ -85,9 +86,7 @@ class CheckInScreen(WuyeScreen):
                 yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20, compact=True)
                 yield FormField(_("Headcount"), "headcount", self._check_headcount, value="1", max_length=2,
                                 compact=True, required=True)
-                yield FormField(_("Host unit"), "unit", self._check_unit, required=True, max_length=30,
-                                placeholder=_("unit, resident, phone or pinyin"), compact=True)
-                yield Static("", id="unit-hits")
+                yield UnitPicker(_("Host unit"), "unit", required=True, compact=True)
                 yield FormField(_("Approval"), "approval", self._check_approval, compact=True, required=True,
                                 display=label_of("approval"), placeholder=_("digit, see below"))
                 yield FormField(_("Purpose"), "purpose", self._check_purpose, value=purpose_options()[0][1],
@@ -172,8 +171,6 @@ class CheckInScreen(WuyeScreen):
             self._replace, self._allow_dup = None, None  # another person: ask again
         if event.input.id == "in-lookup":
             self._lookup(event.value)
-        elif event.input.id == "in-unit":
-            self._unit_hits(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -264,12 +261,6 @@ class CheckInScreen(WuyeScreen):
             if name in labels:
                 value = labels[name].get(value, value)
             self.field(name).set_value(value)
-
-    def _unit_hits(self, text: str) -> None:
-        from wuye_tui.services.roster import search_units
-
-        hits = search_units(self.ctx, text, limit=4) if text.strip() else []
-        self.query_one("#unit-hits", Static).update("  ".join(h.label for h in hits))
 
     def message(self, text: str, cls: str = "") -> None:
         msg = self.query_one("#gate-msg", Static)
@@ -366,7 +357,6 @@ class CheckInScreen(WuyeScreen):
         for name in ("lookup", *FIELDS):
             self.field(name).set_value(defaults.get(name, ""))
         self.query_one("#matches", Static).update("")
-        self.query_one("#unit-hits", Static).update("")
         self.field("lookup").input.focus()
 
     def action_refuse(self) -> None:
