@@ -174,6 +174,8 @@ class CheckInScreen(WuyeScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._scanned(event):
+            return
         if event.input.id == "in-lookup":
             if self._filled:
                 self.action_save()
@@ -188,6 +190,40 @@ class CheckInScreen(WuyeScreen):
             return
         self.focus_next()
 
+    def _scanned(self, event: Input.Submitted) -> bool:
+        """A pre-registration read by a keyboard-wedge scanner into any field (its text,
+        then Enter): the field gets back what it held, the code fills the form, or the
+        message says at once why the code cannot be used (unknown, used, expired)."""
+        from wuye_tui.services import gate_prereg
+
+        name = (event.input.id or "").removeprefix("in-")
+        if name == "lookup" and self._filled:
+            return False  # the look-up's own code: Enter saves
+        scan = gate_prereg.scanned_code(event.value, digits_too=name not in ("plate", "lookup"))
+        if scan is None:
+            return False
+        before, code = scan
+        field = self.field(name)
+        with event.input.prevent(Input.Changed):
+            event.input.value = before
+        try:
+            form = gate_prereg.form_from_prereg(self.ctx, code)
+        except WuyeError as exc:
+            text = _("Code {code}: {why}").format(code=code, why=exc.message)
+            self.query_one("#matches", Static).update(Text(text))
+            self.message(text, "-error")
+            field.input.focus()
+            return True
+        self._fill(form)
+        self._prereg, self._filled = code, True
+        with self.field("lookup").input.prevent(Input.Changed):
+            self.field("lookup").set_value(code)
+        text = _("Pre-registered: {name} for {unit}. Enter saves.").format(name=form["name"], unit=form["unit"])
+        self.query_one("#matches", Static).update(Text(text))
+        self.message(text)
+        self.field("lookup").input.focus()
+        return True
+
     def _lookup(self, text: str) -> None:
         from wuye_tui.services import gate_prereg, gate_visits
 
@@ -201,7 +237,8 @@ class CheckInScreen(WuyeScreen):
             try:
                 form = gate_prereg.form_from_prereg(self.ctx, key)
             except ValidationError as exc:
-                matches.update(exc.message)
+                matches.update(Text(exc.message))
+                self.message(_("Code {code}: {why}").format(code=key, why=exc.message), "-error")
             else:
                 self._fill(form)
                 self._prereg = key
