@@ -96,3 +96,30 @@ def test_undo_by_the_same_guard_within_minutes_is_an_event(gate_site):
     gate_site.clock.advance(minutes=gv.UNDO_MINUTES + 1)
     with pytest.raises(Conflict):
         gv.undo_check_out(g, [a.id])
+
+
+def test_watch_hit_is_recorded_whatever_follows_and_validity_period(gate_site):
+    from wuye_tui.services import gate_watch
+    from wuye_tui.services.gate_common import WatchListHit
+    from wuye_tui.services.roster import add_resident
+
+    g, sup = gate_site.guard, gate_site.sup
+    add_resident(gate_site.desk, "7", "1", "0101", "周八", "13500001111", plates=["粤B88888"])
+    gate_watch.add_watch_entry(sup, "曾多次推销", id_number=ID1)
+    gate_watch.add_watch_entry(sup, "冒充快递", name="张三")
+    gate_watch.add_watch_entry(sup, "欠费车辆", plate="粤B88888", valid_until="2026-03-03")
+    gate_watch.add_watch_entry(sup, "明年才生效", name="张三", valid_from="2027-01-01")
+    with pytest.raises(WatchListHit) as hit:
+        gv.check_in(g, visitor())  # the guard walks away (Esc): still recorded
+    assert len(hit.value.hits) == 2  # both current entries, not the future one
+    with pytest.raises(WatchListHit):
+        gate_vehicles.resident_in(g, "粤B88888")  # a resident's car gets the same check
+    rows = gv.recent_watch_hits(sup)
+    assert [r.who for r in rows] == ["粤B88888", "张三"]
+    assert rows[1].guard == g.actor.name and len(rows[1].hits) == 2
+    gate_vehicles.resident_in(g, "粤B88888", override=sup.actor)
+    assert len(audits(g.db, "gate.watch_override")) == 1
+    with pytest.raises(PermissionDenied):
+        gv.recent_watch_hits(g)
+    gate_site.clock.advance(days=3)  # the plate's entry has lapsed
+    assert gate_vehicles.plate_info(g, "粤B88888").watch == []

@@ -197,3 +197,5 @@ class WatchEntry(SQLModel, table=True):
     active: bool = Field(default=True)
     removed_at: datetime | None = Field(default=None)
     removed_by: int | None = Field(default=None, foreign_key="staff.id")
+    valid_from: datetime | None = Field(default=None)  # NULL: from when it was added
+    valid_until: datetime | None = Field(default=None)  # NULL: until removed

@@ -44,7 +44,7 @@ def plate_info(ctx: ServiceContext, plate: str) -> PlateInfo:
     with ctx.db.read() as session:
         inside = session.execute(select(VehicleMove.id).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
                                  .order_by(VehicleMove.id.desc()).limit(1)).scalar()
-        hits = watch_hits(session, plate=p)
+        hits = watch_hits(session, plate=p, now=ctx.now())
     return PlateInfo(p, reg is not None, reg[2].code if reg else "", reg[1].name if reg else "", inside, hits)
 
 
@@ -68,20 +68,29 @@ def insert_entry(session: Session, ctx: ServiceContext, plate: str, *, resident:
     return row
 
 
-def resident_in(ctx: ServiceContext, plate: str) -> VehicleMove:
-    """One key: a resident's registered vehicle enters."""
+def resident_in(ctx: ServiceContext, plate: str, override: Actor | None = None) -> VehicleMove:
+    """One key: a resident's registered vehicle enters. A watch-listed plate is recorded and
+    needs a supervisor's ``override`` like a person."""
     require(ctx.actor, GATE, _("register vehicles"))
+    supervisor_only(override)
     p = validate_plate(plate)
     reg = resident_vehicle(ctx, p)
     if reg is None:
         raise ValidationError("plate", _("Not a resident's registered vehicle: register it as a visitor vehicle"))
-    from .gate_visits import _blocked, watch_hits
+    from .gate_visits import _blocked, record_watch_hit, watch_hits
 
+    with ctx.db.read() as session:
+        hits = watch_hits(session, plate=p, now=ctx.now())
+    if hits and override is None:
+        record_watch_hit(ctx, hits, "gate_vehicle", {"plate": p, "resident": True})
+        raise _blocked(hits)
     with ctx.db.write() as session:
-        hits = watch_hits(session, plate=p)
-        if hits:
-            raise _blocked(hits)
-        return insert_entry(session, ctx, p, resident=True, unit_id=reg[2].id, driver=reg[1].name)
+        row = insert_entry(session, ctx, p, resident=True, unit_id=reg[2].id, driver=reg[1].name,
+                           override=override if hits else None)
+        if hits and override is not None:
+            audit.record(session, override, ctx.now(), "gate.watch_override", "gate_vehicle", row.id,
+                         after={"hits": hits, "guard": ctx.actor.name})
+        return row
 
 
 def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: str, purpose: str = "",
@@ -91,7 +100,7 @@ def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: s
     typed name (which must equal the driver)."""
     require(ctx.actor, GATE, _("register vehicles"))
     supervisor_only(override)
-    from .gate_visits import _blocked, resolve_unit, watch_hits
+    from .gate_visits import _blocked, record_watch_hit, resolve_unit, watch_hits
 
     p = validate_plate(plate)
     driver = validate_name(driver, field="driver")
@@ -107,8 +116,13 @@ def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: s
             raise ValidationError("inspection", _("Trucks and vans need an inspection note"))
         if confirm != driver:
             raise ValidationError("confirm", _("The driver confirms by typing their own name"))
+    with ctx.db.read() as session:
+        early = watch_hits(session, name=driver, plate=p, now=ctx.now())
+    if early and override is None:
+        record_watch_hit(ctx, early, "gate_vehicle", {"plate": p, "name": driver})
+        raise _blocked(early)
     with ctx.db.write() as session:
-        hits = watch_hits(session, name=driver, plate=p)
+        hits = watch_hits(session, name=driver, plate=p, now=ctx.now())
         if hits and override is None:
             raise _blocked(hits)
         row = insert_entry(session, ctx, p, kind=kind_code, unit_id=u.id, driver=driver, phone=phone,

@@ -108,23 +108,31 @@ def clean_checkin(ctx: ServiceContext, raw: dict[str, Any]) -> CleanCheckIn:
 _W = WatchEntry.__table__
 _WATCH_HITS = (select(_W.c.name, _W.c.id_number, _W.c.plate, _W.c.reason)
                .where(_W.c.active.is_(True), or_(_W.c.name == bindparam("name"), _W.c.id_number == bindparam("id_number"),
-                                                _W.c.plate == bindparam("plate"))).limit(5))
+                                                _W.c.plate == bindparam("plate")),
+                      or_(_W.c.valid_from.is_(None), _W.c.valid_from <= bindparam("now")),
+                      or_(_W.c.valid_until.is_(None), _W.c.valid_until > bindparam("now")))
+               .order_by(_W.c.id).limit(20))
 
 
-def watch_hits(session: Session, name: str = "", id_number: str = "", plate: str = "") -> list[str]:
-    """Reasons of the active watch-list entries matching a name, an ID number or a plate."""
+def watch_hits(session: Session, name: str = "", id_number: str = "", plate: str = "",
+               now: datetime | None = None) -> list[str]:
+    """Reasons of the active watch-list entries matching a name, an ID number or a plate,
+    valid at ``now`` (an entry may carry a validity period); all of them, up to 20."""
     if not (name or id_number or plate):
         return []
+    from datetime import timezone
+
     # Missing values are NULL, which never equals anything: one prebuilt statement serves all.
     rows = session.connection().execute(
-        _WATCH_HITS, {"name": name or None, "id_number": id_number or None, "plate": plate or None}).all()
+        _WATCH_HITS, {"name": name or None, "id_number": id_number or None, "plate": plate or None,
+                      "now": now or datetime.now(timezone.utc)}).all()
     return [" ".join(x for x in (r[0], mask_id_number(r[1]) if r[1] else "", r[2], r[3]) if x) for r in rows]
 
 
 def check_watch(ctx: ServiceContext, name: str = "", id_number: str = "", plate: str = "") -> list[str]:
     require(ctx.actor, GATE, _("check the watch list"))
     with ctx.db.read() as session:
-        return watch_hits(session, name, id_number, plate)
+        return watch_hits(session, name, id_number, plate, now=ctx.now())
 
 
 def _blocked(hits: list[str]) -> WatchListHit:
@@ -189,8 +197,60 @@ def _open_duplicate(session: Session, c: CleanCheckIn) -> tuple[int, str, dateti
     return (row[0], row[1], as_utc(row[2])) if row else None
 
 
+def record_watch_hit(ctx: ServiceContext, hits: list[str], entity: str, detail: dict[str, Any]) -> None:
+    """A watch-list hit is part of the record whatever the guard does next (override,
+    refusal or walking away with Esc): its own short write, ``gate.watch_hit`` in the audit
+    trail, listed for supervisors by ``recent_watch_hits``."""
+    with ctx.db.write() as session:
+        audit.record(session, ctx.actor, ctx.now(), "gate.watch_hit", entity, "", after={"hits": hits, **detail})
+
+
+@dataclass(frozen=True)
+class WatchHitRow:
+    at: datetime
+    guard: str
+    hits: list[str]
+    who: str  # the name and/or plate that was checked
+
+
+def recent_watch_hits(ctx: ServiceContext, limit: int = 50) -> list[WatchHitRow]:
+    """Watch-list hits at the gate, newest first (supervisors)."""
+    import json
+
+    from ..models import AuditEntry
+
+    from .permissions import SUPERVISORS
+
+    require(ctx.actor, SUPERVISORS, _("see watch-list hits"))
+    with ctx.db.read() as session:
+        rows = session.execute(select(AuditEntry.at, Staff.name, AuditEntry.after)
+                               .join(Staff, Staff.id == AuditEntry.staff_id, isouter=True)
+                               .where(AuditEntry.action == "gate.watch_hit")
+                               .order_by(AuditEntry.id.desc()).limit(limit)).all()
+    out = []
+    for at, guard, after in rows:
+        data = json.loads(after or "{}")
+        who = " ".join(str(data.get(k) or "") for k in ("name", "plate") if data.get(k))
+        out.append(WatchHitRow(as_utc(at), guard or "", list(data.get("hits") or []), who))
+    return out
+
+
 def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None,
              replace: int | None = None, allow_duplicate: Actor | None = None) -> Visit:
+    """Register a visitor; see ``_check_in``. A watch-list hit is recorded before
+    ``WatchListHit`` reaches the caller."""
+    c = raw if isinstance(raw, CleanCheckIn) else None
+    try:
+        return _check_in(ctx, raw, override, replace, allow_duplicate)
+    except WatchListHit as exc:
+        c = c or clean_checkin(ctx, raw)  # type: ignore[arg-type]
+        record_watch_hit(ctx, exc.hits, "gate_visit", {"name": c.name, "id": mask_id_number(c.id_number),
+                                                      "plate": c.plate, "unit": c.unit_code})
+        raise
+
+
+def _check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None,
+              replace: int | None = None, allow_duplicate: Actor | None = None) -> Visit:
     """Register a visitor (and their vehicle's entry when a plate is given).
 
     A watch-list hit raises ``WatchListHit`` unless ``override`` is a supervisor (whose PIN
@@ -207,7 +267,7 @@ def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: 
     from .gate_prereg import claim_prereg
 
     with ctx.db.write() as session:
-        hits = watch_hits(session, c.name, c.id_number, c.plate)
+        hits = watch_hits(session, c.name, c.id_number, c.plate, now=ctx.now())
         if hits and override is None:
             raise _blocked(hits)
         prereg_id = claim_prereg(session, c.prereg_code, now) if c.prereg_code else None
