@@ -196,13 +196,17 @@ def slip_use(number: str, as_: AsOption = None) -> None:
 def watch_add(reason: Annotated[str, Opt("--reason")], name: Annotated[str, Opt("--name")] = "",
               id_number: Annotated[str, Opt("--id")] = "",
               id_type: Annotated[str, Opt("--id-type", help=_("ID type: number or code (default resident ID)."))] = "1",
-              plate: Annotated[str, Opt("--plate")] = "", as_: AsOption = None) -> None:
+              plate: Annotated[str, Opt("--plate")] = "",
+              valid_from: Annotated[str, Opt("--from", help=_("First day it applies (YYYY-MM-DD)."))] = "",
+              valid_until: Annotated[str, Opt("--until", help=_("Last day it applies (YYYY-MM-DD)."))] = "",
+              as_: AsOption = None) -> None:
     from ..services import gate_watch
 
     ctx = acting_ctx(as_)
     from ..services.gate_common import parse_id_type
 
-    e = gate_watch.add_watch_entry(ctx, reason, name, parse_id_type(id_type), id_number, plate)
+    e = gate_watch.add_watch_entry(ctx, reason, name, parse_id_type(id_type), id_number, plate,
+                                   valid_from, valid_until)
     typer.echo(str(e.id))
 
 
