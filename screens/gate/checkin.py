@@ -38,6 +38,7 @@ class CheckInScreen(WuyeScreen):
         Binding("f3", "clear", N_("Clear"), id="clear"),
         Binding("f4", "refuse", N_("Refuse entry"), id="refuse"),
         Binding("f8", "onsite", N_("On site now"), id="onsite"),
+        Binding("f7", "refusals", N_("Refusals"), id="refusals"),
         Binding("down", "pick(1)", N_("Next match"), id="next", show=False),
         Binding("up", "pick(-1)", N_("Previous match"), id="prev", show=False),
     ]
@@ -227,6 +228,8 @@ class CheckInScreen(WuyeScreen):
     def _lookup(self, text: str) -> None:
         from wuye_tui.services import gate_prereg, gate_visits
 
+        if self._filled or self._prereg:
+            self.message("")  # a new visitor: the last one's message is stale
         self._filled, self._prereg, self._hits, self._pick = False, "", [], 0
         key = text.strip()
         matches = self.query_one("#matches", Static)
@@ -302,7 +305,7 @@ class CheckInScreen(WuyeScreen):
     def message(self, text: str, cls: str = "") -> None:
         msg = self.query_one("#gate-msg", Static)
         msg.set_classes(cls)
-        msg.update(text)
+        msg.update(Text(text))
 
     # ---- actions ----------------------------------------------------------------------
 
@@ -394,6 +397,7 @@ class CheckInScreen(WuyeScreen):
         for name in ("lookup", *FIELDS):
             self.field(name).set_value(defaults.get(name, ""))
         self.query_one("#matches", Static).update("")
+        self.message("")  # no stale message about the previous visitor
         self.field("lookup").input.focus()
 
     def action_refuse(self) -> None:
@@ -408,6 +412,11 @@ class CheckInScreen(WuyeScreen):
                 self.message(_("Refusal recorded (No. {id})").format(id=row.id), "-warn")
 
         self.app.push_screen(RefuseDialog(prefill), done)
+
+    def action_refusals(self) -> None:
+        from .refusals import RefusalsScreen
+
+        self.app.push_screen(RefusalsScreen())
 
     def action_onsite(self) -> None:
         from .onsite import OnSiteScreen

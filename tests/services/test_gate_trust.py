@@ -123,3 +123,28 @@ def test_watch_hit_is_recorded_whatever_follows_and_validity_period(gate_site):
         gv.recent_watch_hits(g)
     gate_site.clock.advance(days=3)  # the plate's entry has lapsed
     assert gate_vehicles.plate_info(g, "粤B88888").watch == []
+
+
+@pytest.mark.parametrize("policy, stored", [("full", ID1), ("partial", "110105********002X"), ("checked", "")])
+def test_id_storage_setting_decides_what_is_kept(gate_site, policy, stored):
+    from wuye_tui.services import gate_watch, settings
+    from wuye_tui.services.gate_common import WatchListHit
+
+    settings.update(gate_site.sup, id_storage=policy)
+    g = gate_site.guard
+    v = gv.check_in(g, visitor())
+    with g.db.read() as s:
+        row = s.get(Visit, v.id)
+        assert row.id_number == stored and row.id_checked
+    gv.check_out(g, v.id)
+    gate_watch.add_watch_entry(gate_site.sup, "曾多次推销", id_number=ID1)
+    with pytest.raises(WatchListHit):  # the watch list still sees the full number
+        gv.check_in(g, visitor())
+    assert gv.find_visitors(g, "110105")[0].name == "张三" if policy != "checked" else True
+
+
+def test_id_storage_setting_is_checked(gate_site):
+    from wuye_tui.services import settings
+
+    with pytest.raises(ValidationError):
+        settings.update(gate_site.sup, id_storage="half")

@@ -52,6 +52,7 @@ class Visit(SQLModel, table=True):
     out_guard_id: int | None = Field(default=None, foreign_key="staff.id")
     override_by: int | None = Field(default=None, foreign_key="staff.id")  # watch-list override
     purged: bool = Field(default=False)
+    id_checked: bool = Field(default=False)  # an ID was seen (all that is kept under id_storage=checked)
 
 
 class VisitRefusal(SQLModel, table=True):

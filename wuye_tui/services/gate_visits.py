@@ -155,7 +155,9 @@ def _upsert_visitor(session: Session, c: CleanCheckIn, now: datetime) -> int:
     conn = session.connection()
     t = GateVisitor.__table__
     who = None
-    if c.id_number:
+    if c.id_number and "*" in c.id_number:  # kept partly (id_storage=partial): the name too
+        who = conn.execute(_VISITOR_BY_ID.where(_GV.c.name == c.name), {"id_number": c.id_number}).scalar()
+    elif c.id_number:
         who = conn.execute(_VISITOR_BY_ID, {"id_number": c.id_number}).scalar()
     elif c.phone:
         who = conn.execute(_VISITOR_BY_PHONE, {"phone": c.phone, "name": c.name}).scalar()
@@ -249,6 +251,18 @@ def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: 
         raise
 
 
+def stored_id_number(policy: str, id_number: str) -> str:
+    """What is kept of a checked ID number under the ``id_storage`` site setting: the full
+    number, the first 6 and last 4 (``110105********002X``), or nothing (``checked``: the
+    visit only records that an ID was seen). The watch list is always matched against the
+    full number first, before anything is stored."""
+    if not id_number or policy == "full":
+        return id_number
+    if policy == "partial":
+        return mask_id_number(id_number)
+    return ""
+
+
 def _check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None,
               replace: int | None = None, allow_duplicate: Actor | None = None) -> Visit:
     """Register a visitor (and their vehicle's entry when a plate is given).
@@ -264,10 +278,15 @@ def _check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override:
     supervisor_only(allow_duplicate)
     c = raw if isinstance(raw, CleanCheckIn) else clean_checkin(ctx, raw)
     now = ctx.now()
+    from dataclasses import replace as with_
+
+    from . import settings
     from .gate_prereg import claim_prereg
 
+    full_id, id_checked = c.id_number, bool(c.id_number)
+    c = with_(c, id_number=stored_id_number(settings.load(ctx).id_storage, c.id_number))
     with ctx.db.write() as session:
-        hits = watch_hits(session, c.name, c.id_number, c.plate, now=ctx.now())
+        hits = watch_hits(session, c.name, full_id, c.plate, now=ctx.now())
         if hits and override is None:
             raise _blocked(hits)
         prereg_id = claim_prereg(session, c.prereg_code, now) if c.prereg_code else None
@@ -285,7 +304,7 @@ def _check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override:
                       plate=c.plate, prereg_id=prereg_id, group_ref="", checked_in_at=now,
                       expected_out_at=expected_out(now, c.purpose, c.stay_hours), checked_out_at=None,
                       guard_id=ctx.actor.id, out_guard_id=None, override_by=override.id if hits and override else None,
-                      purged=False)
+                      purged=False, id_checked=id_checked)
         conn = session.connection()
         values = visit.model_dump(exclude={"id"})
         visit.id = conn.execute(_VISIT_INSERT, values).inserted_primary_key[0]
@@ -335,6 +354,30 @@ def refuse(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "", 
         audit.record(session, ctx.actor, now, "gate.refuse", "gate_refusal", row.id,
                      after={"reason": code, "name": name, "id": mask_id_number(id_n), "plate": plate, "note": note})
     return row
+
+
+@dataclass(frozen=True)
+class RefusalRow:
+    refusal_id: int
+    at: datetime
+    reason: str  # code
+    note: str
+    name: str
+    plate: str
+    unit: str
+    guard: str
+
+
+def recent_refusals(ctx: ServiceContext, limit: int = 100) -> list[RefusalRow]:
+    """Refused entries, newest first (the gate desk's refusal list)."""
+    require(ctx.actor, GATE, _("see who is on site"))
+    with ctx.db.read() as session:
+        rows = session.execute(select(VisitRefusal.id, VisitRefusal.at, VisitRefusal.reason, VisitRefusal.note,
+                                      VisitRefusal.name, VisitRefusal.plate, Unit.code, Staff.name)
+                               .join(Unit, Unit.id == VisitRefusal.host_unit_id, isouter=True)
+                               .join(Staff, Staff.id == VisitRefusal.guard_id, isouter=True)
+                               .order_by(VisitRefusal.id.desc()).limit(limit)).all()
+    return [RefusalRow(r[0], as_utc(r[1]), r[2], r[3], r[4], r[5], r[6] or "", r[7] or "") for r in rows]
 
 
 # --------------------------------------------------------------------------- check-out

@@ -26,6 +26,7 @@ class SiteSettings:
     retention_days: int = 180
     notify_command: str = ""
     notify_timeout_seconds: int = 10
+    id_storage: str = "full"  # of a visitor's ID number: full / partial (first 6 + last 4) / checked
 
 
 def _defaults() -> SiteSettings:
@@ -50,6 +51,8 @@ def load(ctx: ServiceContext) -> SiteSettings:
             setattr(s, row.key, json.loads(row.value))
     return s
 
+
+ID_STORAGE = ("full", "partial", "checked")  # PIPL art. 19: store no more than needed
 
 _INT_LIMITS = {
     "idle_lock_minutes": (1, 240),
@@ -78,6 +81,10 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                 raise ValidationError(key, _("Must be a whole number")) from None
             if not lo <= value <= hi:
                 raise ValidationError(key, _("Must be between {lo} and {hi}").format(lo=lo, hi=hi))
+        elif key == "id_storage":
+            value = str(value).strip().lower()
+            if value not in ID_STORAGE:
+                raise ValidationError(key, _("One of: {choices}").format(choices=", ".join(ID_STORAGE)))
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
