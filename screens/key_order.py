@@ -30,6 +30,7 @@ from textual import events, messages
 REPAINT = (messages.Update, messages.Layout, messages.UpdateScroll, messages.Prompt)
 
 STALL_SECONDS = 3.0
+BLOCK_SECONDS = 120.0  # longest a typed-ahead login holds the keys after it
 MAX_ROUNDS = 60
 
 
@@ -41,6 +42,16 @@ class KeyOrder:
         self._task: asyncio.Task | None = None  # type: ignore[type-arg]
         self.idle = asyncio.Event()
         self.idle.set()
+        self._open = asyncio.Event()  # cleared while a typed-ahead step waits (login)
+        self._open.set()
+
+    def block(self) -> None:
+        """Hold every following key until ``unblock``: a login typed ahead waits for the
+        database, and what is typed after its Enter belongs to the screen that follows."""
+        self._open.clear()
+
+    def unblock(self) -> None:
+        self._open.set()
 
     @staticmethod
     def wants(event: events.Event) -> bool:
@@ -113,6 +124,11 @@ class KeyOrder:
 
     async def quiet(self) -> None:
         """Return when the app and the active screen have no message left to handle."""
+        if not self._open.is_set():
+            try:
+                await asyncio.wait_for(self._open.wait(), BLOCK_SECONDS)
+            except TimeoutError:
+                self._open.set()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STALL_SECONDS
         for _ in range(MAX_ROUNDS):

@@ -51,10 +51,19 @@ class LoginScreen(Screen):
             self.query_one("#login-names", Static).update(_("Staff: ") + "  ".join(n for n, _r in names[:12]))
         if self._typed_ahead:
             self._typed_ahead = False
+            order = getattr(self.app, "key_order", None)
             self.attempt()
+            if order is not None:  # after the home screen is up, the held keys go to it
+                self.app.call_after_refresh(order.unblock)
+
+    def _release_keys(self) -> None:
+        order = getattr(self.app, "key_order", None)
+        if order is not None:
+            order.unblock()
 
     def database_failed(self, message: str) -> None:
         self.query_one("#login-message", Static).update(message)
+        self._release_keys()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "login-name":
@@ -66,6 +75,9 @@ class LoginScreen(Screen):
         if not getattr(self.app, "db_ready", False):
             # typed ahead while the database opens: kept, and completed when it is ready
             self._typed_ahead = True
+            order = getattr(self.app, "key_order", None)
+            if order is not None:
+                order.block()  # keys after this Enter wait for the login to finish
             self.query_one("#login-message", Static).update(_("Opening the database... logging in when ready"))
             return
         name = self.query_one("#login-name", Input).value.strip()

@@ -97,6 +97,7 @@ class WuyeApp(App[None]):
         self.set_interval(ALERT_POLL_SECONDS, self.poll_alerts)
         self.poll_alerts()
         if not names:
+            self.key_order.unblock()
             self.switch_screen(FirstSupervisorScreen())
             return
         screen = self.screen

@@ -120,3 +120,25 @@ async def test_login_typed_ahead_while_the_database_opens_is_completed(sqlite_db
         assert isinstance(app.screen, HomeScreen)
         assert app.ctx.actor.name == "张保安"
     assert early  # the keys really came before the database was open
+
+
+async def test_keys_after_a_typed_ahead_login_go_to_the_home_screen(sqlite_db, clock):
+    from screens.gate.checkin import CheckInScreen
+    from screens.login import LoginScreen
+
+    setup(sqlite_db, clock)
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        while not isinstance(app.screen, LoginScreen):
+            await pilot.pause(0)
+        early = not app.db_ready
+        burst(app, "张保安\r1111\r1zs")  # log in, open check-in, look up "zs"
+        for _ in range(300):
+            found = app.screen.query("#in-lookup") if isinstance(app.screen, CheckInScreen) else []
+            if found and found.first(Input).value:
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        assert app.screen.query_one("#in-lookup", Input).value == "zs"
+    assert early
