@@ -123,12 +123,17 @@ class KeyOrder:
         return any(not isinstance(m, REPAINT) for m in pump._message_queue.values)
 
     async def quiet(self) -> None:
-        """Return when the app and the active screen have no message left to handle."""
-        if not self._open.is_set():
+        """Return when the app and the active screen have no message left to handle (and
+        no typed-ahead step holds the keys)."""
+        await self._rounds()
+        while not self._open.is_set():
             try:
                 await asyncio.wait_for(self._open.wait(), BLOCK_SECONDS)
             except TimeoutError:
                 self._open.set()
+            await self._rounds()
+
+    async def _rounds(self) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STALL_SECONDS
         for _ in range(MAX_ROUNDS):

@@ -68,8 +68,9 @@ class UnitPicker(FormField):
         lines = Text()
         for i, h in enumerate(self.hits):
             mark = "▶ " if i == self.pick else "  "
-            lines.append(f"{mark}{h.code}  {h.resident}  {h.phone}".rstrip() + "\n",
-                         style="reverse" if i == self.pick else "")
+            if i:
+                lines.append("\n")
+            lines.append(f"{mark}{h.code}  {h.resident}  {h.phone}".rstrip(), style="reverse" if i == self.pick else "")
         self._picks().update(lines if self.hits else "")
         self._picks().set_class(bool(self.hits), "-shown")
 
