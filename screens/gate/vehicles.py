@@ -116,7 +116,13 @@ class VehicleScreen(WuyeScreen):
             box.update(_("Watch list: {hits}").format(hits="; ".join(info.watch)))
         try:
             if info.inside_id is not None:
-                gate_vehicles.vehicle_out(self.ctx, info.plate)
+                try:
+                    gate_vehicles.vehicle_out(self.ctx, info.plate)
+                except ValidationError as exc:
+                    if exc.field != "slip":
+                        raise
+                    self._ask_slip(info.plate, exc.message)
+                    return
                 self.message(_("Vehicle {plate} left").format(plate=info.plate))
                 self.field("plate").set_value("")
             elif info.resident:
@@ -168,11 +174,34 @@ class VehicleScreen(WuyeScreen):
         self.action_clear()
         self.message(_("Vehicle {plate} in at {time}").format(plate=m.plate, time=f"{self.ctx.local(m.in_at):%H:%M}"))
 
+    def _ask_slip(self, plate: str, why: str) -> None:
+        """A truck leaving when the office requires its release slip: ask for the number."""
+        from wuye_tui.services import gate_vehicles
+
+        from .reason import ReasonDialog
+
+        def act(number: str) -> str:
+            gate_vehicles.vehicle_out(self.ctx, plate, slip=number)
+            return _("Vehicle {plate} left").format(plate=plate)
+
+        def done(text: str | None) -> None:
+            if text:
+                self.message(text)
+                self.action_clear()
+
+        self.app.push_screen(ReasonDialog(_("Release slip"), why, act, label=_("Slip No.")), done)
+
     def action_out(self) -> None:
         from wuye_tui.services import gate_vehicles
 
         try:
             m = gate_vehicles.vehicle_out(self.ctx, self.field("plate").raw)
+        except ValidationError as exc:
+            if exc.field == "slip":
+                self._ask_slip(self.field("plate").raw, exc.message)
+            else:
+                self.report(exc)
+            return
         except WuyeError as exc:
             self.report(exc)
             return

@@ -148,3 +148,30 @@ def test_id_storage_setting_is_checked(gate_site):
 
     with pytest.raises(ValidationError):
         settings.update(gate_site.sup, id_storage="half")
+
+
+def test_truck_leaving_shows_its_release_slip_when_the_office_requires_it(gate_site):
+    from wuye_tui.models.gate import SlipUse
+    from wuye_tui.services import gate_slips, settings
+
+    g = gate_site.guard
+    gate_vehicles.strange_in(g, "粤B77777", "李师傅", "13600001111", "3栋2单元1202", kind="truck",
+                             inspection="空车", driver_confirm="李师傅")
+    gate_vehicles.vehicle_out(g, "粤B77777")  # no setting: leaves
+    gate_vehicles.strange_in(g, "粤B77777", "李师傅", "13600001111", "3栋2单元1202", kind="truck",
+                             inspection="空车", driver_confirm="李师傅")
+    settings.update(gate_site.sup, truck_exit_needs_slip="true")
+    with pytest.raises(ValidationError) as err:
+        gate_vehicles.vehicle_out(g, "粤B77777")
+    assert err.value.field == "slip"
+    slip = gate_slips.issue_slip(gate_site.desk, "3栋2单元1202", "冰箱x1")
+    number = gate_slips.slip_number(slip.id)
+    gate_vehicles.vehicle_out(g, "粤B77777", slip=number)
+    gate_vehicles.strange_in(g, "粤B77777", "李师傅", "13600001111", "3栋2单元1202", kind="truck",
+                             inspection="空车", driver_confirm="李师傅")
+    with pytest.raises(ValidationError, match="放行条"):
+        gate_vehicles.vehicle_out(g, "粤B77777", slip=number)  # a slip is used once: the reuse is recorded
+    with g.db.read() as s:
+        assert [u.result for u in s.execute(select(SlipUse).order_by(SlipUse.id)).scalars()] == ["ok", "used"]
+    with pytest.raises(ValidationError):
+        settings.update(gate_site.sup, truck_exit_needs_slip="maybe")

@@ -134,10 +134,30 @@ def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: s
     return row
 
 
-def vehicle_out(ctx: ServiceContext, plate: str) -> VehicleMove:
-    """The vehicle with this plate leaves (its open movement is closed)."""
+def vehicle_out(ctx: ServiceContext, plate: str, slip: str = "") -> VehicleMove:
+    """The vehicle with this plate leaves (its open movement is closed). When the office
+    requires it (setting ``truck_exit_needs_slip``) a truck or van leaving shows its release
+    slip: ``slip`` is checked and used first (a refusal is recorded as a slip use and
+    raised at the ``slip`` field)."""
     require(ctx.actor, GATE, _("register vehicles"))
     p = validate_plate(plate)
+    with ctx.db.read() as session:
+        kind = session.execute(select(VehicleMove.kind).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
+                               .order_by(VehicleMove.id.desc()).limit(1)).scalar()
+    used_slip = ""
+    if kind is not None and ref().vehicle_kind(kind).needs_inspection:
+        from . import settings
+
+        if settings.load(ctx).truck_exit_needs_slip:
+            if not str(slip or "").strip():
+                raise ValidationError("slip", _("A truck or van leaving shows its release slip: type its number"))
+            from .gate_slips import use_slip
+
+            view = use_slip(ctx, slip)
+            if view.result != "ok":
+                raise ValidationError("slip", _("Release slip {number}: {problem}").format(
+                    number=view.number, problem=view.problem))
+            used_slip = view.number
     now = ctx.now()
     with ctx.db.write() as session:
         row = session.execute(select(VehicleMove).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
@@ -148,7 +168,8 @@ def vehicle_out(ctx: ServiceContext, plate: str) -> VehicleMove:
                                .values(out_at=now, out_guard_id=ctx.actor.id)).rowcount
         if done != 1:
             raise Conflict(_("This vehicle was already checked out"))
-        audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", row.id, after={"plate": p})
+        audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", row.id,
+                     after={"plate": p, "slip": used_slip} if used_slip else {"plate": p})
         row.out_at = now
     return row
 

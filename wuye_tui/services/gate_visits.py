@@ -341,7 +341,9 @@ def refuse(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "", 
     if code == "other" and not note:
         raise ValidationError("note", _("Say why the entry was refused"))
     id_t = parse_id_type(id_type) if str(id_type or "").strip() else ""
-    id_n = compact(id_number)[:30]
+    id_n = compact(id_number)
+    if len(id_n) > 30:  # refused with a message, never cut
+        raise ValidationError("id_number", _("At most {n} characters: this is {m}").format(n=30, m=len(id_n)))
     phone = validate_phone(phone) if str(phone or "").strip() else ""
     plate = validate_plate(plate) if str(plate or "").strip() else ""
     unit_id = resolve_unit(ctx, unit).id if str(unit or "").strip() else None

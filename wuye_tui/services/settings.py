@@ -27,6 +27,7 @@ class SiteSettings:
     notify_command: str = ""
     notify_timeout_seconds: int = 10
     id_storage: str = "full"  # of a visitor's ID number: full / partial (first 6 + last 4) / checked
+    truck_exit_needs_slip: bool = False  # a truck or van leaving shows its release slip
 
 
 def _defaults() -> SiteSettings:
@@ -81,6 +82,11 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                 raise ValidationError(key, _("Must be a whole number")) from None
             if not lo <= value <= hi:
                 raise ValidationError(key, _("Must be between {lo} and {hi}").format(lo=lo, hi=hi))
+        elif key == "truck_exit_needs_slip":
+            text = str(value).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValidationError(key, _("One of: {choices}").format(choices="true, false"))
+            value = text in ("true", "1", "yes", "on")
         elif key == "id_storage":
             value = str(value).strip().lower()
             if value not in ID_STORAGE:
