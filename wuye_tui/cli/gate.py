@@ -61,6 +61,8 @@ def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
                     stay: Annotated[str, Opt("--stay", help=_("Expected stay in hours."))] = "",
                     code: Annotated[str, Opt("--code",
                                              help=_("A pre-registration code fills the rest."))] = "",
+                    replace: Annotated[int, Opt("--replace",
+                                                help=_("Check this earlier open visit of the same person out first."))] = 0,
                     as_: AsOption = None) -> None:
     from ..services import gate_prereg, gate_visits
 
@@ -70,7 +72,7 @@ def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
     else:
         raw = {"name": name, "id_type": id_type, "id_number": id_number, "phone": phone, "headcount": headcount,
                "unit": unit, "approval": approval, "purpose": purpose, "plate": plate, "stay": stay}
-    v = gate_visits.check_in(ctx, raw)
+    v = gate_visits.check_in(ctx, raw, replace=replace or None)
     typer.echo(_("Checked in: {name} (No. {id}) at {time}").format(name=v.name, id=v.id,
                                                                    time=_local(ctx, v.checked_in_at)))
 

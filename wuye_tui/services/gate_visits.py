@@ -136,7 +136,8 @@ def check_watch(ctx: ServiceContext, name: str = "", id_number: str = "", plate:
 
 
 def _blocked(hits: list[str]) -> WatchListHit:
-    return WatchListHit(_("Watch list: {hits}. Entry needs a supervisor PIN.").format(hits="; ".join(hits)), hits)
+    # one hit a line: several hits stay readable in the PIN dialog and the message line
+    return WatchListHit(_("Watch list: {hits}. Entry needs a supervisor PIN.").format(hits="\n".join(hits)), hits)
 
 
 # --------------------------------------------------------------------------- check-in
