@@ -62,4 +62,4 @@ class WuyeScreen(StorageSafe, Screen):
 
         if show_at_field(self, exc):
             return
-        self.notify(str(exc), title=_("Not saved"), severity="error", timeout=6)
+        self.notify(exc.message, title=_("Not saved"), severity="error", timeout=6)

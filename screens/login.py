@@ -37,6 +37,8 @@ class LoginScreen(StorageSafe, Screen):
             yield Static("", id="login-names", classes="hint")
         yield WuyeFooter()
 
+    _typed_ahead = False  # Enter on the PIN came before the database was open
+
     def on_mount(self) -> None:
         self.query_one("#login-name", Input).focus()
         if getattr(self.app, "db_ready", False):
@@ -53,9 +55,21 @@ class LoginScreen(StorageSafe, Screen):
         self.query_one("#login-site", Static).update(getattr(self.app, "site_name", "") or _("wuye"))
         if names:
             self.query_one("#login-names", Static).update(_("Staff: ") + "  ".join(n for n, _r in names[:12]))
+        if self._typed_ahead:
+            self._typed_ahead = False
+            order = getattr(self.app, "key_order", None)
+            self.attempt()
+            if order is not None:  # after the home screen is up, the held keys go to it
+                self.app.call_after_refresh(order.unblock)
+
+    def _release_keys(self) -> None:
+        order = getattr(self.app, "key_order", None)
+        if order is not None:
+            order.unblock()
 
     def database_failed(self, message: str) -> None:
         self.query_one("#login-message", Static).update(message)
+        self._release_keys()
 
     def show_storage_error(self, line: str) -> bool:
         self.database_failed(line)
@@ -78,9 +92,14 @@ class LoginScreen(StorageSafe, Screen):
     def attempt(self) -> None:
         """Check the PIN and open the session in a worker (the screen stays live)."""
         if not getattr(self.app, "db_ready", False):
+            # typed ahead while the database opens: kept, and completed when it is ready
+            self._typed_ahead = True
+            order = getattr(self.app, "key_order", None)
+            if order is not None:
+                order.block()  # keys after this Enter wait for the login to finish
             down = getattr(self.app, "db_down", None)
-            if down:
-                self.query_one("#login-message", Static).update(down)
+            self.query_one("#login-message", Static).update(
+                down or _("Opening the database... logging in when ready"))
             return
         name = self.query_one("#login-name", Input).value.strip()
         pin_input = self.query_one("#login-pin", Input)

@@ -89,6 +89,9 @@ class WuyeApp(StorageSafe, App[None]):
 
         super().notify(clean(message), title=clean(title), severity=severity,  # type: ignore[arg-type]
                        timeout=timeout, markup=False)
+        from screens.key_order import KeyOrder
+
+        self.key_order = KeyOrder(self)  # keys are worked through one at a time, in order
 
     # ---- start -------------------------------------------------------------------
 
@@ -195,6 +198,7 @@ class WuyeApp(StorageSafe, App[None]):
         self.set_interval(NOTIFY_SEND_SECONDS, self.send_notifications)
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
         if not names:
+            self.key_order.unblock()
             self.switch_screen(FirstSupervisorScreen())
             return
         screen = self.screen
@@ -280,6 +284,16 @@ class WuyeApp(StorageSafe, App[None]):
 
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_activity = time.monotonic()
+        if self.key_order.wants(event):
+            event = self.key_order.typed_enter(event)
+            if not self.key_order.hold(event):
+                await super().on_event(event)
+                self.key_order.routed()
+            return
+        await super().on_event(event)
+
+    async def route_input_event(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Route a key or paste the KeyOrder held back (Textual's own routing)."""
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:
@@ -454,6 +468,15 @@ class WuyeApp(StorageSafe, App[None]):
             result = hook(events.Mount()) if inspect.signature(hook).parameters else hook()
             if inspect.isawaitable(result):
                 await result
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its own texts in the interface language."""
+        from textual.command import CommandPalette
+
+        from screens.palette import WuyeCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(WuyeCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(_("Switch language 中文/English"), _("Toggle the interface language"),

@@ -15,7 +15,8 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from rich.text import Text
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
@@ -26,6 +27,7 @@ from ..base import WuyeScreen
 from ..widgets.form import FormField
 from ..widgets.id_field import IdNumberField
 from .devices import CheckInDevices
+from ..widgets.unit_picker import UnitPicker
 
 FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
 
@@ -37,6 +39,7 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         Binding("f3", "clear", N_("Clear"), id="clear"),
         Binding("f4", "refuse", N_("Refuse entry"), id="refuse"),
         Binding("f8", "onsite", N_("On site now"), id="onsite"),
+        Binding("f7", "refusals", N_("Refusals"), id="refusals"),
         Binding("down", "pick(1)", N_("Next match"), id="next", show=False),
         Binding("up", "pick(-1)", N_("Previous match"), id="prev", show=False),
     ]
@@ -47,6 +50,8 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         self._pick = 0
         self._filled = False  # the form holds a returning or pre-registered visitor
         self._prereg = ""
+        self._replace: int | None = None  # the earlier open visit to check out on saving
+        self._allow_dup = None  # the supervisor who allowed a second open visit
 
     # ---- layout -------------------------------------------------------------------
 
@@ -58,32 +63,53 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
             purpose_options,
         )
 
+        opts = {"id_type": id_type_options(), "approval": approval_options(), "purpose": purpose_options()}
+
+        def label_of(name: str):  # type: ignore[no-untyped-def]
+            labels = dict(opts[name])
+            return lambda code: labels.get(code, code)
+
+        self._legends = {name: f"{title}: {choice_hint(o)}" for name, title, o in (
+            ("id_type", _("ID type"), opts["id_type"]), ("approval", _("Approval"), opts["approval"]),
+            ("purpose", _("Purpose"), opts["purpose"]))}
         with Vertical(id="gate-body"):
             yield Static(_("Visitor check-in"), classes="title")
-            with Horizontal(id="lookup-row"):
-                yield FormField(_("Look up"), "lookup",
-                                placeholder=_("code / name / pinyin / phone / ID"), max_length=30)
-            yield Static("", id="matches")
-            with Horizontal(id="gate-cols"):
-                with Vertical(classes="gate-col"):
-                    yield FormField(_("Name"), "name", lambda v: validate_name(v), required=True, max_length=30)
-                    yield FormField(_("ID type"), "id_type", self._check_id_type, value=id_type_options()[0][1])
-                    yield IdNumberField(_("ID number"), self._id_type_for_check, self._today)
-                    yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20)
-                    yield FormField(_("Headcount"), "headcount", self._check_headcount, value="1", max_length=2)
-                with Vertical(classes="gate-col"):
-                    yield FormField(_("Host unit"), "unit", self._check_unit, required=True, max_length=30,
-                                    placeholder=_("unit, resident, phone or pinyin"))
-                    yield Static("", id="unit-hits")
-                    yield FormField(_("Approval"), "approval", self._check_approval, value=approval_options()[0][1])
-                    yield FormField(_("Purpose"), "purpose", self._check_purpose, value=purpose_options()[0][1])
-                    yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12)
-                    yield FormField(_("Stay (hours)"), "stay", self._check_stay, max_length=4,
-                                    placeholder=_("default by purpose"))
+            # one column of one-line fields that scrolls: at 80x24 the message line and
+            # the legend below it stay in view
+            with VerticalScroll(id="gate-form"):
+                yield FormField(_("Look up"), "lookup", compact=True, max_length=60,
+                                placeholder=_("code, name, pinyin, phone or ID"))
+                yield Static("", id="matches")
+                yield FormField(_("Name"), "name", lambda v: validate_name(v), required=True, max_length=30,
+                                compact=True)
+                yield FormField(_("ID type"), "id_type", self._check_id_type, value=id_type_options()[0][1],
+                                compact=True, required=True, display=label_of("id_type"))
+                yield IdNumberField(_("ID number"), self._id_type_for_check, self._today, compact=True)
+                yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20, compact=True)
+                yield FormField(_("Headcount"), "headcount", self._check_headcount, value="1", max_length=2,
+                                compact=True, required=True)
+                yield UnitPicker(_("Host unit"), "unit", required=True, compact=True)
+                yield FormField(_("Approval"), "approval", self._check_approval, compact=True, required=True,
+                                display=label_of("approval"), placeholder=_("digit, see below"))
+                yield FormField(_("Purpose"), "purpose", self._check_purpose, value=purpose_options()[0][1],
+                                compact=True, required=True, display=label_of("purpose"))
+                yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12, compact=True)
+                yield FormField(_("Stay (hours)"), "stay", self._check_stay, max_length=4, compact=True,
+                                placeholder=_("default by purpose"))
             yield Static("", id="gate-msg")
-            yield Static(_("ID type: {h}").format(h=choice_hint(id_type_options())), classes="gate-legend")
-            yield Static(_("Approval: {h}").format(h=choice_hint(approval_options())), classes="gate-legend")
-            yield Static(_("Purpose: {h}").format(h=choice_hint(purpose_options())), classes="gate-legend")
+            yield Static(self._keys_legend(), classes="gate-legend", id="gate-legend")
+
+    def _keys_legend(self) -> str:
+        return _("* required  Tab/Enter next field  F2 save  F3 clear  F4 refuse  F8 on site")
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        """The legend under the form explains the field being typed in (its choices)."""
+        name = (getattr(event.widget, "id", "") or "").removeprefix("in-")
+        try:
+            legend = self.query_one("#gate-legend", Static)
+        except Exception:
+            return
+        legend.update(Text(self._legends.get(name, self._keys_legend())))
 
     def on_mount(self) -> None:
         self.field("lookup").input.focus()
@@ -143,13 +169,15 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
     # ---- events ----------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("in-name", "in-id_number", "in-unit"):
+            self._replace, self._allow_dup = None, None  # another person: ask again
         if event.input.id == "in-lookup":
             self._lookup(event.value)
-        elif event.input.id == "in-unit":
-            self._unit_hits(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._scanned(event):
+            return
         if event.input.id == "in-lookup":
             if self._filled:
                 self.action_save()
@@ -159,11 +187,50 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
                 self.message(_("No past visitor matches: fill in the form"), "-warn")
                 self.field("name").input.focus()
             return
+        if self._filled and event.input.id == "in-approval":
+            self.action_save()
+            return
         self.focus_next()
+
+    def _scanned(self, event: Input.Submitted) -> bool:
+        """A pre-registration read by a keyboard-wedge scanner into any field (its text,
+        then Enter): the field gets back what it held, the code fills the form, or the
+        message says at once why the code cannot be used (unknown, used, expired)."""
+        from wuye_tui.services import gate_prereg
+
+        name = (event.input.id or "").removeprefix("in-")
+        if name == "lookup" and self._filled:
+            return False  # the look-up's own code: Enter saves
+        scan = gate_prereg.scanned_code(event.value, digits_too=name not in ("plate", "lookup"))
+        if scan is None:
+            return False
+        before, code = scan
+        field = self.field(name)
+        with event.input.prevent(Input.Changed):
+            event.input.value = before
+        try:
+            form = gate_prereg.form_from_prereg(self.ctx, code)
+        except WuyeError as exc:
+            text = _("Code {code}: {why}").format(code=code, why=exc.message)
+            self.query_one("#matches", Static).update(Text(text))
+            self.message(text, "-error")
+            field.input.focus()
+            return True
+        self._fill(form)
+        self._prereg, self._filled = code, True
+        with self.field("lookup").input.prevent(Input.Changed):
+            self.field("lookup").set_value(code)
+        text = _("Pre-registered: {name} for {unit}. Enter saves.").format(name=form["name"], unit=form["unit"])
+        self.query_one("#matches", Static).update(Text(text))
+        self.message(text)
+        self.field("lookup").input.focus()
+        return True
 
     def _lookup(self, text: str) -> None:
         from wuye_tui.services import gate_prereg, gate_visits
 
+        if self._filled or self._prereg:
+            self.message("")  # a new visitor: the last one's message is stale
         self._filled, self._prereg, self._hits, self._pick = False, "", [], 0
         key = text.strip()
         matches = self.query_one("#matches", Static)
@@ -174,7 +241,8 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
             try:
                 form = gate_prereg.form_from_prereg(self.ctx, key)
             except ValidationError as exc:
-                matches.update(exc.message)
+                matches.update(Text(exc.message))
+                self.message(_("Code {code}: {why}").format(code=key, why=exc.message), "-error")
             else:
                 self._fill(form)
                 self._prereg = key
@@ -185,7 +253,7 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         try:
             self._hits = gate_visits.find_visitors(self.ctx, key)
         except WuyeError as exc:
-            matches.update(str(exc))
+            matches.update(exc.message)
             return
         self._show_hits()
 
@@ -219,8 +287,10 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
             return
         self._fill(form)
         self._filled = True
-        self.query_one("#matches", Static).update(
-            _("Returning visitor {name}: check the form; Enter or F2 saves.").format(name=hit.name))
+        self.query_one("#matches", Static).update(Text(
+            _("Returning visitor {name}: type how the host agreed (approval), then Enter or F2 saves.").format(
+                name=hit.name)))
+        self.field("approval").input.focus()
 
     def _fill(self, form: dict[str, str]) -> None:
         from wuye_tui.services.gate_common import approval_options, id_type_options, purpose_options
@@ -233,16 +303,10 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
                 value = labels[name].get(value, value)
             self.field(name).set_value(value)
 
-    def _unit_hits(self, text: str) -> None:
-        from wuye_tui.services.roster import search_units
-
-        hits = search_units(self.ctx, text, limit=4) if text.strip() else []
-        self.query_one("#unit-hits", Static).update("  ".join(h.label for h in hits))
-
     def message(self, text: str, cls: str = "") -> None:
         msg = self.query_one("#gate-msg", Static)
         msg.set_classes(cls)
-        msg.update(text)
+        msg.update(Text(text))
 
     # ---- actions ----------------------------------------------------------------------
 
@@ -272,19 +336,49 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         if raw is None:
             return
         try:
-            visit = gate_visits.check_in(self.ctx, raw, override=override)
+            visit = gate_visits.check_in(self.ctx, raw, override=override, replace=self._replace,
+                                         allow_duplicate=self._allow_dup)
+        except gate_visits.AlreadyOnSite as exc:
+            self.message(exc.message, "-warn")
+            self._ask_duplicate(exc, override)
+            return
         except WatchListHit as exc:
             self.message(exc.message, "-warn")
             self._ask_override(exc.message)
             return
         except WuyeError as exc:
             self.report(exc)
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         self.action_clear()
         self.message(_("Checked in: {name} (No. {id}) at {time}").format(
             name=visit.name, id=visit.id, time=f"{self.ctx.local(visit.checked_in_at):%H:%M}"))
         self.visit_saved(visit)  # devices: F12 prints its slip; auto-print
+
+    def _ask_duplicate(self, exc, override) -> None:  # type: ignore[no-untyped-def]
+        """The same person is still on site: check that visit out, or a supervisor allows it."""
+        from ..dialogs.pin import SupervisorPinDialog
+        from .ask import KeyChoiceDialog
+
+        earlier = exc.visit_id
+
+        def pinned(supervisor) -> None:  # type: ignore[no-untyped-def]
+            if supervisor is not None:
+                self._allow_dup = supervisor
+                self.action_save(override=override)
+
+        def done(answer) -> None:  # type: ignore[no-untyped-def]
+            if answer == "replace":
+                self._replace = earlier
+                self.action_save(override=override)
+            elif answer == "allow":
+                self.app.push_screen(SupervisorPinDialog(_("A second visit while the first is open needs a "
+                                                           "supervisor PIN")), pinned)
+
+        self.app.push_screen(KeyChoiceDialog(
+            _("Already on site: {name}").format(name=exc.name), [exc.message],
+            [("c", _("Check the earlier visit out, then check in"), "replace"),
+             ("s", _("Supervisor allows a second visit"), "allow")]), done)
 
     def _ask_override(self, reason: str) -> None:
         from ..dialogs.pin import SupervisorPinDialog
@@ -296,15 +390,16 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         self.app.push_screen(SupervisorPinDialog(reason), done)
 
     def action_clear(self) -> None:
-        from wuye_tui.services.gate_common import approval_options, id_type_options, purpose_options
+        from wuye_tui.services.gate_common import id_type_options, purpose_options
 
         self._hits, self._pick, self._filled, self._prereg = [], 0, False, ""
-        defaults = {"id_type": id_type_options()[0][1], "approval": approval_options()[0][1],
+        self._replace, self._allow_dup = None, None
+        defaults = {"id_type": id_type_options()[0][1],  # approval: asked every visit, never preset
                     "purpose": purpose_options()[0][1], "headcount": "1"}
         for name in ("lookup", *FIELDS):
             self.field(name).set_value(defaults.get(name, ""))
         self.query_one("#matches", Static).update("")
-        self.query_one("#unit-hits", Static).update("")
+        self.message("")  # no stale message about the previous visitor
         self.field("lookup").input.focus()
 
     def action_refuse(self) -> None:
@@ -319,6 +414,11 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
                 self.message(_("Refusal recorded (No. {id})").format(id=row.id), "-warn")
 
         self.app.push_screen(RefuseDialog(prefill), done)
+
+    def action_refusals(self) -> None:
+        from .refusals import RefusalsScreen
+
+        self.app.push_screen(RefusalsScreen())
 
     def action_onsite(self) -> None:
         from .onsite import OnSiteScreen

@@ -13,6 +13,7 @@ from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
 
 from ..widgets.form import FormField, show_at_field
+from ..widgets.unit_picker import UnitPicker
 
 
 class _IssueDialog(ModalScreen[str | None]):
@@ -23,7 +24,7 @@ class _IssueDialog(ModalScreen[str | None]):
     ]
     DEFAULT_CSS = """
     _IssueDialog { align: center middle; }
-    _IssueDialog > Vertical { width: 100; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    _IssueDialog > Vertical { width: 100; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
     _IssueDialog .issue-error { color: $error; height: auto; }
     """
     TITLE_ID = ""
@@ -33,7 +34,10 @@ class _IssueDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(_(self.TITLE_ID), classes="title")
             for name, label in self.FIELDS:
-                yield FormField(_(label), name, max_length=200)
+                if name == "unit":
+                    yield UnitPicker(_(label), name, required=True, compact=True)
+                else:
+                    yield FormField(_(label), name, max_length=200, compact=True)
             yield Static(_("F2 issues; Esc cancels."), classes="gate-legend")
             yield Static("", classes="issue-error", id="issue-error")
 
@@ -55,7 +59,7 @@ class _IssueDialog(ModalScreen[str | None]):
             text = self.issue(self.values())
         except WuyeError as exc:
             if not show_at_field(self, exc):
-                self.query_one("#issue-error", Static).update(str(exc))
+                self.query_one("#issue-error", Static).update(exc.message)
             return
         self.dismiss(text)
 

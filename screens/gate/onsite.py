@@ -1,6 +1,10 @@
 """On site now (在场人员): visitors and strange vehicles inside, time in and time on site,
-overstays highlighted. Type a name or plate to find; Space marks several (a group);
-Enter or F5 checks out the marked rows, or the highlighted one. F6 lets a vehicle out."""
+overstays written out (超时). The board opens with the focus in its find box: typing a
+name or plate filters both tables; Enter moves to the visitors. Space marks several (a
+group). Enter or F5 asks to check out the marked rows, or the highlighted one, showing the
+names: Y confirms (a vehicle that came with the visitor leaves too, N keeps it inside),
+Esc cancels. F4 undoes the last check-out for a few minutes (same guard). F6 lets a
+vehicle out; a vehicle whose driver has left is flagged."""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("f5", "checkout", N_("Check out"), id="checkout"),
+        Binding("f4", "undo", N_("Undo check-out"), id="undo"),
         Binding("space", "mark", N_("Mark"), id="mark"),
         Binding("f6", "vehicle_out", N_("Vehicle out"), id="vehicle_out"),
         Binding("f7", "refresh", N_("Refresh"), id="refresh"),
@@ -38,6 +43,7 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         super().__init__()
         self.marked: set[int] = set()
         self.rows: list = []  # type: ignore[type-arg]
+        self.last_out: list[int] = []  # the visits of the last check-out, for undo
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="gate-body"):
@@ -53,9 +59,9 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         t.add_columns(_("Mark"), _("No."), _("Name"), _("People"), _("Host unit"), _("Purpose"), _("Plate"),
                       _("ID number"), _("Time in"), _("On site"), _("State"))
         v = self.query_one("#vehicles-table", DataTable)
-        v.add_columns(_("Plate"), _("Kind"), _("Driver"), _("Host unit"), _("Time in"), _("On site"))
+        v.add_columns(_("Plate"), _("Kind"), _("Driver"), _("Host unit"), _("Time in"), _("On site"), _("State"))
         self.action_refresh()
-        t.focus()
+        self.query_one("#onsite-find", Input).focus()
 
     def action_refresh(self) -> None:
         from wuye_tui.services import gate_vehicles, gate_visits
@@ -63,7 +69,7 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         text = self.query_one("#onsite-find", Input).value.strip()
         try:
             self.rows = gate_visits.find_on_site(self.ctx, text) if text else gate_visits.on_site(self.ctx)
-            vehicles = gate_vehicles.vehicles_on_site(self.ctx)
+            vehicles = gate_vehicles.vehicles_on_site(self.ctx, find=text)
         except WuyeError as exc:
             self.report(exc)
             return
@@ -73,9 +79,12 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         v = self.query_one("#vehicles-table", DataTable)
         v.clear()
         for r in vehicles:
-            style = "bold red" if r.overstay else ""
-            v.add_row(Text(r.plate, style=style), ref.label("vehicle_kind", r.kind), r.driver, r.unit,
-                      f"{self.ctx.local(r.in_at):%m-%d %H:%M}", _duration(now, r.in_at), key=r.plate)
+            style = "bold red" if r.overstay or r.driver_left else ""
+            state = "  ".join(x for x in (_("overstay") if r.overstay else "",
+                                          _("driver left") if r.driver_left else "") if x)
+            v.add_row(Text(r.plate, style=style), ref.label("vehicle_kind", r.kind), Text(r.driver), Text(r.unit),
+                      f"{self.ctx.local(r.in_at):%m-%d %H:%M}", _duration(now, r.in_at), Text(state, style=style),
+                      key=r.plate)
         people = sum(r.headcount for r in self.rows)
         self.query_one("#onsite-title", Static).update(
             _("On site now: {n} visits, {p} people, {v} strange vehicles").format(n=len(self.rows), p=people,
@@ -91,7 +100,8 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         for r in self.rows:
             style = "bold red" if r.overstay else ""
             t.add_row("*" if r.visit_id in self.marked else "", str(r.visit_id), Text(r.name, style=style),
-                      str(r.headcount), r.unit, ref.label("visit_purpose", r.purpose), r.plate, r.id_masked,
+                      str(r.headcount), Text(r.unit), ref.label("visit_purpose", r.purpose), Text(r.plate),
+                      Text(r.id_masked),
                       f"{self.ctx.local(r.checked_in_at):%m-%d %H:%M}", _duration(now, r.checked_in_at),
                       Text(_("overstay"), style=style) if r.overstay else "", key=str(r.visit_id))
 
@@ -126,26 +136,71 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
             self.action_vehicle_out()
 
     def action_checkout(self) -> None:
+        """Ask first: the names leaving, and whether their vehicle leaves with them."""
+        from wuye_tui.services import gate_visits
+
+        from .ask import KeyChoiceDialog
+
+        ids = sorted(self.marked) if self.marked else [v for v in [self._current()] if v is not None]
+        if not ids:
+            return
+        try:
+            previews = [gate_visits.check_out_preview(self.ctx, vid) for vid in ids]
+        except WuyeError as exc:
+            self.message(exc.message, "-error")
+            return
+        lines = [_("{name}  {unit}  {n} people  (No. {id})").format(name=p.name, unit=p.unit, n=p.headcount,
+                                                                   id=p.visit_id) for p in previews]
+        plates = [p.plate for p in previews if p.plate]
+        if plates:
+            lines.append(_("Came by vehicle: {plates}").format(plates=" ".join(plates)))
+            choices = [("y", _("Check out, the vehicle leaves too"), "with"),
+                       ("n", _("Check out, the vehicle stays inside"), "alone")]
+        else:
+            choices = [("y", _("Check out"), "alone")]
+        title = (_("Check out {n} visitors?").format(n=len(ids)) if len(ids) > 1
+                 else _("Check out {name}?").format(name=previews[0].name))
+
+        def done(answer) -> None:  # type: ignore[no-untyped-def]
+            if answer is not None:
+                self._do_checkout(ids, [p.name for p in previews], answer == "with")
+
+        self.app.push_screen(KeyChoiceDialog(title, lines, choices), done)
+
+    def _do_checkout(self, ids: list[int], names: list[str], with_vehicle: bool) -> None:
         from wuye_tui.services import gate_visits
 
         try:
-            if self.marked:
-                n = gate_visits.check_out_group(self.ctx, sorted(self.marked))
+            if len(ids) > 1:
+                n = gate_visits.check_out_group(self.ctx, ids, with_vehicle=with_vehicle)
                 text = _("Checked out {n} visits together").format(n=n)
             else:
-                vid = self._current()
-                if vid is None:
-                    return
-                gate_visits.check_out(self.ctx, vid)
-                text = _("Checked out visit No. {id}").format(id=vid)
+                gate_visits.check_out(self.ctx, ids[0], with_vehicle=with_vehicle)
+                text = _("Checked out {name} (No. {id})").format(name=names[0], id=ids[0])
         except WuyeError as exc:
-            self.message(str(exc), "-error")
-            self.notify(str(exc), severity="error")
+            self.message(exc.message, "-error")
+            self.notify(exc.message, severity="error")
             self.marked.clear()
             self.action_refresh()
             return
+        self.last_out = ids
         self.marked.clear()
-        self.message(text)
+        self.message(text + "  " + _("F4 undoes it within {n} minutes").format(n=gate_visits.UNDO_MINUTES))
+        self.action_refresh()
+
+    def action_undo(self) -> None:
+        from wuye_tui.services import gate_visits
+
+        if not self.last_out:
+            self.message(_("Nothing to undo"), "-warn")
+            return
+        try:
+            n = gate_visits.undo_check_out(self.ctx, self.last_out)
+        except WuyeError as exc:
+            self.message(exc.message, "-error")
+            return
+        self.last_out = []
+        self.message(_("Check-out undone: {n} back on site").format(n=n), "-warn")
         self.action_refresh()
 
     def action_vehicle_out(self) -> None:
@@ -158,7 +213,7 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         try:
             gate_vehicles.vehicle_out(self.ctx, plate)
         except WuyeError as exc:
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         self.message(_("Vehicle {plate} left").format(plate=plate))
         self.action_refresh()
@@ -174,4 +229,4 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
     def message(self, text: str, cls: str = "") -> None:
         msg = self.query_one("#gate-msg", Static)
         msg.set_classes(cls)
-        msg.update(text)
+        msg.update(Text(text))

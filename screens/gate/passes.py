@@ -169,7 +169,7 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
         try:
             r = gate_passes.check_pass(self.ctx, number)
         except WuyeError as exc:
-            self._box("#pass-result", str(exc), False)
+            self._box("#pass-result", exc.message, False)
             return
         who = " ".join(x for x in (r.worker, r.company, r.unit) if x)
         self._box("#pass-result", f"{r.number}  {_('ENTRY OK') if r.ok else _('REFUSED')}\n{r.message}\n{who}", r.ok)
@@ -205,7 +205,7 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
         try:
             view = gate_slips.use_slip(self.ctx, number)
         except WuyeError as exc:
-            self._box("#slip-result", str(exc), False)
+            self._box("#slip-result", exc.message, False)
             return
         self._slip_shown = ""
         if view.problem:

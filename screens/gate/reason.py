@@ -39,8 +39,9 @@ class ReasonDialog(ModalScreen[str | None]):
     ReasonDialog FormField > Input { max-width: 60; }
     """
 
-    def __init__(self, title: str, subject: str, act: Callable[[str], str]) -> None:
+    def __init__(self, title: str, subject: str, act: Callable[[str], str], label: str = "") -> None:
         super().__init__()
+        self.label = label  # the field's label ("" = Reason)
         self.title_text = title
         self.subject = subject
         self.act = act
@@ -49,7 +50,7 @@ class ReasonDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.title_text, classes="title", id="reason-title")
             yield Static(self.subject, id="reason-subject")
-            yield FormField(_("Reason"), "reason", check_reason, required=True, max_length=REASON_MAX)
+            yield FormField(self.label or _("Reason"), "reason", check_reason, required=True, max_length=REASON_MAX)
             yield Static(_("Enter or F2 confirms; Esc cancels."), classes="gate-legend")
             yield Static("", id="reason-error")
 
@@ -71,7 +72,7 @@ class ReasonDialog(ModalScreen[str | None]):
             message = self.act(reason)
         except WuyeError as exc:
             if not show_at_field(self, exc):
-                self.query_one("#reason-error", Static).update(str(exc))
+                self.query_one("#reason-error", Static).update(exc.message)
             return
         self.dismiss(message)
 

@@ -73,7 +73,7 @@ class RefuseDialog(ModalScreen[Any]):
                                      note=self.query_one("#in-note", Input).value)
         except WuyeError as exc:
             if not show_at_field(self, exc):  # a field of the check-in form: say it here
-                self.query_one("#refuse-error", Static).update(str(exc))
+                self.query_one("#refuse-error", Static).update(exc.message)
             return
         self.dismiss(row)
 

@@ -20,7 +20,7 @@ def reveal_visit_id(screen: Screen, visit_id: int) -> None:
         try:
             number = gate_watch.reveal_id_number(ctx, visit_id, supervisor=supervisor)
         except WuyeError as exc:
-            screen.notify(str(exc), severity="error")
+            screen.notify(exc.message, severity="error")
             return
         screen.notify(_("ID number of visit No. {id}: {number}").format(id=visit_id, number=number),
                       title=_("Revealed (recorded)"), timeout=10)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
@@ -17,6 +17,7 @@ from wuye_tui.validators import validate_name, validate_phone, validate_plate
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from .devices import VehicleCameras
+from ..widgets.unit_picker import UnitPicker
 
 STRANGE = ("driver", "phone", "unit", "purpose", "kind", "inspection", "confirm")
 
@@ -34,26 +35,45 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         from wuye_tui.services.gate_common import choice_hint, parse_purpose, parse_vehicle_kind, purpose_options
         from wuye_tui.services.gate_common import vehicle_kind_options
 
+        self._legends = {"purpose": _("Purpose: {h}").format(h=choice_hint(purpose_options())),
+                         "kind": _("Kind: {h}").format(h=choice_hint(vehicle_kind_options()))}
         with Vertical(id="gate-body"):
             yield Static(_("Vehicles"), classes="title")
-            yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), required=True, max_length=12)
-            yield Static("", id="plate-info", classes="gate-result")
-            with Horizontal(id="gate-cols"):
-                with Vertical(classes="gate-col"):
-                    yield FormField(_("Driver"), "driver", lambda v: validate_name(v, field="driver"), max_length=30)
-                    yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20)
-                    yield FormField(_("Host unit"), "unit", self._check_unit, max_length=30)
-                    yield FormField(_("Purpose"), "purpose", lambda v: parse_purpose(v), max_length=20,
-                                    value=purpose_options()[0][1])
-                with Vertical(classes="gate-col"):
-                    yield FormField(_("Kind"), "kind", lambda v: parse_vehicle_kind(v), max_length=20,
-                                    value=vehicle_kind_options()[0][1])
-                    yield FormField(_("Inspection"), "inspection", max_length=200)
-                    yield FormField(_("Driver confirms"), "confirm", max_length=30,
-                                    placeholder=_("the driver types their name"))
+            with VerticalScroll(id="gate-form"):
+                yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), required=True, max_length=12,
+                                compact=True)
+                yield Static("", id="plate-info", classes="gate-result")
+                yield FormField(_("Driver"), "driver", lambda v: validate_name(v, field="driver"), max_length=30,
+                                compact=True)
+                yield FormField(_("Phone"), "phone", lambda v: validate_phone(v), max_length=20, compact=True)
+                yield UnitPicker(_("Host unit"), "unit", compact=True)
+                yield FormField(_("Purpose"), "purpose", lambda v: parse_purpose(v), max_length=20,
+                                value=purpose_options()[0][1], compact=True, display=self._label("purpose"))
+                yield FormField(_("Kind"), "kind", lambda v: parse_vehicle_kind(v), max_length=20,
+                                value=vehicle_kind_options()[0][1], compact=True, display=self._label("kind"))
+                yield FormField(_("Inspection"), "inspection", max_length=200, compact=True)
+                yield FormField(_("Driver confirms"), "confirm", max_length=30, compact=True,
+                                placeholder=_("the driver types their name"))
             yield Static("", id="gate-msg")
-            yield Static(_("Kind: {h}").format(h=choice_hint(vehicle_kind_options())), classes="gate-legend")
-            yield Static(_("Purpose: {h}").format(h=choice_hint(purpose_options())), classes="gate-legend")
+            yield Static(self._keys_legend(), classes="gate-legend", id="gate-legend")
+
+    def _label(self, name: str):  # type: ignore[no-untyped-def]
+        from wuye_tui.services.gate_common import purpose_options, vehicle_kind_options
+
+        labels = dict(purpose_options() if name == "purpose" else vehicle_kind_options())
+        return lambda code: labels.get(code, code)
+
+    def _keys_legend(self) -> str:
+        return _("* required  Enter on the plate: in or out  F2 register  F6 out  F3 clear  F8 on site")
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        from rich.text import Text
+
+        name = (getattr(event.widget, "id", "") or "").removeprefix("in-")
+        try:
+            self.query_one("#gate-legend", Static).update(Text(self._legends.get(name, self._keys_legend())))
+        except Exception:
+            return
 
     def on_mount(self) -> None:
         self.query_one("#in-plate", Input).focus()
@@ -67,16 +87,22 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         return self.query_one(f"#field-{name}", FormField)
 
     def message(self, text: str, cls: str = "") -> None:
+        from rich.text import Text
+
         msg = self.query_one("#gate-msg", Static)
         msg.set_classes(cls)
-        msg.update(text)
+        msg.update(Text(text))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id != "in-plate":
             self.focus_next()
             return
+        self._plate_entered()
+
+    def _plate_entered(self, override=None) -> None:  # type: ignore[no-untyped-def]
         from wuye_tui.services import gate_vehicles
+        from wuye_tui.services.gate_common import WatchListHit
 
         try:
             plate = self.field("plate").validate_now()
@@ -84,26 +110,39 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         except ValidationError:
             return
         except WuyeError as exc:
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         box = self.query_one("#plate-info", Static)
         if info.watch:
             box.update(_("Watch list: {hits}").format(hits="; ".join(info.watch)))
         try:
             if info.inside_id is not None:
-                gate_vehicles.vehicle_out(self.ctx, info.plate)
+                try:
+                    gate_vehicles.vehicle_out(self.ctx, info.plate)
+                except ValidationError as exc:
+                    if exc.field != "slip":
+                        raise
+                    self._ask_slip(info.plate, exc.message)
+                    return
                 self.message(_("Vehicle {plate} left").format(plate=info.plate))
                 self.field("plate").set_value("")
             elif info.resident:
-                gate_vehicles.resident_in(self.ctx, info.plate)
+                gate_vehicles.resident_in(self.ctx, info.plate, override=override)
                 self.message(_("Resident vehicle {plate} ({unit}, {owner}) in").format(
                     plate=info.plate, unit=info.unit_code, owner=info.owner))
                 self.field("plate").set_value("")
             else:
                 box.update(_("Strange vehicle {plate}: fill in the driver and press F2").format(plate=info.plate))
                 self.field("driver").input.focus()
+        except WatchListHit as exc:
+            from ..dialogs.pin import SupervisorPinDialog
+
+            # a resident's car on the watch list: the same PIN dialog as a person
+            self.message(exc.message, "-warn")
+            self.app.push_screen(SupervisorPinDialog(exc.message),
+                                 lambda sup: self._plate_entered(override=sup) if sup else None)
         except WuyeError as exc:
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
 
     def action_save(self, override=None) -> None:  # type: ignore[no-untyped-def]
         from wuye_tui.services import gate_vehicles
@@ -131,16 +170,39 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
             return
         except WuyeError as exc:
             self.report(exc)
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         self.action_clear()
         self.message(_("Vehicle {plate} in at {time}").format(plate=m.plate, time=f"{self.ctx.local(m.in_at):%H:%M}"))
+
+    def _ask_slip(self, plate: str, why: str) -> None:
+        """A truck leaving when the office requires its release slip: ask for the number."""
+        from wuye_tui.services import gate_vehicles
+
+        from .reason import ReasonDialog
+
+        def act(number: str) -> str:
+            gate_vehicles.vehicle_out(self.ctx, plate, slip=number)
+            return _("Vehicle {plate} left").format(plate=plate)
+
+        def done(text: str | None) -> None:
+            if text:
+                self.message(text)
+                self.action_clear()
+
+        self.app.push_screen(ReasonDialog(_("Release slip"), why, act, label=_("Slip No.")), done)
 
     def action_out(self) -> None:
         from wuye_tui.services import gate_vehicles
 
         try:
             m = gate_vehicles.vehicle_out(self.ctx, self.field("plate").raw)
+        except ValidationError as exc:
+            if exc.field == "slip":
+                self._ask_slip(self.field("plate").raw, exc.message)
+            else:
+                self.report(exc)
+            return
         except WuyeError as exc:
             self.report(exc)
             return

@@ -25,7 +25,7 @@ from ..widgets.form import FormField
 from ..widgets.id_field import IdNumberField
 from .reason import check_reason
 
-FIELDS = ("name", "id_type", "id_number", "plate", "reason")
+FIELDS = ("name", "id_type", "id_number", "plate", "reason", "valid_until")
 PAGE = 50
 REASON_SHOWN = 36
 
@@ -56,6 +56,7 @@ class WatchListScreen(WuyeScreen):
         with Vertical(id="gate-body"):
             yield Static(_("Watch list"), classes="title", id="watch-title")
             yield DataTable(id="watch-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="watch-hits")
             yield Static(_("Add an entry: a name, an ID number or a plate (at least one), and the reason"),
                          classes="subtitle")
             with Horizontal(id="gate-cols"):
@@ -67,6 +68,8 @@ class WatchListScreen(WuyeScreen):
                 with Vertical(classes="gate-col"):
                     yield FormField(_("Plate"), "plate", lambda v: validate_plate(v), max_length=12)
                     yield FormField(_("Reason"), "reason", check_reason, required=True, max_length=200)
+                    yield FormField(_("Valid until"), "valid_until", self._check_until, max_length=10,
+                                    placeholder=_("YYYY-MM-DD, empty: no end"))
                     yield Static(_("ID type: {h}").format(h=choice_hint(id_type_options())),
                                  classes="gate-legend", id="watch-legend")
             yield Static("", id="gate-msg")
@@ -95,6 +98,31 @@ class WatchListScreen(WuyeScreen):
 
         return parse_id_type(v)
 
+    def _check_until(self, v: str) -> str:
+        from wuye_tui.services.gate_watch import watch_period
+
+        watch_period(self.ctx, "", v)
+        return v.strip()
+
+    def _show_hits(self) -> None:
+        """Supervisors see the latest watch-list hits, whatever the guard did with them."""
+        from rich.text import Text
+
+        from wuye_tui.services import gate_visits
+
+        box = self.query_one("#watch-hits", Static)
+        if not allowed(self.ctx.actor, SUPERVISORS):
+            box.update("")
+            return
+        try:
+            rows = gate_visits.recent_watch_hits(self.ctx, limit=5)
+        except WuyeError:
+            return
+        lines = [_("Latest hits at the gate:")] if rows else []
+        for r in rows:
+            lines.append(f"{self.ctx.local(r.at):%m-%d %H:%M} {r.guard}: {r.who} — {'; '.join(r.hits)}")
+        box.update(Text("\n".join(lines)))
+
     def _id_type_for_check(self) -> str:
         from wuye_tui.services.gate_common import parse_id_type
 
@@ -113,6 +141,7 @@ class WatchListScreen(WuyeScreen):
     # ---- the list ----------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        self._show_hits()
         self._rows, self._more = [], False
         self.query_one("#watch-table", DataTable).clear()
         self._load_page()
@@ -174,10 +203,10 @@ class WatchListScreen(WuyeScreen):
             entry = gate_watch.add_watch_entry(
                 self.ctx, str(values["reason"]), name=str(values["name"] or ""),
                 id_type=str(values["id_type"] or "resident_id"), id_number=str(values["id_number"] or ""),
-                plate=str(values["plate"] or ""))
+                plate=str(values["plate"] or ""), valid_until=str(values["valid_until"] or ""))
         except WuyeError as exc:
             self.report(exc)
-            self.message(str(exc), "-error")
+            self.message(exc.message, "-error")
             return
         self.action_clear()
         self.action_refresh()

@@ -14,25 +14,37 @@ from wuye_tui.errors import ValidationError
 
 class FormField(Horizontal):
     """Label + Input + error line. ``check`` returns the normalised value or raises
-    ValidationError; ``value`` gives the last good value (or raises)."""
+    ValidationError; ``value`` gives the last good value (or raises).
+
+    ``compact``: a one-line borderless input with its message beside it (the gate forms at
+    80x24); ``required`` fields are then marked ``*`` in their label. ``display`` turns the
+    checked value into the text shown once the field is left (a choice's label for the
+    digit typed)."""
 
     DEFAULT_CSS = """
     FormField { height: auto; margin: 0 0 0 0; }
     FormField > Label.field-label { width: 14; padding: 1 1 0 0; text-align: right; }
     FormField > Input { width: 1fr; max-width: 50; }
     FormField > Static.field-error { width: 1fr; color: $error; padding: 1 0 0 1; }
+    FormField.-compact > Label.field-label { padding: 0 1 0 0; }
+    FormField.-compact > Static.field-error { padding: 0 0 0 1; height: auto; }
     """
 
     def __init__(self, label: str, name: str, check: Callable[[str], Any] | None = None,
                  placeholder: str = "", password: bool = False, value: str = "",
-                 required: bool = False, max_length: int = 0) -> None:
-        super().__init__(id=f"field-{name}")
+                 required: bool = False, max_length: int = 0, compact: bool = False,
+                 display: Callable[[Any], str] | None = None) -> None:
+        super().__init__(id=f"field-{name}", classes="-compact" if compact else "")
+        if compact and required:
+            label = f"*{label}"
+        self.shown_as = display
         self.label = label
+        self.max_length = max_length
         self.field_name = name
         self.check = check
         self.required = required
         self._input = Input(value=value, placeholder=placeholder, password=password, id=f"in-{name}",
-                            max_length=max_length)
+                            compact=compact)  # no max_length: an overlong value is refused, never cut
         self._given = value  # what the form put there
         self._touched = False  # the user has typed something other than that
 
@@ -74,6 +86,9 @@ class FormField(Horizontal):
                     raise ValidationError(self.field_name, _("This field is required"))
                 self.clear_error()
                 return None
+            if self.max_length and len(text.strip()) > self.max_length:
+                raise ValidationError(self.field_name, _("At most {n} characters: this is {m}").format(
+                    n=self.max_length, m=len(text.strip())))
             value = self.check(text) if self.check else text.strip()
         except ValidationError as exc:
             self.show_error(exc.message)
@@ -93,9 +108,14 @@ class FormField(Horizontal):
             self.clear_error()
             return
         try:
-            self.validate_now()
+            value = self.validate_now()
         except ValidationError:
-            pass
+            return
+        if self.shown_as is not None and value is not None:
+            shown = self.shown_as(value)
+            if shown != self.raw:
+                with self._input.prevent(Input.Changed):
+                    self._input.value = shown
 
 
 def show_at_field(node, exc: Exception) -> bool:  # type: ignore[no-untyped-def]

@@ -19,8 +19,8 @@ class IdNumberField(FormField):
     this field); ``today()`` the site's date for the birth-date check."""
 
     def __init__(self, label: str, id_type: Callable[[], str], today: Callable[[], date],
-                 name: str = "id_number", required: bool = False) -> None:
-        super().__init__(label, name, self._check, required=required, max_length=30)
+                 name: str = "id_number", required: bool = False, compact: bool = False) -> None:
+        super().__init__(label, name, self._check, required=required, max_length=30, compact=compact)
         self._id_type = id_type
         self._today = today
         self._full = ""

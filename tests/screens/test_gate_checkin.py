@@ -58,7 +58,7 @@ async def test_returning_visitor_in_15_keys(sqlite_db, clock):
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "张保安", "1111")
-        keys = ["1", "z", "s", "enter", "enter"]
+        keys = ["1", "z", "s", "enter", "2", "enter"]  # the approval is asked again
         assert len(keys) <= 15
         await pilot.press(*keys)
         await pilot.pause()
@@ -122,7 +122,7 @@ async def test_watch_list_hit_needs_supervisor_pin(sqlite_db, clock):
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "张保安", "1111")
-        await pilot.press("1", "z", "s", "enter", "enter")
+        await pilot.press("1", "z", "s", "enter", "1", "enter")
         await pilot.pause()
         assert len(visits(sqlite_db)) == 1
         assert app.screen.query_one("#sup-name", Input)
@@ -169,11 +169,11 @@ async def test_on_site_board_checks_out_and_reports_conflict(sqlite_db, clock):
         table = app.screen.query_one("#onsite-table", DataTable)
         assert table.row_count == 2
         gate_visits.check_out(guard, b.id)  # another terminal checks the first row out meanwhile
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "y")  # find box -> table -> confirm with Y
         await pilot.pause()
         assert "已于" in str(app.screen.query_one("#gate-msg", Static).render())
         assert table.row_count == 1
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await pilot.pause()
         assert table.row_count == 0
     assert all(v.checked_out_at is not None for v in visits(sqlite_db))

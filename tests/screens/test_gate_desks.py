@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -103,7 +105,8 @@ def _snap_data(db, clock):  # type: ignore[no-untyped-def]
     clock.advance(minutes=30)
 
 
-def test_snapshot_check_in_form_with_chinese(sqlite_db, clock, snap_compare):
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_check_in_form_with_chinese(sqlite_db, clock, snap_compare, size):
     setup(sqlite_db, clock)
     app = make_app(sqlite_db, clock)
 
@@ -123,10 +126,11 @@ def test_snapshot_check_in_form_with_chinese(sqlite_db, clock, snap_compare):
         await pilot.pause()
         no_blink(app)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_snapshot_on_site_board(sqlite_db, clock, snap_compare):
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_on_site_board(sqlite_db, clock, snap_compare, size):
     _snap_data(sqlite_db, clock)
     app = make_app(sqlite_db, clock)
 
@@ -136,4 +140,22 @@ def test_snapshot_on_site_board(sqlite_db, clock, snap_compare):
         await pilot.pause()
         no_blink(app)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_vehicle_desk_with_a_field_error(sqlite_db, clock, snap_compare, size):
+    setup(sqlite_db, clock)
+    app = make_app(sqlite_db, clock)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await login(pilot, "张保安", "1111")
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press(*"粤B54321", "enter")
+        await pilot.pause()
+        await pilot.press(*"王师傅", "tab", *"123", "tab")
+        await pilot.pause()
+        no_blink(app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -70,6 +70,8 @@ def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
                     stay: Annotated[str, Opt("--stay", help=_("Expected stay in hours."))] = "",
                     code: Annotated[str, Opt("--code",
                                              help=_("A pre-registration code fills the rest."))] = "",
+                    replace: Annotated[int, Opt("--replace",
+                                                help=_("Check this earlier open visit of the same person out first."))] = 0,
                     as_: AsOption = None) -> None:
     from ..services import gate_prereg, gate_visits
 
@@ -79,7 +81,7 @@ def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
     else:
         raw = {"name": name, "id_type": id_type, "id_number": id_number, "phone": phone, "headcount": headcount,
                "unit": unit, "approval": approval, "purpose": purpose, "plate": plate, "stay": stay}
-    v = gate_visits.check_in(ctx, raw)
+    v = gate_visits.check_in(ctx, raw, replace=replace or None)
     typer.echo(_("Checked in: {name} (No. {id}) at {time}").format(name=v.name, id=v.id,
                                                                    time=_local(ctx, v.checked_in_at)))
 
@@ -207,13 +209,17 @@ def slip_use(number: str, as_: AsOption = None) -> None:
 def watch_add(reason: Annotated[str, Opt("--reason")], name: Annotated[str, Opt("--name")] = "",
               id_number: Annotated[str, Opt("--id")] = "",
               id_type: Annotated[str, Opt("--id-type", help=_("ID type: number or code (default resident ID)."))] = "1",
-              plate: Annotated[str, Opt("--plate")] = "", as_: AsOption = None) -> None:
+              plate: Annotated[str, Opt("--plate")] = "",
+              valid_from: Annotated[str, Opt("--from", help=_("First day it applies (YYYY-MM-DD)."))] = "",
+              valid_until: Annotated[str, Opt("--until", help=_("Last day it applies (YYYY-MM-DD)."))] = "",
+              as_: AsOption = None) -> None:
     from ..services import gate_watch
 
     ctx = acting_ctx(as_)
     from ..services.gate_common import parse_id_type
 
-    e = gate_watch.add_watch_entry(ctx, reason, name, parse_id_type(id_type), id_number, plate)
+    e = gate_watch.add_watch_entry(ctx, reason, name, parse_id_type(id_type), id_number, plate,
+                                   valid_from, valid_until)
     typer.echo(str(e.id))
 
 

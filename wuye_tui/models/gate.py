@@ -52,6 +52,7 @@ class Visit(SQLModel, table=True):
     out_guard_id: int | None = Field(default=None, foreign_key="staff.id")
     override_by: int | None = Field(default=None, foreign_key="staff.id")  # watch-list override
     purged: bool = Field(default=False)
+    id_checked: bool = Field(default=False)  # an ID was seen (all that is kept under id_storage=checked)
 
 
 class VisitRefusal(SQLModel, table=True):
@@ -197,3 +198,5 @@ class WatchEntry(SQLModel, table=True):
     active: bool = Field(default=True)
     removed_at: datetime | None = Field(default=None)
     removed_by: int | None = Field(default=None, foreign_key="staff.id")
+    valid_from: datetime | None = Field(default=None)  # NULL: from when it was added
+    valid_until: datetime | None = Field(default=None)  # NULL: until removed

@@ -3,6 +3,7 @@ gets a 6-digit code; at the gate the code fills the check-in form. A code is use
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -118,3 +119,21 @@ def mark_used(session: Session, prereg_id: int, visit_id: int, now: datetime) ->
                            .values(used_at=now, visit_id=visit_id)).rowcount
     if done != 1:
         raise Conflict(_("This pre-registration code was already used"))
+
+
+# A keyboard-wedge scanner types what it reads, then Enter, into whatever field has the
+# focus. The QR code printed on a pre-registration reads ``WUYE:PRE:<6 digits>`` (upper or
+# lower case); a plain barcode carries just the 6 digits.
+_SCANNED_QR = re.compile(r"WUYE:PRE:(\d{6})\s*$", re.IGNORECASE)
+_SCANNED_DIGITS = re.compile(r"(?<![0-9A-Za-z])(\d{6})\s*$")
+
+
+def scanned_code(text: str, digits_too: bool = True) -> tuple[str, str] | None:
+    """``(what the field held before, code)`` when ``text`` ends with a scanned
+    pre-registration: the QR text ``WUYE:PRE:123456``, or (``digits_too``) 6 digits that
+    do not continue a longer number or plate. None otherwise."""
+    value = text or ""
+    m = _SCANNED_QR.search(value) or (_SCANNED_DIGITS.search(value) if digits_too else None)
+    if not m:
+        return None
+    return value[:m.start()], m.group(1)

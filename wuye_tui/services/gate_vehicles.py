@@ -44,7 +44,7 @@ def plate_info(ctx: ServiceContext, plate: str) -> PlateInfo:
     with ctx.db.read() as session:
         inside = session.execute(select(VehicleMove.id).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
                                  .order_by(VehicleMove.id.desc()).limit(1)).scalar()
-        hits = watch_hits(session, plate=p)
+        hits = watch_hits(session, plate=p, now=ctx.now())
     return PlateInfo(p, reg is not None, reg[2].code if reg else "", reg[1].name if reg else "", inside, hits)
 
 
@@ -68,20 +68,29 @@ def insert_entry(session: Session, ctx: ServiceContext, plate: str, *, resident:
     return row
 
 
-def resident_in(ctx: ServiceContext, plate: str) -> VehicleMove:
-    """One key: a resident's registered vehicle enters."""
+def resident_in(ctx: ServiceContext, plate: str, override: Actor | None = None) -> VehicleMove:
+    """One key: a resident's registered vehicle enters. A watch-listed plate is recorded and
+    needs a supervisor's ``override`` like a person."""
     require(ctx.actor, GATE, _("register vehicles"))
+    supervisor_only(override)
     p = validate_plate(plate)
     reg = resident_vehicle(ctx, p)
     if reg is None:
         raise ValidationError("plate", _("Not a resident's registered vehicle: register it as a visitor vehicle"))
-    from .gate_visits import _blocked, watch_hits
+    from .gate_visits import _blocked, record_watch_hit, watch_hits
 
+    with ctx.db.read() as session:
+        hits = watch_hits(session, plate=p, now=ctx.now())
+    if hits and override is None:
+        record_watch_hit(ctx, hits, "gate_vehicle", {"plate": p, "resident": True})
+        raise _blocked(hits)
     with ctx.db.write() as session:
-        hits = watch_hits(session, plate=p)
-        if hits:
-            raise _blocked(hits)
-        return insert_entry(session, ctx, p, resident=True, unit_id=reg[2].id, driver=reg[1].name)
+        row = insert_entry(session, ctx, p, resident=True, unit_id=reg[2].id, driver=reg[1].name,
+                           override=override if hits else None)
+        if hits and override is not None:
+            audit.record(session, override, ctx.now(), "gate.watch_override", "gate_vehicle", row.id,
+                         after={"hits": hits, "guard": ctx.actor.name})
+        return row
 
 
 def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: str, purpose: str = "",
@@ -91,7 +100,7 @@ def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: s
     typed name (which must equal the driver)."""
     require(ctx.actor, GATE, _("register vehicles"))
     supervisor_only(override)
-    from .gate_visits import _blocked, resolve_unit, watch_hits
+    from .gate_visits import _blocked, record_watch_hit, resolve_unit, watch_hits
 
     p = validate_plate(plate)
     driver = validate_name(driver, field="driver")
@@ -107,8 +116,13 @@ def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: s
             raise ValidationError("inspection", _("Trucks and vans need an inspection note"))
         if confirm != driver:
             raise ValidationError("confirm", _("The driver confirms by typing their own name"))
+    with ctx.db.read() as session:
+        early = watch_hits(session, name=driver, plate=p, now=ctx.now())
+    if early and override is None:
+        record_watch_hit(ctx, early, "gate_vehicle", {"plate": p, "name": driver})
+        raise _blocked(early)
     with ctx.db.write() as session:
-        hits = watch_hits(session, name=driver, plate=p)
+        hits = watch_hits(session, name=driver, plate=p, now=ctx.now())
         if hits and override is None:
             raise _blocked(hits)
         row = insert_entry(session, ctx, p, kind=kind_code, unit_id=u.id, driver=driver, phone=phone,
@@ -120,10 +134,30 @@ def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: s
     return row
 
 
-def vehicle_out(ctx: ServiceContext, plate: str) -> VehicleMove:
-    """The vehicle with this plate leaves (its open movement is closed)."""
+def vehicle_out(ctx: ServiceContext, plate: str, slip: str = "") -> VehicleMove:
+    """The vehicle with this plate leaves (its open movement is closed). When the office
+    requires it (setting ``truck_exit_needs_slip``) a truck or van leaving shows its release
+    slip: ``slip`` is checked and used first (a refusal is recorded as a slip use and
+    raised at the ``slip`` field)."""
     require(ctx.actor, GATE, _("register vehicles"))
     p = validate_plate(plate)
+    with ctx.db.read() as session:
+        kind = session.execute(select(VehicleMove.kind).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
+                               .order_by(VehicleMove.id.desc()).limit(1)).scalar()
+    used_slip = ""
+    if kind is not None and ref().vehicle_kind(kind).needs_inspection:
+        from . import settings
+
+        if settings.load(ctx).truck_exit_needs_slip:
+            if not str(slip or "").strip():
+                raise ValidationError("slip", _("A truck or van leaving shows its release slip: type its number"))
+            from .gate_slips import use_slip
+
+            view = use_slip(ctx, slip)
+            if view.result != "ok":
+                raise ValidationError("slip", _("Release slip {number}: {problem}").format(
+                    number=view.number, problem=view.problem))
+            used_slip = view.number
     now = ctx.now()
     with ctx.db.write() as session:
         row = session.execute(select(VehicleMove).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
@@ -134,7 +168,8 @@ def vehicle_out(ctx: ServiceContext, plate: str) -> VehicleMove:
                                .values(out_at=now, out_guard_id=ctx.actor.id)).rowcount
         if done != 1:
             raise Conflict(_("This vehicle was already checked out"))
-        audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", row.id, after={"plate": p})
+        audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", row.id,
+                     after={"plate": p, "slip": used_slip} if used_slip else {"plate": p})
         row.out_at = now
     return row
 
@@ -149,22 +184,35 @@ class VehicleOnSite:
     unit: str
     in_at: datetime
     overstay: bool
+    driver_left: bool = False  # it came with a visitor who has been checked out
 
 
-def vehicles_on_site(ctx: ServiceContext, strange_only: bool = True, limit: int = 200) -> list[VehicleOnSite]:
+def vehicles_on_site(ctx: ServiceContext, strange_only: bool = True, limit: int = 200,
+                     find: str = "") -> list[VehicleOnSite]:
+    """Vehicles inside, newest first; ``find`` keeps those whose plate or driver starts
+    with it (the on-site board's find box)."""
+    from ..models.gate import Visit
+    from ..validators import normalise_plate
+
     require(ctx.actor, GATE, _("see who is on site"))
     now = ctx.now()
     stmt = (select(VehicleMove.id, VehicleMove.plate, VehicleMove.resident, VehicleMove.kind, VehicleMove.driver,
-                   Unit.code, VehicleMove.in_at)
+                   Unit.code, VehicleMove.in_at, Visit.checked_out_at)
             .join(Unit, Unit.id == VehicleMove.unit_id, isouter=True)
+            .join(Visit, Visit.id == VehicleMove.visit_id, isouter=True)
             .where(VehicleMove.out_at.is_(None)).order_by(VehicleMove.id.desc()).limit(limit))
     if strange_only:
         stmt = stmt.where(VehicleMove.resident.is_(False))
     stay = ref().visitor.default_stay
     with ctx.db.read() as session:
         rows = session.execute(stmt).all()
-    return [VehicleOnSite(r[0], r[1], r[2], r[3], r[4], r[5] or "", as_utc(r[6]),
-                          (not r[2]) and as_utc(r[6]) + stay < now) for r in rows]
+    out = [VehicleOnSite(r[0], r[1], r[2], r[3], r[4], r[5] or "", as_utc(r[6]),
+                         (not r[2]) and as_utc(r[6]) + stay < now, r[7] is not None) for r in rows]
+    key = (find or "").strip()
+    if key:
+        plate = normalise_plate(key)
+        out = [v for v in out if v.driver.startswith(key) or (plate and v.plate.startswith(plate))]
+    return out
 
 
 def plate_history(ctx: ServiceContext, plate: str, limit: int = 20) -> list[VehicleMove]:

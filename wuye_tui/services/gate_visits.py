@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlmodel import Session
 
 from ..clock import as_utc
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..i18n import _
 from ..models import Staff, Unit
-from ..models.gate import GateVisitor, Visit, VisitRefusal, WatchEntry
+from ..models.gate import GateVisitor, VehicleMove, Visit, VisitRefusal, WatchEntry
 from ..validators import (
     clean_text,
     compact,
@@ -78,7 +78,9 @@ def clean_checkin(ctx: ServiceContext, raw: dict[str, Any]) -> CleanCheckIn:
     """Validate every field (raises ValidationError naming the first bad one)."""
     name = validate_name(raw.get("name"), field="name")
     id_type = parse_id_type(raw.get("id_type") or "1")
-    approval = parse_approval(raw.get("approval") or "1")
+    if not str(raw.get("approval") or "").strip():  # asked every visit: never a default
+        raise ValidationError("approval", _("This field is required"))
+    approval = parse_approval(raw.get("approval"))
     id_raw = raw.get("id_number") or ""
     if str(id_raw).strip():
         id_number = validate_id_number(id_raw, id_type, field="id_number", today=ctx.local(ctx.now()).date())
@@ -106,27 +108,36 @@ def clean_checkin(ctx: ServiceContext, raw: dict[str, Any]) -> CleanCheckIn:
 _W = WatchEntry.__table__
 _WATCH_HITS = (select(_W.c.name, _W.c.id_number, _W.c.plate, _W.c.reason)
                .where(_W.c.active.is_(True), or_(_W.c.name == bindparam("name"), _W.c.id_number == bindparam("id_number"),
-                                                _W.c.plate == bindparam("plate"))).limit(5))
+                                                _W.c.plate == bindparam("plate")),
+                      or_(_W.c.valid_from.is_(None), _W.c.valid_from <= bindparam("now")),
+                      or_(_W.c.valid_until.is_(None), _W.c.valid_until > bindparam("now")))
+               .order_by(_W.c.id).limit(20))
 
 
-def watch_hits(session: Session, name: str = "", id_number: str = "", plate: str = "") -> list[str]:
-    """Reasons of the active watch-list entries matching a name, an ID number or a plate."""
+def watch_hits(session: Session, name: str = "", id_number: str = "", plate: str = "",
+               now: datetime | None = None) -> list[str]:
+    """Reasons of the active watch-list entries matching a name, an ID number or a plate,
+    valid at ``now`` (an entry may carry a validity period); all of them, up to 20."""
     if not (name or id_number or plate):
         return []
+    from datetime import timezone
+
     # Missing values are NULL, which never equals anything: one prebuilt statement serves all.
     rows = session.connection().execute(
-        _WATCH_HITS, {"name": name or None, "id_number": id_number or None, "plate": plate or None}).all()
+        _WATCH_HITS, {"name": name or None, "id_number": id_number or None, "plate": plate or None,
+                      "now": now or datetime.now(timezone.utc)}).all()
     return [" ".join(x for x in (r[0], mask_id_number(r[1]) if r[1] else "", r[2], r[3]) if x) for r in rows]
 
 
 def check_watch(ctx: ServiceContext, name: str = "", id_number: str = "", plate: str = "") -> list[str]:
     require(ctx.actor, GATE, _("check the watch list"))
     with ctx.db.read() as session:
-        return watch_hits(session, name, id_number, plate)
+        return watch_hits(session, name, id_number, plate, now=ctx.now())
 
 
 def _blocked(hits: list[str]) -> WatchListHit:
-    return WatchListHit(_("Watch list: {hits}. Entry needs a supervisor PIN.").format(hits="; ".join(hits)), hits)
+    # one hit a line: several hits stay readable in the PIN dialog and the message line
+    return WatchListHit(_("Watch list: {hits}. Entry needs a supervisor PIN.").format(hits="\n".join(hits)), hits)
 
 
 # --------------------------------------------------------------------------- check-in
@@ -145,7 +156,9 @@ def _upsert_visitor(session: Session, c: CleanCheckIn, now: datetime) -> int:
     conn = session.connection()
     t = GateVisitor.__table__
     who = None
-    if c.id_number:
+    if c.id_number and "*" in c.id_number:  # kept partly (id_storage=partial): the name too
+        who = conn.execute(_VISITOR_BY_ID.where(_GV.c.name == c.name), {"id_number": c.id_number}).scalar()
+    elif c.id_number:
         who = conn.execute(_VISITOR_BY_ID, {"id_number": c.id_number}).scalar()
     elif c.phone:
         who = conn.execute(_VISITOR_BY_PHONE, {"phone": c.phone, "name": c.name}).scalar()
@@ -163,30 +176,136 @@ def _upsert_visitor(session: Session, c: CleanCheckIn, now: datetime) -> int:
     return who  # type: ignore[no-any-return]
 
 
-def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None) -> Visit:
+class AlreadyOnSite(Conflict):
+    """One visitor, one visit: the person checking in (same ID number, or same name for the
+    same host unit) is still on site. The caller offers to check the earlier visit out
+    (``replace=visit_id``) or a supervisor's override (``allow_duplicate=supervisor``)."""
+
+    def __init__(self, message: str, visit_id: int, name: str, unit: str, since: datetime) -> None:
+        super().__init__(message)
+        self.visit_id = visit_id
+        self.name = name
+        self.unit = unit
+        self.since = since
+
+
+def _open_duplicate(session: Session, c: CleanCheckIn) -> tuple[int, str, datetime] | None:
+    """The open visit of the same person: same ID number, or same name + same host unit."""
+    cond = and_(Visit.name == c.name, Visit.host_unit_id == c.unit_id)
+    if c.id_number:
+        cond = or_(Visit.id_number == c.id_number, cond)
+    row = session.execute(select(Visit.id, Visit.name, Visit.checked_in_at)
+                          .where(Visit.checked_out_at.is_(None), Visit.purged.is_(False), cond)
+                          .order_by(Visit.id.desc()).limit(1)).first()
+    return (row[0], row[1], as_utc(row[2])) if row else None
+
+
+def record_watch_hit(ctx: ServiceContext, hits: list[str], entity: str, detail: dict[str, Any]) -> None:
+    """A watch-list hit is part of the record whatever the guard does next (override,
+    refusal or walking away with Esc): its own short write, ``gate.watch_hit`` in the audit
+    trail, listed for supervisors by ``recent_watch_hits``."""
+    with ctx.db.write() as session:
+        audit.record(session, ctx.actor, ctx.now(), "gate.watch_hit", entity, "", after={"hits": hits, **detail})
+
+
+@dataclass(frozen=True)
+class WatchHitRow:
+    at: datetime
+    guard: str
+    hits: list[str]
+    who: str  # the name and/or plate that was checked
+
+
+def recent_watch_hits(ctx: ServiceContext, limit: int = 50) -> list[WatchHitRow]:
+    """Watch-list hits at the gate, newest first (supervisors)."""
+    import json
+
+    from ..models import AuditEntry
+
+    from .permissions import SUPERVISORS
+
+    require(ctx.actor, SUPERVISORS, _("see watch-list hits"))
+    with ctx.db.read() as session:
+        rows = session.execute(select(AuditEntry.at, Staff.name, AuditEntry.after)
+                               .join(Staff, Staff.id == AuditEntry.staff_id, isouter=True)
+                               .where(AuditEntry.action == "gate.watch_hit")
+                               .order_by(AuditEntry.id.desc()).limit(limit)).all()
+    out = []
+    for at, guard, after in rows:
+        data = json.loads(after or "{}")
+        who = " ".join(str(data.get(k) or "") for k in ("name", "plate") if data.get(k))
+        out.append(WatchHitRow(as_utc(at), guard or "", list(data.get("hits") or []), who))
+    return out
+
+
+def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None,
+             replace: int | None = None, allow_duplicate: Actor | None = None) -> Visit:
+    """Register a visitor; see ``_check_in``. A watch-list hit is recorded before
+    ``WatchListHit`` reaches the caller."""
+    c = raw if isinstance(raw, CleanCheckIn) else None
+    try:
+        return _check_in(ctx, raw, override, replace, allow_duplicate)
+    except WatchListHit as exc:
+        c = c or clean_checkin(ctx, raw)  # type: ignore[arg-type]
+        record_watch_hit(ctx, exc.hits, "gate_visit", {"name": c.name, "id": mask_id_number(c.id_number),
+                                                      "plate": c.plate, "unit": c.unit_code})
+        raise
+
+
+def stored_id_number(policy: str, id_number: str) -> str:
+    """What is kept of a checked ID number under the ``id_storage`` site setting: the full
+    number, the first 6 and last 4 (``110105********002X``), or nothing (``checked``: the
+    visit only records that an ID was seen). The watch list is always matched against the
+    full number first, before anything is stored."""
+    if not id_number or policy == "full":
+        return id_number
+    if policy == "partial":
+        return mask_id_number(id_number)
+    return ""
+
+
+def _check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: Actor | None = None,
+              replace: int | None = None, allow_duplicate: Actor | None = None) -> Visit:
     """Register a visitor (and their vehicle's entry when a plate is given).
 
     A watch-list hit raises ``WatchListHit`` unless ``override`` is a supervisor (whose PIN
-    the caller verified); the override is audited. One short write transaction: Core
-    statements for the visitor and the visit, then the audit row."""
+    the caller verified); the override is audited. The same person still on site raises
+    ``AlreadyOnSite`` unless ``replace`` names that earlier visit (checked out in the same
+    transaction, audited) or ``allow_duplicate`` is a supervisor (audited as
+    ``gate.duplicate_override``). One short write transaction: Core statements for the
+    visitor and the visit, then the audit rows."""
     require(ctx.actor, GATE, _("register visitors"))
     supervisor_only(override)
+    supervisor_only(allow_duplicate)
     c = raw if isinstance(raw, CleanCheckIn) else clean_checkin(ctx, raw)
     now = ctx.now()
+    from dataclasses import replace as with_
+
+    from . import settings
     from .gate_prereg import claim_prereg
 
+    full_id, id_checked = c.id_number, bool(c.id_number)
+    c = with_(c, id_number=stored_id_number(settings.load(ctx).id_storage, c.id_number))
     with ctx.db.write() as session:
-        hits = watch_hits(session, c.name, c.id_number, c.plate)
+        hits = watch_hits(session, c.name, full_id, c.plate, now=ctx.now())
         if hits and override is None:
             raise _blocked(hits)
         prereg_id = claim_prereg(session, c.prereg_code, now) if c.prereg_code else None
+        dup = _open_duplicate(session, c)
+        if dup is not None and replace == dup[0]:
+            _close_visit(session, ctx, dup[0], now, reason="replaced")
+            dup = None
+        if dup is not None and allow_duplicate is None:
+            raise AlreadyOnSite(_("{name} is already on site (No. {id}, in at {time}): check that visit out "
+                                  "first, or a supervisor allows a second visit").format(
+                name=dup[1], id=dup[0], time=f"{ctx.local(dup[2]):%m-%d %H:%M}"), dup[0], dup[1], c.unit_code, dup[2])
         who = _upsert_visitor(session, c, now)
         visit = Visit(visitor_id=who, name=c.name, id_type=c.id_type, id_number=c.id_number, phone=c.phone,
                       headcount=c.headcount, host_unit_id=c.unit_id, approval=c.approval, purpose=c.purpose,
                       plate=c.plate, prereg_id=prereg_id, group_ref="", checked_in_at=now,
                       expected_out_at=expected_out(now, c.purpose, c.stay_hours), checked_out_at=None,
                       guard_id=ctx.actor.id, out_guard_id=None, override_by=override.id if hits and override else None,
-                      purged=False)
+                      purged=False, id_checked=id_checked)
         conn = session.connection()
         values = visit.model_dump(exclude={"id"})
         visit.id = conn.execute(_VISIT_INSERT, values).inserted_primary_key[0]
@@ -207,6 +326,9 @@ def check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override: 
         if hits and override is not None:
             audit.record(session, override, now, "gate.watch_override", "gate_visit", visit.id,
                          after={"hits": hits, "guard": ctx.actor.name})
+        if dup is not None and allow_duplicate is not None:
+            audit.record(session, allow_duplicate, now, "gate.duplicate_override", "gate_visit", visit.id,
+                         after={"earlier_visit": dup[0], "name": c.name, "guard": ctx.actor.name})
     return visit
 
 
@@ -220,7 +342,9 @@ def refuse(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "", 
     if code == "other" and not note:
         raise ValidationError("note", _("Say why the entry was refused"))
     id_t = parse_id_type(id_type) if str(id_type or "").strip() else ""
-    id_n = compact(id_number)[:30]
+    id_n = compact(id_number)
+    if len(id_n) > 30:  # refused with a message, never cut
+        raise ValidationError("id_number", _("At most {n} characters: this is {m}").format(n=30, m=len(id_n)))
     phone = validate_phone(phone) if str(phone or "").strip() else ""
     plate = validate_plate(plate) if str(plate or "").strip() else ""
     unit_id = resolve_unit(ctx, unit).id if str(unit or "").strip() else None
@@ -235,33 +359,144 @@ def refuse(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "", 
     return row
 
 
+@dataclass(frozen=True)
+class RefusalRow:
+    refusal_id: int
+    at: datetime
+    reason: str  # code
+    note: str
+    name: str
+    plate: str
+    unit: str
+    guard: str
+
+
+def recent_refusals(ctx: ServiceContext, limit: int = 100) -> list[RefusalRow]:
+    """Refused entries, newest first (the gate desk's refusal list)."""
+    require(ctx.actor, GATE, _("see who is on site"))
+    with ctx.db.read() as session:
+        rows = session.execute(select(VisitRefusal.id, VisitRefusal.at, VisitRefusal.reason, VisitRefusal.note,
+                                      VisitRefusal.name, VisitRefusal.plate, Unit.code, Staff.name)
+                               .join(Unit, Unit.id == VisitRefusal.host_unit_id, isouter=True)
+                               .join(Staff, Staff.id == VisitRefusal.guard_id, isouter=True)
+                               .order_by(VisitRefusal.id.desc()).limit(limit)).all()
+    return [RefusalRow(r[0], as_utc(r[1]), r[2], r[3], r[4], r[5], r[6] or "", r[7] or "") for r in rows]
+
+
 # --------------------------------------------------------------------------- check-out
 
 
-def check_out(ctx: ServiceContext, visit_id: int) -> datetime:
-    """Check one visit out. Raises Conflict if someone else already did."""
+UNDO_MINUTES = 5  # a check-out can be undone this long, by the guard who did it
+
+
+@dataclass(frozen=True)
+class CheckOutPreview:
+    """What the guard confirms before a check-out: who, and the vehicle that came with them."""
+
+    visit_id: int
+    name: str
+    unit: str
+    headcount: int
+    plate: str  # the visit's vehicle still inside ("" when none)
+
+
+def check_out_preview(ctx: ServiceContext, visit_id: int) -> CheckOutPreview:
+    require(ctx.actor, GATE, _("check visitors out"))
+    with ctx.db.read() as session:
+        row = session.execute(select(Visit.id, Visit.name, Unit.code, Visit.headcount, Visit.checked_out_at)
+                              .join(Unit, Unit.id == Visit.host_unit_id).where(Visit.id == visit_id)).first()
+        if row is None:
+            raise NotFound(_("No such visit"))
+        plate = session.execute(select(VehicleMove.plate).where(VehicleMove.visit_id == visit_id,
+                                                                VehicleMove.out_at.is_(None)).limit(1)).scalar()
+    return CheckOutPreview(row[0], row[1], row[2], row[3], plate or "")
+
+
+def _close_visit(session: Session, ctx: ServiceContext, visit_id: int, now: datetime, with_vehicle: bool = False,
+                 reason: str = "") -> list[str]:
+    """Inside a write transaction: check one visit out (Conflict if it is not open) and,
+    when asked, its vehicle; returns the plates that left with it."""
+    done = session.execute(
+        update(Visit).where(Visit.id == visit_id, Visit.checked_out_at.is_(None))
+        .values(checked_out_at=now, out_guard_id=ctx.actor.id)
+    ).rowcount
+    if done != 1:
+        row = session.execute(select(Visit.checked_out_at, Staff.name)
+                              .join(Staff, Staff.id == Visit.out_guard_id, isouter=True)
+                              .where(Visit.id == visit_id)).first()
+        if row is None:
+            raise NotFound(_("No such visit"))
+        raise Conflict(_("This visitor was already checked out at {time} by {guard}").format(
+            time=f"{ctx.local(row[0]):%H:%M}", guard=row[1] or "?"))
+    plates: list[str] = []
+    if with_vehicle:
+        moves = session.execute(select(VehicleMove.id, VehicleMove.plate).where(
+            VehicleMove.visit_id == visit_id, VehicleMove.out_at.is_(None))).all()
+        for move_id, plate in moves:
+            session.execute(update(VehicleMove).where(VehicleMove.id == move_id, VehicleMove.out_at.is_(None))
+                            .values(out_at=now, out_guard_id=ctx.actor.id))
+            audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", move_id,
+                         after={"plate": plate, "with_visit": visit_id})
+            plates.append(plate)
+    after: dict[str, Any] = {"vehicles": plates} if plates else {}
+    if reason:
+        after["reason"] = reason
+    audit.record(session, ctx.actor, now, "gate.check_out", "gate_visit", visit_id, after=after or None)
+    return plates
+
+
+def check_out(ctx: ServiceContext, visit_id: int, with_vehicle: bool = False) -> datetime:
+    """Check one visit out (and its vehicle when ``with_vehicle``). Raises Conflict if
+    someone else already did."""
     require(ctx.actor, GATE, _("check visitors out"))
     now = ctx.now()
     with ctx.db.write() as session:
-        done = session.execute(
-            update(Visit).where(Visit.id == visit_id, Visit.checked_out_at.is_(None))
-            .values(checked_out_at=now, out_guard_id=ctx.actor.id)
-        ).rowcount
-        if done != 1:
-            row = session.execute(select(Visit.checked_out_at, Staff.name)
-                                  .join(Staff, Staff.id == Visit.out_guard_id, isouter=True)
-                                  .where(Visit.id == visit_id)).first()
-            if row is None:
-                raise NotFound(_("No such visit"))
-            raise Conflict(_("This visitor was already checked out at {time} by {guard}").format(
-                time=f"{ctx.local(row[0]):%H:%M}", guard=row[1] or "?"))
-        audit.record(session, ctx.actor, now, "gate.check_out", "gate_visit", visit_id)
+        _close_visit(session, ctx, visit_id, now, with_vehicle=with_vehicle)
     return now
 
 
-def check_out_group(ctx: ServiceContext, visit_ids: list[int]) -> int:
-    """Check several visits out together (a group leaving); returns how many were still on
-    site. Raises Conflict if none was."""
+def undo_check_out(ctx: ServiceContext, visit_ids: list[int]) -> int:
+    """Put visits checked out by mistake back on site, with the vehicles that left with them.
+
+    Only the guard who checked them out, within ``UNDO_MINUTES``; the check-out and its
+    undoing both stay in the audit trail (``gate.check_out`` then ``gate.check_out_undone``
+    with the time that was undone): an event, never a deletion. Returns how many came back."""
+    require(ctx.actor, GATE, _("check visitors out"))
+    ids = sorted({int(i) for i in visit_ids})
+    if not ids:
+        raise ValidationError("visits", _("Nothing to undo"))
+    now = ctx.now()
+    with ctx.db.write() as session:
+        rows = session.execute(select(Visit.id, Visit.checked_out_at, Visit.out_guard_id)
+                               .where(Visit.id.in_(ids))).all()
+        if len(rows) != len(ids):
+            raise NotFound(_("No such visit"))
+        for vid, out_at, guard in rows:
+            if out_at is None:
+                raise Conflict(_("Visit No. {id} is on site: nothing to undo").format(id=vid))
+            if guard != ctx.actor.id:
+                raise PermissionDenied(_("Only the guard who checked the visitor out can undo it"))
+            if (now - as_utc(out_at)).total_seconds() > UNDO_MINUTES * 60:
+                raise Conflict(_("A check-out can be undone for {n} minutes only").format(n=UNDO_MINUTES))
+        for vid, out_at, _guard in rows:
+            session.execute(update(Visit).where(Visit.id == vid, Visit.checked_out_at == out_at)
+                            .values(checked_out_at=None, out_guard_id=None))
+            moves = session.execute(select(VehicleMove.id, VehicleMove.plate).where(
+                VehicleMove.visit_id == vid, VehicleMove.out_at == out_at,
+                VehicleMove.out_guard_id == ctx.actor.id)).all()
+            for move_id, plate in moves:
+                session.execute(update(VehicleMove).where(VehicleMove.id == move_id)
+                                .values(out_at=None, out_guard_id=None))
+                audit.record(session, ctx.actor, now, "gate.vehicle_out_undone", "gate_vehicle", move_id,
+                             after={"plate": plate, "undone_out_at": as_utc(out_at).isoformat()})
+            audit.record(session, ctx.actor, now, "gate.check_out_undone", "gate_visit", vid,
+                         after={"undone_out_at": as_utc(out_at).isoformat()})
+    return len(ids)
+
+
+def check_out_group(ctx: ServiceContext, visit_ids: list[int], with_vehicle: bool = False) -> int:
+    """Check several visits out together (a group leaving), with their vehicles when
+    ``with_vehicle``; returns how many were still on site. Raises Conflict if none was."""
     require(ctx.actor, GATE, _("check visitors out"))
     ids = sorted({int(i) for i in visit_ids})
     if not ids:
@@ -274,6 +509,14 @@ def check_out_group(ctx: ServiceContext, visit_ids: list[int]) -> int:
             raise Conflict(_("These visitors were already checked out"))
         session.execute(update(Visit).where(Visit.id.in_(open_ids), Visit.checked_out_at.is_(None))
                         .values(checked_out_at=now, out_guard_id=ctx.actor.id))
+        if with_vehicle:
+            moves = session.execute(select(VehicleMove.id, VehicleMove.plate, VehicleMove.visit_id).where(
+                VehicleMove.visit_id.in_(open_ids), VehicleMove.out_at.is_(None))).all()
+            for move_id, plate, vid in moves:
+                session.execute(update(VehicleMove).where(VehicleMove.id == move_id, VehicleMove.out_at.is_(None))
+                                .values(out_at=now, out_guard_id=ctx.actor.id))
+                audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", move_id,
+                             after={"plate": plate, "with_visit": vid})
         audit.record(session, ctx.actor, now, "gate.check_out_group", "gate_visit", ",".join(map(str, open_ids))[:40],
                      after={"visits": list(open_ids)})
     return len(open_ids)
@@ -391,7 +634,7 @@ def form_from_visit(ctx: ServiceContext, visit_id: int) -> dict[str, str]:
         raise NotFound(_("No such visit"))
     v, code = row
     return {"name": v.name, "id_type": v.id_type, "id_number": v.id_number, "phone": v.phone,
-            "headcount": str(v.headcount), "unit": code, "approval": v.approval if v.approval != "prereg" else "phone",
+            "headcount": str(v.headcount), "unit": code, "approval": "",  # asked again: never copied from an earlier visit
             "purpose": v.purpose, "plate": v.plate, "stay": ""}
 
 

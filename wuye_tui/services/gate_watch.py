@@ -19,8 +19,32 @@ from .context import ServiceContext
 from .permissions import SUPERVISORS, require
 
 
-def add_watch(ctx: ServiceContext, reason: str, name: str = "", id_number: str = "", plate: str = "") -> WatchEntry:
+def watch_period(ctx: ServiceContext, valid_from: object = "", valid_until: object = ""
+                 ) -> tuple[datetime | None, datetime | None]:
+    """A validity period from local dates (``YYYY-MM-DD``, either may be empty): from the
+    start of the first day to the end of the last (UTC)."""
+    from datetime import time, timedelta
+
+    from ..validators import parse_date
+
+    zone = ctx.local(ctx.now()).tzinfo
+
+    def local_midnight(d):  # type: ignore[no-untyped-def]
+        return datetime.combine(d, time(0), tzinfo=zone)
+
+    start = local_midnight(parse_date(valid_from, field="valid_from")) if str(valid_from or "").strip() else None
+    end = (local_midnight(parse_date(valid_until, field="valid_until")) + timedelta(days=1)
+           if str(valid_until or "").strip() else None)
+    if start and end and end <= start:
+        raise ValidationError("valid_until", _("The end of the period is before its start"))
+    return (as_utc(start) if start else None), (as_utc(end) if end else None)
+
+
+def add_watch(ctx: ServiceContext, reason: str, name: str = "", id_number: str = "", plate: str = "",
+              valid_from: object = "", valid_until: object = "") -> WatchEntry:
+    """A watch-list entry; ``valid_from``/``valid_until`` (local dates) limit when it hits."""
     require(ctx.actor, SUPERVISORS, _("keep the watch list"))
+    start, end = watch_period(ctx, valid_from, valid_until)
     name = validate_name(name) if str(name or "").strip() else ""
     idn = compact(id_number)
     if idn and not 2 <= len(idn) <= 30:
@@ -31,11 +55,14 @@ def add_watch(ctx: ServiceContext, reason: str, name: str = "", id_number: str =
     reason = clean_text(reason, field="reason", max_len=200, required=True)
     now = ctx.now()
     with ctx.db.write() as session:
-        row = WatchEntry(name=name, id_number=idn, plate=plate, reason=reason, added_at=now, added_by=ctx.actor.id)
+        row = WatchEntry(name=name, id_number=idn, plate=plate, reason=reason, added_at=now, added_by=ctx.actor.id,
+                         valid_from=start, valid_until=end)
         session.add(row)
         session.flush()
         audit.record(session, ctx.actor, now, "gate.watch_add", "gate_watch", row.id,
-                     after={"name": name, "id": mask_id_number(idn), "plate": plate, "reason": reason})
+                     after={"name": name, "id": mask_id_number(idn), "plate": plate, "reason": reason,
+                            "valid_from": start.isoformat() if start else "",
+                            "valid_until": end.isoformat() if end else ""})
     return row
 
 
@@ -49,7 +76,8 @@ def list_watch(ctx: ServiceContext, limit: int = 200) -> list[WatchEntry]:
 
 
 def add_watch_entry(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "resident_id",
-                    id_number: str = "", plate: str = "") -> WatchEntry:
+                    id_number: str = "", plate: str = "", valid_from: object = "",
+                    valid_until: object = "") -> WatchEntry:
     """As ``add_watch``, with the ID number checked by the rules of its type (check digit,
     birth date...), so a mistyped number cannot sit on the list matching nobody. Every
     field is checked before anything is written."""
@@ -57,7 +85,7 @@ def add_watch_entry(ctx: ServiceContext, reason: str, name: str = "", id_type: s
     if str(id_number or "").strip():
         id_number = validate_id_number(id_number, id_type or "resident_id", field="id_number",
                                        today=ctx.local(ctx.now()).date())
-    return add_watch(ctx, reason, name, id_number, plate)
+    return add_watch(ctx, reason, name, id_number, plate, valid_from, valid_until)
 
 
 def deactivate_watch(ctx: ServiceContext, entry_id: int, reason: str) -> None:

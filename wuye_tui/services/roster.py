@@ -132,20 +132,63 @@ def search_units(ctx: ServiceContext, text: str, limit: int = 8) -> list[UnitHit
     return list(seen.values())
 
 
+_UNIT_PARTS = __import__("re").compile(
+    r"^\s*(\d+)\s*(?:栋|幢|号楼|座|[-/ .])\s*(\d+)\s*(?:单元|[-/ .])\s*([0-9A-Za-z]+)\s*(?:室|号)?\s*$")
+
+
+def unit_code_from_text(text: str) -> str:
+    """The unit code for the ways a guard types one: ``3-2-1202``, ``3/2/1202``,
+    ``3 2 1202``, ``3栋2单元1202`` (also 幢, 号楼, 座; a trailing 室), full-width digits
+    too. "" when the text is not building + entrance + room."""
+    from ..validators import normalise_text_width
+
+    m = _UNIT_PARTS.match(normalise_text_width(text or ""))
+    if not m:
+        return ""
+    return unit_code(f"{int(m.group(1))}栋", f"{int(m.group(2))}单元", m.group(3).upper())
+
+
+def find_units(ctx: ServiceContext, text: str, limit: int = 8) -> list[UnitHit]:
+    """The unit picker's search: a full unit typed any way (``3-2-1202``, ``3栋2单元1202``)
+    gives that unit first; otherwise units by code or room number, resident name, phone or
+    pinyin initials (prefix matches), each with its resident and phone."""
+    code = unit_code_from_text(text)
+    exact: list[UnitHit] = []
+    if code:
+        with ctx.db.read() as session:
+            row = session.execute(select(Unit.id, Unit.code, Resident.name, Resident.phone)
+                                  .join(Resident, Resident.unit_id == Unit.id, isouter=True)
+                                  .where(Unit.code == code).limit(1)).first()
+        if row is not None:
+            exact = [UnitHit(row[0], row[1], row[2] or "", row[3] or "")]
+    rest = [h for h in search_units(ctx, code or text, limit=limit) if not exact or h.unit_id != exact[0].unit_id]
+    return (exact + rest)[:limit]
+
+
 def get_unit(ctx: ServiceContext, code_or_text: str) -> Unit:
-    """Exactly one unit by code, or the only hit of a search; else a field error."""
-    code = (code_or_text or "").strip()
+    """Exactly one unit: by its code typed any way, or a room number, resident name, phone
+    or pinyin initials that matches one unit exactly. A prefix or a value several units
+    share is a field error asking to pick (never the first match)."""
+    text = (code_or_text or "").strip()
+    code = unit_code_from_text(text) or text
     with ctx.db.read() as session:
         unit = session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none()
     if unit is not None:
         return unit
-    hits = search_units(ctx, code, limit=2)
-    if len(hits) == 1:
-        with ctx.db.read() as session:
-            return session.get(Unit, hits[0].unit_id)  # type: ignore[return-value]
+    hits = search_units(ctx, text, limit=9)
     if not hits:
         raise ValidationError("unit", _("No such unit in the roster"))
-    raise ValidationError("unit", _("Several units match: type more"))
+    low = text.lower()
+    whole = [h for h in hits if text in (h.resident, h.phone) or h.code.endswith(("单元" + text, "栋" + text))
+             or (low.isascii() and low.isalpha() and pinyin_initials(h.resident) == low)]
+    if len(hits) == 1 and whole:
+        with ctx.db.read() as session:
+            return session.get(Unit, hits[0].unit_id)  # type: ignore[return-value]
+    if len(whole) == 1 and len(hits) <= 8:
+        with ctx.db.read() as session:
+            return session.get(Unit, whole[0].unit_id)  # type: ignore[return-value]
+    raise ValidationError("unit", _("{n} units match: pick one from the list (arrows, Enter)").format(
+        n=len(hits) if len(hits) < 9 else "8+"))
 
 
 def unit_by_id(ctx: ServiceContext, unit_id: int) -> Unit:

@@ -54,6 +54,8 @@ class SiteSettings:
     notify_department_mobiles: str = ""  # engineering=138...,139...; cleaning=137...
     summary_time: str = ""
     supervisor_pin_min_length: int = 4  # 6+ recommended; managers set it
+    id_storage: str = "full"  # of a visitor's ID number: full / partial (first 6 + last 4) / checked
+    truck_exit_needs_slip: bool = False  # a truck or van leaving shows its release slip
 
 
 def _defaults() -> SiteSettings:
@@ -78,6 +80,8 @@ def load(ctx: ServiceContext) -> SiteSettings:
             setattr(s, row.key, json.loads(row.value))
     return s
 
+
+ID_STORAGE = ("full", "partial", "checked")  # PIPL art. 19: store no more than needed
 
 _INT_LIMITS = {
     "idle_lock_minutes": (1, 240),
@@ -181,6 +185,15 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
             value = _check_site_name(value)
         elif key == "notify_command":
             value = _check_notify_command(value)
+        elif key == "truck_exit_needs_slip":
+            text = str(value).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValidationError(key, _("One of: {choices}").format(choices="true, false"))
+            value = text in ("true", "1", "yes", "on")
+        elif key == "id_storage":
+            value = str(value).strip().lower()
+            if value not in ID_STORAGE:
+                raise ValidationError(key, _("One of: {choices}").format(choices=", ".join(ID_STORAGE)))
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
