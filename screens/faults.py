@@ -59,9 +59,13 @@ class DbJob:
 
 def handle_failure(node: Any, exc: BaseException, retry: Callable[[], Any] | None = None) -> bool:
     """Show ``exc`` as one line if it is a storage or domain error (True), else False."""
-    app = node.app
+    try:
+        app = node.app
+        screen = getattr(node, "screen", None)
+    except Exception:  # no app or no screen any more (shutting down): nothing to show it on
+        return False
     hook = getattr(app, "storage_failure", None)
-    return bool(hook is not None and hook(exc, retry=retry, screen=getattr(node, "screen", None)))
+    return bool(hook is not None and hook(exc, retry=retry, screen=screen))
 
 
 class StorageSafe:

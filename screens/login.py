@@ -47,6 +47,9 @@ class LoginScreen(StorageSafe, Screen):
     def database_ready(self) -> None:
         self.show_names()
         self.query_one("#login-message", Static).update("")
+        if self._typed_ahead:  # the login typed while the database opened: check it now
+            self._typed_ahead = False
+            self.attempt()
 
     def show_names(self) -> None:
         """The site and the staff names (from the first look at the file, or the open database)."""
@@ -55,12 +58,6 @@ class LoginScreen(StorageSafe, Screen):
         self.query_one("#login-site", Static).update(getattr(self.app, "site_name", "") or _("wuye"))
         if names:
             self.query_one("#login-names", Static).update(_("Staff: ") + "  ".join(n for n, _r in names[:12]))
-        if self._typed_ahead:
-            self._typed_ahead = False
-            order = getattr(self.app, "key_order", None)
-            self.attempt()
-            if order is not None:  # after the home screen is up, the held keys go to it
-                self.app.call_after_refresh(order.unblock)
 
     def _release_keys(self) -> None:
         order = getattr(self.app, "key_order", None)
@@ -103,11 +100,20 @@ class LoginScreen(StorageSafe, Screen):
             return
         name = self.query_one("#login-name", Input).value.strip()
         pin_input = self.query_one("#login-pin", Input)
+        order = getattr(self.app, "key_order", None)
+        if order is not None:
+            order.block()  # keys typed during the check go to the home screen, once it is up
         self.run_db(self.app.log_in_db, name, pin_input.value,  # type: ignore[attr-defined]
-                    on_done=lambda r: self.app.finish_login(*r),  # type: ignore[attr-defined]
-                    on_error=self._login_failed, busy=N_("Checking..."), delay=0.3)
+                    on_done=self._logged_in, on_error=self._login_failed, busy=N_("Checking..."), delay=0.3)
+
+    def _logged_in(self, result) -> None:  # type: ignore[no-untyped-def]
+        self.app.finish_login(*result)  # type: ignore[attr-defined]
+        order = getattr(self.app, "key_order", None)
+        if order is not None:
+            self.app.call_after_refresh(order.unblock)
 
     def _login_failed(self, exc: BaseException) -> None:
+        self._release_keys()
         if isinstance(exc, WuyeError) and not hasattr(exc, "kind"):
             self.query_one("#login-message", Static).update(str(exc))
             pin_input = self.query_one("#login-pin", Input)

@@ -81,6 +81,9 @@ class WuyeApp(StorageSafe, App[None]):
         self._retry = None  # what Ctrl+R runs again after a storage error
         self._crash: BaseException | None = None
         self.crash_log = None
+        from screens.key_order import KeyOrder
+
+        self.key_order = KeyOrder(self)  # keys are worked through one at a time, in order
 
     def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
                timeout: float | None = None, markup: bool = False) -> None:
@@ -89,9 +92,6 @@ class WuyeApp(StorageSafe, App[None]):
 
         super().notify(clean(message), title=clean(title), severity=severity,  # type: ignore[arg-type]
                        timeout=timeout, markup=False)
-        from screens.key_order import KeyOrder
-
-        self.key_order = KeyOrder(self)  # keys are worked through one at a time, in order
 
     # ---- start -------------------------------------------------------------------
 
