@@ -40,6 +40,7 @@ EVENT_LABELS = {
     "correction": N_("Correction"),
     "escalated": N_("Escalated"),
     "collective": N_("Part of a collective complaint"),
+    "collective_unlinked": N_("Taken out of a collective complaint"),
     "validity": N_("Validity changed"),
 }
 DEFAULT_FAILED_CONTACTS = 3
