@@ -100,9 +100,9 @@ def test_hand_labelled_month(desk, clock):
     # precision and recall: every collective raised is a labelled one, members exact
     assert [ids for _e, ids in found] == [labels["A"], labels["B"], labels["C"]]
     titles = [e.title for e, _ids in found]
-    assert titles[0].endswith("4 households") and ("垃圾站" in titles[0] or "Refuse station" in titles[0])
-    assert titles[1].endswith("4 households") and "2栋" in titles[1] and ("电梯" in titles[1] or "Lift" in titles[1])
-    assert titles[2].endswith("3 households")
+    assert titles[0].endswith("4户") and ("垃圾站" in titles[0] or "Refuse station" in titles[0])
+    assert titles[1].endswith("4户") and "2栋" in titles[1] and ("电梯" in titles[1] or "Lift" in titles[1])
+    assert titles[2].endswith("3户")
     # the three majors escalated of their own, one each, none collective
     with desk.db.read() as s:
         own = s.execute(select(Escalation.major_type).where(Escalation.source == "complaint")
@@ -115,10 +115,10 @@ def test_growth_updates_the_alert_not_a_second_one(desk, clock):
     for row in MONTH[:3]:
         _log(desk, clock, start, *row[:7])
     [(esc, ids)] = _collectives(desk)
-    assert esc.title.endswith("3 households") and len(ids) == 3
+    assert esc.title.endswith("3户") and len(ids) == 3
     _log(desk, clock, start, *MONTH[3][:7])
     [(esc, ids)] = _collectives(desk)
-    assert esc.title.endswith("4 households") and len(ids) == 4
+    assert esc.title.endswith("4户") and len(ids) == 4
     assert [e.id for e in escalation.unacknowledged(desk)] == [esc.id]
     with desk.db.read() as s:
         notes = s.execute(select(EscalationEvent.note).where(EscalationEvent.escalation_id == esc.id)
@@ -154,7 +154,7 @@ def test_supervisor_unlinks_and_links_by_hand(desk, make_ctx, clock):
     c = coll.unlink(sup, made[1].id, "说的是另一个垃圾站")
     assert c.escalation_id is None and not c.is_major and c.collective_opt_out
     [(esc, ids)] = _collectives(desk)
-    assert ids == [made[0].id, made[2].id] and esc.title.endswith("2 households")
+    assert ids == [made[0].id, made[2].id] and esc.title.endswith("2户")
     kinds = [ev.kind for ev, _n in complaints.detail(desk, made[1].id).events]
     assert kinds[-1] == "collective_unlinked"
     # the rule does not put it back: a new household joins, the unlinked one stays out
@@ -166,7 +166,7 @@ def test_supervisor_unlinks_and_links_by_hand(desk, make_ctx, clock):
     # link it back by hand
     coll.link(sup, made[1].id, esc.id, "核实后是同一垃圾站")
     [(esc, ids)] = _collectives(desk)
-    assert made[1].id in ids and esc.title.endswith("4 households")
+    assert made[1].id in ids and esc.title.endswith("4户")
     with pytest.raises(Conflict):
         coll.link(sup, made[1].id, esc.id, "twice")
 

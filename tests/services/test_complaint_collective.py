@@ -111,7 +111,7 @@ def test_after_the_window_a_running_collective_still_takes_the_same_problem(desk
     log(desk, U[3])
     log(desk, U[4])
     [esc] = escalations(desk)  # unresolved: the same problem grows, no second alert
-    assert esc.title.endswith("5 households")
+    assert esc.title.endswith("5户")
 
 
 def test_after_a_resolved_collective_a_new_cluster_gets_a_new_escalation(desk, make_ctx, clock):

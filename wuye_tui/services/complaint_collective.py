@@ -283,8 +283,13 @@ def _join(session: Session, ctx: ServiceContext, c: Complaint, esc: Escalation, 
 
 
 def _link(session: Session, ctx: ServiceContext, c: Complaint, esc: Escalation) -> None:
+    from ..clock import as_utc
+    from .complaint_common import OPEN_STATUSES
+
     c.escalation_id = esc.id
     c.is_major = True
+    if esc.reply_due_at is not None and c.status in OPEN_STATUSES:  # the collective's reply is owed to all
+        c.due_at = min(as_utc(c.due_at), as_utc(esc.reply_due_at))
     add_event(session, c, ctx.now(), ctx.actor, "collective", note=_("Escalation #{id}").format(id=esc.id))
 
 

@@ -49,6 +49,41 @@ DEFAULT_COLLECTIVE_HOURS = 24
 DEFAULT_COLLECTIVE_HOUSEHOLDS = 3
 
 
+STEP_LABELS = {
+    "dispatch": N_("Dispatch"),
+    "start": N_("Start work"),
+    "defer": N_("Cannot solve now"),
+    "reply": N_("Reply"),
+    "confirm": N_("Customer confirms"),
+    "contact_failed": N_("Not reached"),
+    "archive": N_("Archive"),
+    "archive_unconfirmed": N_("Archive unconfirmed"),
+    "note": N_("Note"),
+    "correct": N_("Correct"),
+    "validity": N_("Valid/invalid"),
+    "link": N_("Link to a collective complaint"),
+    "unlink": N_("Take out of the collective complaint"),
+}
+
+
+def step_label(code: str) -> str:
+    return _(STEP_LABELS.get(code, code))
+
+
+def resolve_status(value: object) -> str:
+    """A status code from its code, its name in either language, or "open" / 未办结."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    low = text.lower().replace("-", "_")
+    if low in ("open", "未办结", _("open").lower()):
+        return "open"
+    for code, label in STATUS_LABELS.items():
+        if low in (code, label.lower(), _(label).lower()):
+            return code
+    raise ValidationError("status", _("Unknown status: {value}").format(value=text[:40]))
+
+
 def status_label(code: str) -> str:
     return _(STATUS_LABELS.get(code, code))
 
