@@ -33,6 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -55,7 +56,7 @@ from .context import ServiceContext
 from .permissions import SUPERVISORS, require
 
 MAJOR_TYPE = "collective_complaint"
-CANDIDATE_LIMIT = 500  # rows read per query, newest first: bounded whatever the register's size
+CANDIDATE_LIMIT = 300  # rows read per query, newest first: bounded whatever the register's size
 
 
 def window() -> timedelta:
@@ -97,25 +98,53 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(pa & pb) / (len(pa) + len(pb))
 
 
-def subjects(description: str, location: str) -> frozenset[str]:
-    """Codes of the ``[[collective_subject]]`` entries named in the text."""
+_LEXICON: dict[int, tuple[object, re.Pattern[str] | None, dict[str, str], frozenset[str]]] = {}
+
+
+def _lexicon(ref: object) -> tuple[re.Pattern[str] | None, dict[str, str], frozenset[str]]:
+    """One pattern of every normalised keyword, keyword -> subject code, the shared codes;
+    cached by the reference's identity (hashing the whole reference would cost more)."""
+    hit = _LEXICON.get(id(ref))
+    if hit is None or hit[0] is not ref:
+        owner: dict[str, str] = {}
+        for s in ref.collective_subjects:  # type: ignore[attr-defined]
+            for w in s.keywords:
+                if normalise(w):
+                    owner.setdefault(normalise(w), s.code)
+        words = sorted(owner, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
+        shared = frozenset(s.code for s in ref.collective_subjects if s.shared)  # type: ignore[attr-defined]
+        _LEXICON.clear()
+        hit = _LEXICON[id(ref)] = (ref, pattern, owner, shared)
+    return hit[1], hit[2], hit[3]
+
+
+def _subjects_of_text(text: str) -> frozenset[str]:
     from ..reference import load_reference
 
-    text = normalise(f"{description} {location}")
-    return frozenset(s.code for s in load_reference().collective_subjects
-                     if any(normalise(k) in text for k in s.keywords if normalise(k)))
+    pattern, owner, _shared_codes = _lexicon(load_reference())
+    if pattern is None:
+        return frozenset()
+    found = set()
+    for i in range(len(text)):  # overlapping keywords (垃圾站 / 站) all count
+        m = pattern.match(text, i)
+        if m:
+            found.add(owner[m.group(0)])
+    return frozenset(found)
+
+
+def subjects(description: str, location: str) -> frozenset[str]:
+    """Codes of the ``[[collective_subject]]`` entries named in the text."""
+    return _subjects_of_text(normalise(f"{description} {location}"))
 
 
 def _shared(code: str) -> bool:
     from ..reference import load_reference
 
-    try:
-        return bool(load_reference().find("collective_subject", code).shared)
-    except LookupError:
-        return False
+    return code in _lexicon(load_reference())[2]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Point:
     """The few columns of one complaint the rule reads."""
 
@@ -126,27 +155,34 @@ class Point:
     description: str
     location: str
     escalation_id: int | None
-    received_at: datetime
+    recent: bool = True  # received within the window before the new complaint
 
-    @property
+    @cached_property
     def place(self) -> str:
         return normalise(self.location)
 
-    @property
+    @cached_property
     def subjects(self) -> frozenset[str]:
         return subjects(self.description, self.location)
 
+    @cached_property
+    def pairs(self) -> frozenset[str]:
+        return pairs(self.description)
 
-def same_problem(a: Point, b: Point) -> str:
+
+def same_problem(a: Point, b: Point, threshold: float | None = None) -> str:
     """Why ``a`` and ``b`` are about the same problem ("" when they are not): "place",
     a subject code, or "similar"."""
     if a.place and b.place and a.place == b.place:
         return "place"
     same_building = a.building_id is not None and a.building_id == b.building_id
-    for code in sorted(a.subjects & b.subjects):
-        if same_building or _shared(code):
-            return code
-    if same_building and similarity(a.description, b.description) >= similarity_threshold():
+    if a.subjects:  # b's subjects are only worked out when they could matter
+        for code in sorted(a.subjects & b.subjects):
+            if same_building or _shared(code):
+                return code
+    if same_building and a.pairs and b.pairs and \
+            2 * len(a.pairs & b.pairs) / (len(a.pairs) + len(b.pairs)) >= \
+            (similarity_threshold() if threshold is None else threshold):
         return "similar"
     return ""
 
@@ -164,7 +200,7 @@ def eligible(session: Session, c: Complaint) -> bool:
 
 def _point_query():  # type: ignore[no-untyped-def]
     return (select(Complaint.id, Complaint.unit_id, Unit.building_id, Building.name, Complaint.description,
-                   Complaint.location, Complaint.escalation_id, Complaint.received_at)
+                   Complaint.location, Complaint.escalation_id)
             .join(Unit, Unit.id == Complaint.unit_id).join(Building, Building.id == Unit.building_id, isouter=True))
 
 
@@ -185,7 +221,7 @@ def _candidates(session: Session, new: Complaint) -> list[Point]:
     older = session.execute(base.where(Complaint.received_at >= new.received_at - max(open_days(), window()))
                             .where(Complaint.received_at < since)
                             .where(Complaint.escalation_id.is_not(None))).all()
-    return [Point(*r) for r in [*recent, *older]]
+    return [Point(*r) for r in recent] + [Point(*r, recent=False) for r in older]
 
 
 # --- detection -------------------------------------------------------------------------
@@ -199,7 +235,8 @@ def detect_in(session: Session, ctx: ServiceContext, new: Complaint) -> Escalati
     if not eligible(session, new):
         return None
     me = _point(session, new)
-    matches = [(p, why) for p in _candidates(session, new) if (why := same_problem(me, p))]
+    t = similarity_threshold()
+    matches = [(p, why) for p in _candidates(session, new) if (why := same_problem(me, p, t))]
     if not matches:
         return None
     running = _running(session, ctx, {p.escalation_id for p, _w in matches if p.escalation_id is not None})
@@ -211,11 +248,12 @@ def detect_in(session: Session, ctx: ServiceContext, new: Complaint) -> Escalati
         esc = running[max(counts, key=lambda e: (counts[e], e))]
         _join(session, ctx, new, esc, _("Complaint #{id} joined this collective complaint").format(id=new.id))
         return None
-    cluster = [p for p, _w in matches if p.escalation_id is None and p.received_at >= new.received_at - window()]
+    cluster = [p for p, _w in matches if p.escalation_id is None and p.recent]
     homes = {me.unit_id} | {p.unit_id for p in cluster}
     if len(homes) < min_households():
         return None
-    reasons = [w for p, w in matches if p in cluster]
+    in_cluster = {p.id for p in cluster}
+    reasons = [w for p, w in matches if p.id in in_cluster]
     members = sorted([me, *cluster], key=lambda p: p.id)
     title = _title(new.category, _subject_text(me, reasons), len(homes))
     detail = _("Complaints {ids} within {h} hours").format(
