@@ -207,7 +207,7 @@ _LISTS: dict[str, tuple[tuple[str, type[Named], Fields], ...]] = {
         ("complainant_kind", ComplainantKind, {}),
         ("major_type", MajorType, {"reply_hours": _POS}),
         ("return_visit_method", ReturnVisitMethod, {}),
-        ("satisfaction", Satisfaction, {"score": _INT, "satisfied": ("flag",)}),
+        ("satisfaction", Satisfaction, {"score": _INT, "satisfied": ("flag",), "reopens": _OFF}),
     ),
     "gate.toml": (
         ("visit_purpose", VisitPurpose, {"needs_pass": _OFF, "stay_minutes": ("integer", None, 1)}),

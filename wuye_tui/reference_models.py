@@ -88,6 +88,7 @@ class ReturnVisitMethod(Named):
 class Satisfaction(Named):
     score: int  # higher is better
     satisfied: bool  # counts towards the satisfaction rate
+    reopens: bool = False  # always reopens the complaint (不满意); otherwise it may close
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,9 @@ def test_monthly_hand_count(make_ctx, clock):
     wf.reply(desk, b.id, "again")
     wf.confirm(desk, b.id, "satisfied")
     # c: never answered, now past due -> counts as late
-    # invalidate b as a complaint (valid rate)
+    # invalidate b as a complaint (valid rate); a judged valid
     wf.set_validity(sup, b.id, False, "非物业责任")
+    wf.set_validity(sup, a.id, True, "属实")
     # return visits: a's visit reached with an issue (handled), b's unreachable
     clock.advance(days=5)
     due = return_visits.due_list(desk)

@@ -134,6 +134,8 @@ def complaint_step(
     event: Annotated[int | None, typer.Option(help=_("For correct: the event number corrected."))] = None,
     invalid: Annotated[bool, typer.Option("--invalid",
                                           help=_("For validity: not a valid complaint."))] = False,
+    reopen: Annotated[bool, typer.Option("--reopen",
+                                         help=_("For confirm with a neutral grade: the customer wants more done."))] = False,
     as_: AsOption = None,
 ) -> None:
     from ..errors import ValidationError
@@ -146,7 +148,7 @@ def complaint_step(
         "start": lambda: wf.start(ctx, cid, text),
         "defer": lambda: wf.defer(ctx, cid, text, next_reply),
         "reply": lambda: wf.reply(ctx, cid, text),
-        "confirm": lambda: wf.confirm(ctx, cid, satisfaction, text),
+        "confirm": lambda: wf.confirm(ctx, cid, satisfaction, text, reopen=reopen),
         "contact-failed": lambda: wf.contact_failed(ctx, cid, text),
         "archive": lambda: wf.archive(ctx, cid, text),
         "archive-unconfirmed": lambda: wf.archive_unconfirmed(ctx, cid, text),

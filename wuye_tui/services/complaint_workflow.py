@@ -145,9 +145,12 @@ def reply(ctx: ServiceContext, complaint_id: int, text: str) -> Complaint:
     return _step(ctx, complaint_id, _("reply"), (IN_PROGRESS,), apply, "complaint.reply")
 
 
-def confirm(ctx: ServiceContext, complaint_id: int, satisfaction: str, note: str = "") -> Complaint:
-    """The customer confirms. Satisfied: 已确认 and a return visit is planned. Not
-    satisfied: the complaint reopens (处理中) with a new deadline."""
+def confirm(ctx: ServiceContext, complaint_id: int, satisfaction: str, note: str = "",
+            reopen: bool | None = None) -> Complaint:
+    """The customer confirms with a grade. A grade that closes (满意, and 一般 unless the
+    customer asks for more: ``reopen=True``): 已确认 and a return visit is planned. A grade
+    that reopens (不满意, ``reopens = true`` in data/), or 一般 with ``reopen=True``: the
+    complaint reopens (处理中) with a new deadline."""
     require(ctx.actor, OFFICE, _("record the customer's confirmation"))
     sat = resolve_choice("satisfaction", satisfaction, "satisfaction")
     note = clean_text(note, field="note", max_len=2000, multiline=True)
@@ -155,7 +158,14 @@ def confirm(ctx: ServiceContext, complaint_id: int, satisfaction: str, note: str
     from .return_visits import plan_after_confirmation
 
     ref = load_reference()
-    happy = ref.satisfaction(sat).satisfied
+    grade = ref.satisfaction(sat)
+    if grade.satisfied:
+        happy = True  # a satisfied customer never reopens
+    elif grade.reopens or (not any(g.reopens for g in ref.satisfactions)
+                           and grade.score == min(g.score for g in ref.satisfactions)):
+        happy = False  # 不满意 always reopens (an older data/ without `reopens`: the lowest grade)
+    else:
+        happy = not reopen  # 一般: closes unless the customer asks for more
 
     def apply(session: Session, c: Complaint, now: datetime) -> None:
         c.satisfaction = sat
@@ -268,6 +278,7 @@ def set_validity(ctx: ServiceContext, complaint_id: int, valid: bool, reason: st
 
     def apply(session: Session, c: Complaint, now: datetime) -> None:
         c.valid = bool(valid)
+        c.validity_decided_at = now
         verdict = _("Valid complaint") if valid else _("Not a valid complaint")
         add_event(session, c, now, ctx.actor, "validity", note=f"{verdict}：{reason}")
 
