@@ -36,6 +36,7 @@ def replied(desk, failures: int = 0, channel: str = "written"):  # type: ignore[
     wf.start(desk, c.id)
     wf.reply(desk, c.id, "已安排每日两次清运")
     for _ in range(failures):
+        desk.clock.advance(days=1)  # attempts count on different days
         wf.contact_failed(desk, c.id)
     return c
 

@@ -96,3 +96,57 @@ def test_dissatisfied_always_reopens(make_ctx, clock):
     assert wf.confirm(desk, c.id, "dissatisfied", reopen=False).status == "in_progress"
     wf.reply(desk, c.id, "再次处理")
     assert wf.confirm(desk, c.id, "satisfied", reopen=True).status == "confirmed"
+
+
+def test_unreachable_needs_attempts_on_different_days(make_ctx, clock):
+    from wuye_tui.errors import Conflict
+
+    sup = make_ctx("supervisor")
+    desk = make_ctx("front_desk")
+    seed_roster(sup)
+    clock.set(MARCH)
+    c = complaints.add_complaint(desk, **intake())
+    _walk(desk, c.id)
+    wf.confirm(desk, c.id, "satisfied")
+    clock.advance(days=3)
+    [row] = return_visits.due_list(desk)
+    vid = row.visit.id
+    rv = return_visits.record(desk, vid, "unreachable", "phone")
+    assert rv.status == "planned" and rv.attempts == 1
+    with pytest.raises(Conflict, match="今天"):
+        return_visits.record(desk, vid, "unreachable", "phone")
+    assert return_visits.due_list(desk) == []  # back on the list tomorrow
+    clock.advance(days=1)
+    assert return_visits.record(desk, vid, "unreachable", "phone").attempts == 2
+    clock.advance(days=2)
+    rv = return_visits.record(desk, vid, "unreachable", "phone")
+    assert rv.status == "unreachable" and rv.attempts == 3
+    st = complaint_stats.monthly(sup, 2026, 3)
+    assert (st.return_visits_unreachable, st.return_visits_feedback) == (1, 0)
+    assert st.return_visit_handling_rate is None
+
+
+def test_director_visits_and_forum_are_their_own_kinds(make_ctx, clock):
+    from wuye_tui.errors import Conflict, PermissionDenied, ValidationError
+
+    sup = make_ctx("supervisor")
+    desk = make_ctx("front_desk")
+    seed_roster(sup)
+    clock.set(MARCH)
+    with pytest.raises(PermissionDenied):
+        return_visits.plan_director(desk, "1栋1单元101", "2026-03-10")
+    v = return_visits.plan_director(sup, "1栋1单元101", "2026-03-10")
+    return_visits.plan_director(sup, "1栋1单元101", "2026-09-10")
+    with pytest.raises(Conflict):
+        return_visits.plan_director(sup, "1栋1单元101", "2026-11-10")
+    assert v.source == "director" and return_visits.source_label(v) == "主任回访 2026"
+    f = return_visits.record_forum(desk, "2026h1", "2026-03-01", "希望增加儿童游乐设施")
+    assert f.source == "forum" and f.outcome == "issue" and not f.handled
+    with pytest.raises(Conflict):
+        return_visits.record_forum(desk, "2026H1", "2026-03-02")
+    with pytest.raises(ValidationError) as e:
+        return_visits.record_forum(desk, "2026H2", "2026-03-01")
+    assert e.value.field == "held_on"
+    assert [r.id for r in return_visits.unhandled(desk)] == [f.id]
+    st = complaint_stats.monthly(sup, 2026, 3)
+    assert (st.return_visits_feedback, st.return_visits_handled) == (1, 0)

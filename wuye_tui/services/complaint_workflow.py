@@ -190,6 +190,17 @@ def contact_failed(ctx: ServiceContext, complaint_id: int, note: str = "") -> Co
     note = clean_text(note, field="note", max_len=2000, multiline=True)
 
     def apply(session: Session, c: Complaint, now: datetime) -> None:
+        # attempts count on different days: three calls in a minute are one attempt
+        from sqlalchemy import select
+
+        last = session.execute(select(ComplaintEvent.at).where(ComplaintEvent.complaint_id == c.id)
+                               .where(ComplaintEvent.kind == "contact_failed")
+                               .where(ComplaintEvent.at >= (c.replied_at or c.received_at))
+                               .order_by(ComplaintEvent.id.desc()).limit(1)).scalar()
+        if c.contact_failures and last is not None and ctx.local(last).date() == ctx.local(now).date():
+            raise Conflict(_("Complaint #{id}: an attempt was already recorded today; attempts count on "
+                             "different days ({n} of {m})").format(id=c.id, n=c.contact_failures,
+                                                                   m=failed_contacts_needed()))
         c.contact_failures += 1
         add_event(session, c, now, ctx.actor, "contact_failed", REPLIED,
                   note or _("Attempt {n}").format(n=c.contact_failures))
