@@ -233,7 +233,7 @@ async def test_monthly_stats_screen(sqlite_db, clock):
         await pilot.pause()
         text = str(app.screen.query_one("#st-text", Static).render())
         assert "2026-03" in text and "合计 1" in text and "环境卫生及绿化 1" in text
-        assert "有效投诉率：33.3%（1/3 户）" in text
+        assert "有效投诉率：0.0%（0/3 户）" in text and "未认定 1" in text  # nobody judged it yet
         app.screen.query_one("#in-month", Input).value = "2026-13"
         await pilot.press("enter")
         await pilot.pause()

@@ -85,13 +85,7 @@ def validate_intake(ctx: ServiceContext, *, caller: object, unit: object = None,
     dept_c = resolve_choice("department", department, "department", required=False) or cat.department
     desc = clean_text(description, field="description", max_len=2000, required=True, multiline=True)
     loc = clean_text(location, field="location", max_len=200)
-    promised = None
-    if promised_reply is not None and str(promised_reply).strip():
-        promised = parse_local_datetime(promised_reply, ctx.tz_name, field="promised_reply")
-        if promised <= ctx.now():
-            raise ValidationError("promised_reply", _("The promised reply time must be in the future"))
-        if promised > ctx.now() + timedelta(days=90):
-            raise ValidationError("promised_reply", _("The promised reply time is more than 90 days away"))
+    promised = check_promised_reply(ctx, promised_reply)
     major = str(major_type or "").strip()
     deadline = cat.deadline
     if major:
@@ -103,6 +97,18 @@ def validate_intake(ctx: ServiceContext, *, caller: object, unit: object = None,
         deadline = min(deadline, ref.major_type(major).reply_within)
     return Intake(caller_s, pinyin_initials(caller_s), unit_id, phone_s, channel_c, category_c, cat.kind,
                   cause_c, dept_c, desc, loc, promised, deadline, major)
+
+
+def check_promised_reply(ctx: ServiceContext, value: object) -> datetime | None:
+    """The promised reply time: local YYYY-MM-DD HH:MM, in the future, within 90 days."""
+    if value is None or not str(value).strip():
+        return None
+    promised = parse_local_datetime(value, ctx.tz_name, field="promised_reply")
+    if promised <= ctx.now():
+        raise ValidationError("promised_reply", _("The promised reply time must be in the future"))
+    if promised > ctx.now() + timedelta(days=90):
+        raise ValidationError("promised_reply", _("The promised reply time is more than 90 days away"))
+    return promised
 
 
 def resolve_major(value: str) -> str:
