@@ -14,6 +14,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from rich.markup import escape
 from textual.widgets import Static
 
 from wuye_tui.errors import ValidationError, WuyeError
@@ -46,6 +47,8 @@ class ComplaintDetailScreen(WuyeScreen):
         Binding("e", "correct", N_("Correct"), id="correct"),
         Binding("l", "letter", N_("Reply letter"), id="letter"),
         Binding("v", "validity", N_("Valid/invalid"), id="validity"),
+        Binding("g", "link", N_("Link to collective"), id="collective-link"),
+        Binding("o", "unlink", N_("Out of collective"), id="collective-unlink"),
     ]
 
     def __init__(self, complaint_id: int) -> None:
@@ -54,6 +57,7 @@ class ComplaintDetailScreen(WuyeScreen):
         self.steps: list[str] = []
         self.complaint = None  # the record as last loaded
         self.pin_archive = False  # archive without confirmation needs a supervisor's PIN
+        self.collective = False  # its escalation is a collective complaint
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="cp-head")
@@ -65,9 +69,26 @@ class ComplaintDetailScreen(WuyeScreen):
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "archive":  # offered until archived: when it cannot be done yet, it says why
+            c = self.complaint
+            return c is not None and c.status != "archived"
+        if action in ("link", "unlink"):
+            return self._collective_action() == action
         if action in ACTIONS:
             return ACTIONS[action] in self.steps
         return True
+
+    def _collective_action(self) -> str:
+        """"link" for a supervisor on a complaint outside any escalation, "unlink" on one in a
+        collective complaint, "" otherwise."""
+        from wuye_tui.services.permissions import SUPERVISORS, allowed
+
+        c = self.complaint
+        if c is None or c.major_type or c.status == "archived" or not allowed(self.ctx.actor, SUPERVISORS):
+            return ""
+        if c.escalation_id is None:
+            return "link"
+        return "unlink" if self.collective else ""
 
     def _offered(self, c, steps: list[str], event_kinds: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
         """The service's legal steps, plus the letter and, for the front desk, the archive a
@@ -96,30 +117,38 @@ class ComplaintDetailScreen(WuyeScreen):
             return
         c = d.complaint
         self.complaint = c
+        self.collective = d.escalation is not None and d.escalation.major_type == "collective_complaint"
         self.steps = self._offered(c, d.next_steps, [ev.kind for ev, _who in d.events])
         fmt = "%Y-%m-%d %H:%M"
         due = self.ctx.local(c.due_at).strftime(fmt)
         if d.overdue:
             due = f"[b $error]{due} {_('OVERDUE')}[/]"
+        if c.validity_decided_at is None:
+            validity = _("Validity not yet judged")
+        else:
+            validity = _("Valid complaint") if c.valid else _("Not a valid complaint")
         head = [
             f"[b]#{c.id}[/b]  {status_label(c.status)}  {ref_label('category', c.category)}"
             + (f"  [b $warning]{_('MAJOR')} {ref_label('major_type', c.major_type)}[/]" if c.is_major else "")
-            + f"  {_('Valid complaint') if c.valid else _('Not a valid complaint')}",
-            _("Unit: {unit}  Caller: {caller}  Phone: {phone}").format(unit=d.unit_code or "-", caller=c.caller,
-                                                                      phone=c.phone or "-"),
+            + f"  {validity}",
+            escape(_("Unit: {unit}  Caller: {caller}  Phone: {phone}").format(
+                unit=d.unit_code or "-", caller=c.caller, phone=c.phone or "-")),
             _("Channel: {ch}  Cause: {cause}  Department: {dept}").format(
                 ch=ref_label("channel", c.channel), cause=ref_label("cause", c.cause),
                 dept=ref_label("department", c.department)),
             _("Received: {at}  Reply due: {due}").format(at=self.ctx.local(c.received_at).strftime(fmt), due=due),
-            _("Location: {loc}").format(loc=c.location or "-"),
-            c.description,
+            escape(_("Location: {loc}").format(loc=c.location or "-")),
+            escape(c.description),
         ]
         if c.status == "replied" and c.contact_failures:
             from wuye_tui.services.complaint_workflow import failed_contacts_needed
 
             head.append(_("Customer not reached {n} times ({m} allow archiving without confirmation)").format(
                 n=c.contact_failures, m=failed_contacts_needed()))
-        if c.escalation_id:
+        if d.escalation is not None:
+            state = escape(d.escalation_state(self.ctx))
+            head.append(f"[b $warning]{state}[/]" if d.escalation.acknowledged_at is None else state)
+        elif c.escalation_id:
             head.append(_("Escalation #{id}").format(id=c.escalation_id))
         self.query_one("#cp-head", Static).update("\n".join(head))
         lines = []
@@ -133,9 +162,9 @@ class ComplaintDetailScreen(WuyeScreen):
                 extra.append(_("next reply {t}").format(t=self.ctx.local(ev.next_reply_at).strftime(fmt)))
             if ev.corrects_event_id:
                 extra.append(_("corrects event #{id}").format(id=ev.corrects_event_id))
-            tail = f"（{'，'.join(extra)}）" if extra else ""
-            note = f"：{ev.note}" if ev.note else ""
-            lines.append(f"[dim]#{ev.id}[/dim] {self.ctx.local(ev.at).strftime(fmt)}  {who}  "
+            tail = escape(f"（{'，'.join(extra)}）") if extra else ""
+            note = escape(f"：{ev.note}") if ev.note else ""
+            lines.append(f"[dim]#{ev.id}[/dim] {self.ctx.local(ev.at).strftime(fmt)}  {escape(who)}  "
                          f"[b]{event_label(ev.kind)}[/b]{tail}{note}")
         self.query_one("#cp-events", Static).update("\n".join(lines))
         self.refresh_bindings()
@@ -196,6 +225,11 @@ class ComplaintDetailScreen(WuyeScreen):
     def action_archive(self) -> None:
         from wuye_tui.services import complaint_workflow as wf
 
+        if "archive" not in self.steps and self.complaint is not None:
+            why = wf.why_not_archivable(self.complaint)
+            if why:
+                self.notify(why, title=_("Cannot archive yet"), severity="warning", timeout=8)
+                return
         self._ask(_("Archive"), [("note", _("Note"), "")],
                   lambda v: wf.archive(self.ctx, self.complaint_id, v["note"]))
 
@@ -240,6 +274,32 @@ class ComplaintDetailScreen(WuyeScreen):
              Field("reason", _("Reason"), check=_reason, required=True)],
             lambda v: wf.set_validity(self.ctx, self.complaint_id, v["valid"], v["reason"]), lines=now,
             supervisor=True))
+
+    def action_link(self) -> None:
+        from wuye_tui.services import complaint_collective as coll
+        from wuye_tui.validators import validate_int
+
+        try:
+            running = coll.open_collectives(self.ctx, limit=9)
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        if not running:
+            self.notify(_("No collective complaint is open"), severity="warning")
+            return
+        hint = "\n".join(f"[b]#{e.id}[/b] {escape(e.title)}" for e, _n in running)
+        first = str(running[0][0].id) if len(running) == 1 else ""
+        self._ask(_("Link to a collective complaint"),
+                  [("escalation", _("Collective complaint number"), first), ("reason", _("Reason"), "")],
+                  lambda v: coll.link(self.ctx, self.complaint_id, validate_int(v["escalation"], "escalation", 1),
+                                      v["reason"]), hint)
+
+    def action_unlink(self) -> None:
+        from wuye_tui.services import complaint_collective as coll
+
+        self._ask(_("Take out of the collective complaint"), [("reason", _("Why it is not the same problem"), "")],
+                  lambda v: coll.unlink(self.ctx, self.complaint_id, v["reason"]),
+                  _("The rule will not link it again; a supervisor can link it back by hand."))
 
     def action_letter(self) -> None:
         from .letter import LetterDialog

@@ -33,8 +33,9 @@ class ComplaintListScreen(WuyeScreen):
         Binding("f7", "cycle_category", N_("Category"), id="category"),
         Binding("f8", "cycle_department", N_("Department"), id="department"),
         Binding("f5", "reload", N_("Refresh"), id="reload"),
-        Binding("pagedown", "next_page", N_("Next page"), id="next-page"),
-        Binding("pageup", "prev_page", N_("Previous page"), id="prev-page"),
+        # priority: the table would otherwise take PageUp/PageDown to scroll its few rows
+        Binding("pagedown", "next_page", N_("Next page"), id="next-page", priority=True),
+        Binding("pageup", "prev_page", N_("Previous page"), id="prev-page", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -123,14 +124,19 @@ class ComplaintListScreen(WuyeScreen):
         self._load()
 
     def action_next_page(self) -> None:
-        if len(self.rows) == PAGE:
-            self.pages.append(self.rows[-1].id)
+        paged = [r for r in self.rows if not r.pinned]  # open majors pinned on top are not part of the pages
+        if len(paged) == PAGE:
+            self.pages.append(paged[-1].id)
             self._load()
+        else:
+            self.notify(_("This is the last page"))
 
     def action_prev_page(self) -> None:
         if len(self.pages) > 1:
             self.pages.pop()
             self._load()
+        else:
+            self.notify(_("This is the first page"))
 
     def _load(self) -> None:
         from wuye_tui.services import complaints

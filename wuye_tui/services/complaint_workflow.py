@@ -208,6 +208,23 @@ def contact_failed(ctx: ServiceContext, complaint_id: int, note: str = "") -> Co
     return _step(ctx, complaint_id, _("record a failed contact"), (REPLIED,), apply, "complaint.contact_failed")
 
 
+def why_not_archivable(c: Complaint) -> str:
+    """Why ``c`` cannot be archived now ("" when it can): the same reasons ``archive`` gives."""
+    if c.status == ARCHIVED:
+        return _("Complaint #{id} is already archived").format(id=c.id)
+    if c.status in OPEN_STATUSES:
+        return _("Complaint #{id} cannot be archived: the customer has not had a reply").format(id=c.id)
+    if c.status == REPLIED:
+        message = _("Complaint #{id} cannot be archived: the customer has not confirmed the reply").format(id=c.id)
+        if unconfirmed_archive_due(c):
+            message += " " + _("(a supervisor may archive it without confirmation: U)")
+        else:
+            message += " " + _("({n} of {m} failed contact attempts on different days)").format(
+                n=c.contact_failures, m=failed_contacts_needed())
+        return message
+    return ""
+
+
 def archive(ctx: ServiceContext, complaint_id: int, note: str = "") -> Complaint:
     """归档: only after a reply and the customer's confirmation."""
     require(ctx.actor, OFFICE, _("archive a complaint"))
