@@ -1,0 +1,64 @@
+"""Front desk screens after #13: the suggestions desk does not offer the front desk the
+decision; the list pages from the table; the detail's escalation line."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+from textual.widgets._footer import FooterKey
+
+from tests.screens.helpers import SIZE, login, make_app
+from tests.screens.test_complaint_screens import seed
+from wuye_tui.services import complaints, suggestions
+
+
+def footer_actions(screen) -> set[str]:  # type: ignore[no-untyped-def]
+    return {k.action for k in screen.query(FooterKey)}
+
+
+async def test_front_desk_not_offered_the_decision(sqlite_db, clock):
+    desk, _sup = seed(sqlite_db, clock)
+    suggestions.log(desk, "张伟", "建议[b]增设[/b]充电桩")
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "陈客服", "3333")
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.__class__.__name__ == "SuggestionScreen"
+        assert "decide" not in footer_actions(screen) and "report_to" in footer_actions(screen)
+        table = screen.query_one("#sg-table", DataTable)
+        assert "[b]" in str(table.get_row_at(0)[3])  # shown as typed, not as markup
+
+
+async def test_list_pages_from_the_table_and_majors_first(sqlite_db, clock):
+    desk, _sup = seed(sqlite_db, clock)
+    major = complaints.add_complaint(desk, caller="张伟", unit="1栋1单元101", channel="phone",
+                                     category="public_facility", cause="emergency", description="电梯困人",
+                                     major_type="elevator_entrapment")
+    for k in range(25):
+        clock.advance(minutes=1)
+        complaints.add_complaint(desk, caller="李娜", unit="1栋1单元102", channel="phone", category="parking",
+                                 cause="amenities", description=f"车位被占{k}")
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "陈客服", "3333")
+        await pilot.press("5")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#cp-table", DataTable)
+        assert table.has_focus
+        assert str(table.get_row_at(0)[0]) == str(major.id)  # the open major first
+        assert {"next_page", "prev_page"} <= footer_actions(screen)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert len(screen.pages) == 2 and table.row_count == 5
+        assert str(major.id) not in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert len(screen.pages) == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        head = str(app.screen.query_one("#cp-head", Static).render())
+        assert "升级事件" in head and "等待主管确认" in head and "电梯困人" in head
