@@ -19,7 +19,7 @@ from wuye_tui.i18n import N_, _
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
-from .entry_fields import ChoiceField, DescriptionField
+from .entry_fields import ChoiceField, DescriptionField, EntryField
 
 CHOICE_FIELDS = ("channel", "category", "cause", "department", "major_type")
 LEFT = ("unit", "caller", "phone", "channel", "category", "cause")
@@ -98,8 +98,8 @@ class ComplaintEntryScreen(WuyeScreen):
                             yield ChoiceField(label, name, _checker(name, self), required=need,
                                               placeholder=self._placeholder(name), label_of=_label_of(name))
                         else:
-                            yield FormField(label, name, _checker(name, self), required=need,
-                                            placeholder=self._placeholder(name))
+                            yield (FormField if name == "unit" else EntryField)(
+                                label, name, _checker(name, self), required=need, placeholder=self._placeholder(name))
         with Vertical(id="cp-help"):
             yield Static("", id="cp-choices")
             yield OptionList(id="cp-hits")

@@ -15,8 +15,25 @@ from wuye_tui.errors import ValidationError
 from ..widgets.form import FormField
 
 
-class ChoiceField(FormField):
-    """A FormField whose check returns a code; once left, the entry's name shows beside it."""
+class EntryField(FormField):
+    """A FormField whose message line takes room only while there is a message (the
+    entry form puts it under the input, across the column: class ``-has-message``)."""
+
+    def show_error(self, message: str) -> None:
+        note = self.query_one(".field-error", Static)
+        note.remove_class("-chosen")
+        note.update(escape(message))
+        self.input.add_class("-invalid")
+        self.add_class("-has-message")
+
+    def clear_error(self) -> None:
+        self.query_one(".field-error", Static).remove_class("-chosen")
+        super().clear_error()
+        self.remove_class("-has-message")
+
+
+class ChoiceField(EntryField):
+    """A FormField whose check returns a code; once left, the entry's name shows under it."""
 
     DEFAULT_CSS = """
     ChoiceField > Static.field-error.-chosen { color: $success; }
@@ -32,20 +49,11 @@ class ChoiceField(FormField):
         if value and self.label_of is not None:
             note.update(escape(self.label_of(value)))
             note.add_class("-chosen")
+            self.add_class("-has-message")
         return value
 
-    def show_error(self, message: str) -> None:
-        note = self.query_one(".field-error", Static)
-        note.remove_class("-chosen")
-        note.update(escape(message))
-        self.input.add_class("-invalid")
 
-    def clear_error(self) -> None:
-        self.query_one(".field-error", Static).remove_class("-chosen")
-        super().clear_error()
-
-
-class DescriptionField(FormField):
+class DescriptionField(EntryField):
     """The description: several lines; its error shows under it."""
 
     DEFAULT_CSS = """
@@ -78,13 +86,10 @@ class DescriptionField(FormField):
         self._touched = False
         self.clear_error()
 
-    def show_error(self, message: str) -> None:
-        self.query_one(".field-error", Static).update(escape(message))
-        self._area.add_class("-invalid")
-
     def clear_error(self) -> None:
         self.query_one(".field-error", Static).update("")
         self._area.remove_class("-invalid")
+        self.remove_class("-has-message")
 
     def validate_now(self) -> Any:
         from wuye_tui.i18n import _

@@ -291,7 +291,8 @@ def _subject_text(me: Point, reasons: list[str]) -> str:
 
 
 def _title(category: str, subject: str, n: int) -> str:
-    return _("Collective complaint: {category}, {subject}, {n} households").format(
+    # the alert bar puts the type's name (客户集体投诉) in front of it
+    return _("{category}, {subject}: {n} households").format(
         category=ref_label("category", category), subject=subject, n=n)[:200]
 
 
