@@ -213,8 +213,12 @@ class ComplaintDetailScreen(WuyeScreen):
         from wuye_tui.services import complaint_workflow as wf
 
         hint = "  ".join(f"[b]{i}[/b] {s.label}" for i, s in enumerate(load_reference().satisfactions, 1))
-        self._ask(_("Customer's confirmation"), [("satisfaction", _("Satisfaction"), ""), ("note", _("Note"), "")],
-                  lambda v: wf.confirm(self.ctx, self.complaint_id, v["satisfaction"], v["note"]), hint)
+        hint += "\n" + _("Neutral closes the complaint unless the customer wants more done: then type 1 below.")
+        self._ask(_("Customer's confirmation"), [("satisfaction", _("Satisfaction"), ""),
+                                                 ("reopen", _("Wants more done? (1 yes, empty no)"), ""),
+                                                 ("note", _("Note"), "")],
+                  lambda v: wf.confirm(self.ctx, self.complaint_id, v["satisfaction"], v["note"],
+                                       reopen=_yes(v["reopen"])), hint)
 
     def action_contact_failed(self) -> None:
         from wuye_tui.services import complaint_workflow as wf
@@ -341,6 +345,15 @@ def _reason(text: str) -> str:
     from wuye_tui.validators import clean_text
 
     return clean_text(text, field="reason", max_len=2000, required=True, multiline=True)
+
+
+def _yes(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("", "2", "n", "no", "否"):
+        return False
+    if value in ("1", "y", "yes", "是"):
+        return True
+    raise ValidationError("reopen", _("Type 1 (yes) or leave it empty"))
 
 
 def _validity(text: str) -> bool:

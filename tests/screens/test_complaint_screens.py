@@ -173,7 +173,7 @@ async def test_detail_offers_only_legal_steps_and_walks_the_workflow(sqlite_db, 
         await pilot.pause()
         assert complaints.get(desk, c.id).status == "replied"
         assert screen.check_action("archive", ()) is True and "archive" not in screen.steps
-        await pilot.press("c", "2", "enter", "enter")
+        await pilot.press("c", "2", "enter", "enter", "enter")
         await pilot.pause()
         assert complaints.get(desk, c.id).status == "confirmed"
         await pilot.press("a", "enter")

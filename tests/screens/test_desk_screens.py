@@ -62,3 +62,36 @@ async def test_list_pages_from_the_table_and_majors_first(sqlite_db, clock):
         await pilot.pause()
         head = str(app.screen.query_one("#cp-head", Static).render())
         assert "升级事件" in head and "等待主管确认" in head and "电梯困人" in head
+
+
+async def test_entry_form_shows_every_error_at_once_and_chosen_names(sqlite_db, clock):
+    seed(sqlite_db, clock)
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "陈客服", "3333")
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert "*" in str(screen.query_one("#field-caller").query_one(".field-label").render())
+        await pilot.press("f2")  # nothing typed: every required field says so, at once
+        await pilot.pause()
+        for name in ("caller", "channel", "category", "cause", "description"):
+            assert str(screen.query_one(f"#err-{name}", Static).render()).strip(), name
+        assert app.focused.id == "in-caller"
+        screen.field("category").set_value("5")
+        screen.field("category").input.focus()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "环境卫生及绿化" in str(screen.query_one("#err-category", Static).render())
+        screen.field("promised_reply").set_value("2020-01-01 10:00")
+        screen.field("promised_reply").input.focus()
+        await pilot.press("tab")  # checked as it is left: in the past
+        await pilot.pause()
+        assert "未来" in str(screen.query_one("#err-promised_reply", Static).render()) or \
+            str(screen.query_one("#err-promised_reply", Static).render()).strip()
+        area = screen.query_one("#in-description")
+        area.focus()
+        await pilot.press(*"第一行", "enter", *"第二行")
+        assert screen.field("description").raw == "第一行\n第二行"
