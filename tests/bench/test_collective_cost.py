@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from wuye_tui.clock import FixedClock
 from wuye_tui.db import Database

@@ -14,9 +14,9 @@ Rule, checked inside the intake transaction of every complaint:
   3. they are from the same building and their descriptions are similar: the Dice
      coefficient of their sets of adjacent character pairs is at least
      ``collective_similarity_percent`` % (default 50);
-- when the new complaint is about the same problem as complaints of an unresolved
-  collective escalation (members received within the window, or the escalation raised
-  within ``collective_open_days``), it JOINS that escalation: the title's household count
+- when the new complaint is about the same problem as a member of an unresolved
+  collective escalation received within ``collective_open_days`` (default 7), it JOINS
+  that escalation: the title's household count
   is updated and a note is added, no second alert is raised;
 - otherwise, when it and the not-yet-linked complaints about the same problem received
   within the window (default 24 hours, boundary counted) come from at least
@@ -24,7 +24,7 @@ Rule, checked inside the intake transaction of every complaint:
   once), ONE collective escalation is raised linking them all.
 
 The check reads only what it needs: two bounded queries on the (category, received_at)
-index, a few columns each.
+index, a few columns each, the newest ``CANDIDATE_LIMIT`` rows at most.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, ValidationError
 from ..i18n import _
 from ..models import Building, Escalation, EscalationEvent, Unit
 from ..models.complaints import Complaint
