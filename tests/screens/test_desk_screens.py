@@ -3,6 +3,8 @@ decision; the list pages from the table; the detail's escalation line."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import DataTable, Static
 from textual.widgets._footer import FooterKey
 
@@ -95,3 +97,31 @@ async def test_entry_form_shows_every_error_at_once_and_chosen_names(sqlite_db, 
         area.focus()
         await pilot.press(*"第一行", "enter", *"第二行")
         assert screen.field("description").raw == "第一行\n第二行"
+
+
+async def test_return_visit_not_reached_comes_back_another_day(sqlite_db, clock):
+    from wuye_tui.services import complaint_workflow as wf
+    from wuye_tui.services import return_visits
+
+    desk, _sup = seed(sqlite_db, clock)
+    c = complaints.add_complaint(desk, caller="张伟", unit="1栋1单元101", channel="phone", category="environment",
+                                 cause="service", description="垃圾未清")
+    wf.dispatch(desk, c.id)
+    wf.start(desk, c.id)
+    wf.reply(desk, c.id, "已清理")
+    wf.confirm(desk, c.id, "satisfied")
+    clock.advance(days=3)
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "陈客服", "3333")
+        await pilot.press("6")
+        await pilot.pause()
+        screen = app.screen
+        assert not {"plan_zone", "plan_director"} & footer_actions(screen)  # supervisors only
+        assert "forum" in footer_actions(screen)
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.query_one("#rv-table", DataTable).row_count == 0  # back on the list tomorrow
+        assert any("改日" in str(n.message) for n in app._notifications)
+    [v] = return_visits.due_list(desk, day=clock.now().date() + timedelta(days=1))
+    assert v.visit.attempts == 1 and v.visit.status == "planned"
