@@ -140,8 +140,9 @@ class ComplaintListScreen(WuyeScreen):
 
     def _load(self) -> None:
         from wuye_tui.services import complaints
-        from wuye_tui.services.complaint_common import ref_label, status_label
+        from wuye_tui.services.complaint_common import ref_label, status_label, unconfirmed_days
 
+        now = self.ctx.now()
         try:
             self.rows = complaints.list_complaints(self.ctx, self.filters, before_id=self.pages[-1], limit=PAGE)
         except WuyeError as exc:
@@ -158,7 +159,10 @@ class ComplaintListScreen(WuyeScreen):
                 flags.append(_("OVERDUE"))
             if c.is_major:
                 flags.append(_("MAJOR"))
-            style = f"bold {red}" if row.overdue else (warn if c.is_major else "")
+            waiting = unconfirmed_days(c, now)
+            if waiting:
+                flags.append(_("unconfirmed {n} days").format(n=waiting))
+            style = f"bold {red}" if row.overdue else (warn if c.is_major or waiting else "")
             cells = [str(c.id), self.ctx.local(c.received_at).strftime("%m-%d %H:%M"), row.unit_code or "-",
                      c.caller, ref_label("category", c.category), status_label(c.status),
                      ref_label("department", c.department), self.ctx.local(c.due_at).strftime("%m-%d %H:%M"),

@@ -40,3 +40,19 @@ def test_link_and_unlink_by_a_supervisor(sqlite_db, clock):
     r = run(sqlite_db, SUP, "complaint", "link", ids[1], "--collective", esc, "-t", "核实是同一处")
     assert r.exit_code == 0, r.output
     assert "3户" in run(sqlite_db, SUP, "complaint", "show", ids[0]).stdout
+
+
+def test_list_flags_a_reply_never_confirmed(sqlite_db, clock):
+    prepare(sqlite_db, clock)
+    cid = run(sqlite_db, DESK, *ADD).stdout.split()[0]
+    for step in (["dispatch"], ["start"], ["reply", "-t", "已清理"]):
+        assert run(sqlite_db, DESK, "complaint", "step", cid, *step).exit_code == 0
+    from datetime import timedelta
+
+    from wuye_tui.models.complaints import Complaint
+
+    with sqlite_db.write() as s:  # the CLI runs on the real clock: the reply was 40 days ago
+        c = s.get(Complaint, int(cid))
+        c.replied_at = c.replied_at - timedelta(days=40)
+    r = run(sqlite_db, DESK, "complaint", "list", "--status", "已回复")
+    assert "待确认40天" in r.stdout

@@ -67,3 +67,18 @@ def test_status_filter_by_chinese_name(desk):
     with pytest.raises(ValidationError) as exc:
         complaints.list_complaints(desk, complaints.Filters(status="不存在"))
     assert exc.value.field == "status"
+
+
+def test_replied_but_never_confirmed_is_flagged(desk, clock):
+    from wuye_tui.services.complaint_common import unconfirmed_days
+
+    c = complaints.add_complaint(desk, **intake())
+    wf.dispatch(desk, c.id)
+    wf.start(desk, c.id)
+    wf.reply(desk, c.id, "已修好")
+    clock.advance(days=6)
+    assert unconfirmed_days(complaints.get(desk, c.id), clock.now()) == 0
+    clock.advance(days=25)
+    assert unconfirmed_days(complaints.get(desk, c.id), clock.now()) == 31
+    wf.confirm(desk, c.id, "satisfied")
+    assert unconfirmed_days(complaints.get(desk, c.id), clock.now()) == 0

@@ -22,10 +22,12 @@ STEPS = ("dispatch", "start", "defer", "reply", "confirm", "contact-failed", "ar
 
 
 def _row(ctx, row) -> str:  # type: ignore[no-untyped-def]
-    from ..services.complaint_common import ref_label, status_label
+    from ..services.complaint_common import ref_label, status_label, unconfirmed_days
 
     c = row.complaint
-    flags = " ".join(f for f, on in ((_("OVERDUE"), row.overdue), (_("MAJOR"), c.is_major)) if on)
+    waiting = unconfirmed_days(c, ctx.now())
+    flags = " ".join(f for f, on in ((_("OVERDUE"), row.overdue), (_("MAJOR"), c.is_major),
+                                     (_("unconfirmed {n} days").format(n=waiting), waiting)) if on)
     return "\t".join([str(c.id), ctx.local(c.received_at).strftime("%Y-%m-%d %H:%M"), row.unit_code or "-",
                       c.caller, ref_label("category", c.category), status_label(c.status),
                       ref_label("department", c.department), ctx.local(c.due_at).strftime("%Y-%m-%d %H:%M"),

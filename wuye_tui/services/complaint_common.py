@@ -152,6 +152,20 @@ def load_for_update(session: Session, complaint_id: int) -> Complaint:
     return c
 
 
+UNCONFIRMED_AFTER_DAYS = 7
+
+
+def unconfirmed_days(c: Complaint, now: datetime) -> int:
+    """Days since the reply of a complaint still waiting for the customer's confirmation,
+    when that is at least UNCONFIRMED_AFTER_DAYS (flagged in the lists); else 0."""
+    from ..clock import as_utc
+
+    if c.status != REPLIED or c.replied_at is None:
+        return 0
+    days = (now - as_utc(c.replied_at)).days
+    return days if days >= UNCONFIRMED_AFTER_DAYS else 0
+
+
 def is_overdue(c: Complaint, now: datetime) -> bool:
     from ..clock import as_utc
 
