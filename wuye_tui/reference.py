@@ -40,6 +40,7 @@ from wuye_tui.reference_models import (
     Channel,
     Checkpoint,
     ComplainantKind,
+    CollectiveSubject,
     ComplaintSettings,
     Department,
     DutyType,
@@ -199,13 +200,14 @@ Fields = dict[str, tuple[Any, ...]]
 _LISTS: dict[str, tuple[tuple[str, type[Named], Fields], ...]] = {
     "complaints.toml": (
         ("department", Department, {}),
-        ("category", Category, {"kind": _TEXT, "deadline_hours": _POS, "department": _TEXT}),
+        ("category", Category, {"kind": _TEXT, "deadline_hours": _POS, "department": _TEXT,
+                                "collective": ("flag", True)}),
         ("cause", Cause, {"hint_zh": ("text", ""), "hint_en": ("text", "")}),
         ("channel", Channel, {"written_reply": _OFF}),
         ("complainant_kind", ComplainantKind, {}),
         ("major_type", MajorType, {"reply_hours": _POS}),
         ("return_visit_method", ReturnVisitMethod, {}),
-        ("satisfaction", Satisfaction, {"score": _INT, "satisfied": ("flag",)}),
+        ("satisfaction", Satisfaction, {"score": _INT, "satisfied": ("flag",), "reopens": _OFF}),
     ),
     "gate.toml": (
         ("visit_purpose", VisitPurpose, {"needs_pass": _OFF, "stay_minutes": ("integer", None, 1)}),
@@ -232,7 +234,8 @@ _SETTINGS: dict[str, tuple[str, str, type, Fields]] = {
         "settings",
         "complaint_settings",
         ComplaintSettings,
-        {"return_visit_delay_days": _INT, "collective_min_households": ("integer", _MISSING, 2)},
+        {"return_visit_delay_days": _INT, "collective_min_households": ("integer", _MISSING, 2),
+         "collective_similarity_percent": ("integer", 50, 1), "collective_open_days": ("integer", 7, 0)},
     ),
     "gate.toml": ("visitor", "visitor", VisitorSettings, {}),
     "site.toml": ("site", "site", SiteDefaults, {}),
@@ -273,6 +276,10 @@ def _known(t: _Table, name: str, value: str, allowed: Any, what: str) -> None:
 
 
 def _complaints(root: _Table, parts: dict[str, Any]) -> None:
+    if "collective_subject" in root.data:  # optional: an office's older copy may not have it
+        fields: Fields = {"keywords": ("strings",), "shared": ("flag", False)}
+        parts["collective_subjects"] = _entries(
+            root, "collective_subject", lambda t: _named(t, CollectiveSubject, fields))
     departments = {d.code for d in parts["departments"]}
     for t, c in zip(root.tables("category"), parts["categories"], strict=True):
         _known(t, "kind", c.kind, CATEGORY_KINDS, _("category kind"))

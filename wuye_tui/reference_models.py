@@ -38,6 +38,7 @@ class Category(Named):
     kind: str  # "complaint" | "request" | "suggestion"
     deadline_hours: int  # service deadline (SLA) from receipt
     department: str  # default department code for dispatch
+    collective: bool = True  # several households can complain together about it (false: in-unit matters)
 
     @property
     def deadline(self) -> timedelta:
@@ -87,6 +88,18 @@ class ReturnVisitMethod(Named):
 class Satisfaction(Named):
     score: int  # higher is better
     satisfied: bool  # counts towards the satisfaction rate
+    reopens: bool = False  # always reopens the complaint (不满意); otherwise it may close
+
+
+@dataclass(frozen=True)
+class CollectiveSubject(Named):
+    """A place or thing several households complain about together (电梯, 垃圾站...):
+    found in a complaint's description or location by any of its keywords. ``shared``:
+    one for the whole site (households of any building complain about the same one);
+    otherwise each building has its own (only households of one building are together)."""
+
+    keywords: tuple[str, ...] = ()
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,8 @@ class ComplaintSettings:
     collective_min_households: int
     return_visit_delay_days: int
     failed_contact_attempts: int
+    collective_similarity_percent: int = 50  # descriptions this similar (character pairs) in one building
+    collective_open_days: int = 7  # an unresolved collective still takes new households this long
 
     @property
     def collective_window(self) -> timedelta:
@@ -208,6 +223,7 @@ class Reference:
     items: tuple[PatrolItem, ...]
     site: SiteDefaults
     key_purposes: tuple[KeyPurpose, ...]
+    collective_subjects: tuple[CollectiveSubject, ...] = ()
     _index: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # Collection names accepted by find()/label(), singular as in the TOML files.
@@ -233,6 +249,7 @@ class Reference:
         "route": "routes",
         "item": "items",
         "key_purpose": "key_purposes",
+        "collective_subject": "collective_subjects",
     }
 
     def __post_init__(self) -> None:

@@ -48,6 +48,8 @@ class ComplaintDetailScreen(WuyeScreen):
         Binding("e", "correct", N_("Correct"), id="correct"),
         Binding("l", "letter", N_("Reply letter"), id="letter"),
         Binding("v", "validity", N_("Valid/invalid"), id="validity"),
+        Binding("g", "link", N_("Link to collective"), id="collective-link"),
+        Binding("o", "unlink", N_("Out of collective"), id="collective-unlink"),
     ]
 
     def __init__(self, complaint_id: int) -> None:
@@ -56,6 +58,7 @@ class ComplaintDetailScreen(WuyeScreen):
         self.steps: list[str] = []
         self.complaint = None  # the record as last loaded
         self.pin_archive = False  # archive without confirmation needs a supervisor's PIN
+        self.collective = False  # its escalation is a collective complaint
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="cp-head")
@@ -67,9 +70,26 @@ class ComplaintDetailScreen(WuyeScreen):
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "archive":  # offered until archived: when it cannot be done yet, it says why
+            c = self.complaint
+            return c is not None and c.status != "archived"
+        if action in ("link", "unlink"):
+            return self._collective_action() == action
         if action in ACTIONS:
             return ACTIONS[action] in self.steps
         return True
+
+    def _collective_action(self) -> str:
+        """"link" for a supervisor on a complaint outside any escalation, "unlink" on one in a
+        collective complaint, "" otherwise."""
+        from wuye_tui.services.permissions import SUPERVISORS, allowed
+
+        c = self.complaint
+        if c is None or c.major_type or c.status == "archived" or not allowed(self.ctx.actor, SUPERVISORS):
+            return ""
+        if c.escalation_id is None:
+            return "link"
+        return "unlink" if self.collective else ""
 
     def _offered(self, c, steps: list[str], event_kinds: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
         """The service's legal steps, plus the letter and, for the front desk, the archive a
@@ -98,17 +118,22 @@ class ComplaintDetailScreen(WuyeScreen):
             return
         c = d.complaint
         self.complaint = c
+        self.collective = d.escalation is not None and d.escalation.major_type == "collective_complaint"
         self.steps = self._offered(c, d.next_steps, [ev.kind for ev, _who in d.events])
         fmt = "%Y-%m-%d %H:%M"
         due = self.ctx.local(c.due_at).strftime(fmt)
         if d.overdue:
             due = f"[b $error]{due} {esc(_('OVERDUE'))}[/]"
+        if c.validity_decided_at is None:
+            validity = _("Validity not yet judged")
+        else:
+            validity = _("Valid complaint") if c.valid else _("Not a valid complaint")
         # Markup: every value is escaped (user text is never markup); the templates are ours.
         head = [
             f"[b]#{c.id}[/b]  {esc(status_label(c.status))}  {esc(ref_label('category', c.category))}"
             + (f"  [b $warning]{esc(_('MAJOR'))} {esc(ref_label('major_type', c.major_type))}[/]"
                if c.is_major else "")
-            + f"  {esc(_('Valid complaint') if c.valid else _('Not a valid complaint'))}",
+            + f"  {esc(validity)}",
             esc(_("Unit: {unit}  Caller: {caller}  Phone: {phone}").format(unit=d.unit_code or "-", caller=c.caller,
                                                                           phone=c.phone or "-")),
             esc(_("Channel: {ch}  Cause: {cause}  Department: {dept}").format(
@@ -123,7 +148,10 @@ class ComplaintDetailScreen(WuyeScreen):
 
             head.append(esc(_("Customer not reached {n} times ({m} allow archiving without confirmation)").format(
                 n=c.contact_failures, m=failed_contacts_needed())))
-        if c.escalation_id:
+        if d.escalation is not None:
+            state = esc(d.escalation_state(self.ctx))
+            head.append(f"[b $warning]{state}[/]" if d.escalation.acknowledged_at is None else state)
+        elif c.escalation_id:
             head.append(esc(_("Escalation #{id}").format(id=c.escalation_id)))
         self.query_one("#cp-head", Static).update(Content.from_markup("\n".join(head)))
         lines = []
@@ -188,9 +216,14 @@ class ComplaintDetailScreen(WuyeScreen):
         from wuye_tui.services import complaint_workflow as wf
 
         hint = Content.from_markup("  ".join(f"[b]{i}[/b] {esc(s.label)}"
-                                             for i, s in enumerate(load_reference().satisfactions, 1)))
-        self._ask(_("Customer's confirmation"), [("satisfaction", _("Satisfaction"), ""), ("note", _("Note"), "")],
-                  lambda v: wf.confirm(self.ctx, self.complaint_id, v["satisfaction"], v["note"]), hint)
+                                             for i, s in enumerate(load_reference().satisfactions, 1))
+                                   + "\n" + esc(_("Neutral closes the complaint unless the customer wants more "
+                                                  "done: then type 1 below.")))
+        self._ask(_("Customer's confirmation"), [("satisfaction", _("Satisfaction"), ""),
+                                                 ("reopen", _("Wants more done? (1 yes, empty no)"), ""),
+                                                 ("note", _("Note"), "")],
+                  lambda v: wf.confirm(self.ctx, self.complaint_id, v["satisfaction"], v["note"],
+                                       reopen=_yes(v["reopen"])), hint)
 
     def action_contact_failed(self) -> None:
         from wuye_tui.services import complaint_workflow as wf
@@ -201,6 +234,11 @@ class ComplaintDetailScreen(WuyeScreen):
     def action_archive(self) -> None:
         from wuye_tui.services import complaint_workflow as wf
 
+        if "archive" not in self.steps and self.complaint is not None:
+            why = wf.why_not_archivable(self.complaint)
+            if why:
+                self.notify(why, title=_("Cannot archive yet"), severity="warning", timeout=8)
+                return
         self._ask(_("Archive"), [("note", _("Note"), "")],
                   lambda v: wf.archive(self.ctx, self.complaint_id, v["note"]))
 
@@ -246,6 +284,32 @@ class ComplaintDetailScreen(WuyeScreen):
             lambda v: wf.set_validity(self.ctx, self.complaint_id, v["valid"], v["reason"]), lines=now,
             supervisor=True))
 
+    def action_link(self) -> None:
+        from wuye_tui.services import complaint_collective as coll
+        from wuye_tui.validators import validate_int
+
+        try:
+            running = coll.open_collectives(self.ctx, limit=9)
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        if not running:
+            self.notify(_("No collective complaint is open"), severity="warning")
+            return
+        hint = Content.from_markup("\n".join(f"[b]#{e.id}[/b] {esc(e.title)}" for e, _n in running))
+        first = str(running[0][0].id) if len(running) == 1 else ""
+        self._ask(_("Link to a collective complaint"),
+                  [("escalation", _("Collective complaint number"), first), ("reason", _("Reason"), "")],
+                  lambda v: coll.link(self.ctx, self.complaint_id, validate_int(v["escalation"], "escalation", 1),
+                                      v["reason"]), hint)
+
+    def action_unlink(self) -> None:
+        from wuye_tui.services import complaint_collective as coll
+
+        self._ask(_("Take out of the collective complaint"), [("reason", _("Why it is not the same problem"), "")],
+                  lambda v: coll.unlink(self.ctx, self.complaint_id, v["reason"]),
+                  _("The rule will not link it again; a supervisor can link it back by hand."))
+
     def action_letter(self) -> None:
         from .letter import LetterDialog
 
@@ -286,6 +350,15 @@ def _reason(text: str) -> str:
     from wuye_tui.validators import clean_text
 
     return clean_text(text, field="reason", max_len=2000, required=True, multiline=True)
+
+
+def _yes(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("", "2", "n", "no", "否"):
+        return False
+    if value in ("1", "y", "yes", "是"):
+        return True
+    raise ValidationError("reopen", _("Type 1 (yes) or leave it empty"))
 
 
 def _validity(text: str) -> bool:

@@ -1,6 +1,8 @@
 """Log a complaint or request fast with the keyboard: the unit picker (unit number, name,
 phone or pinyin initials; Down to choose, Enter takes the first hit and fills caller and
-phone), then digits or codes for channel, category, cause; F2 saves."""
+phone), then digits or codes for channel, category, cause (the chosen name shows beside
+the field), a description of several lines (Tab moves on); F2 saves. Required fields are
+marked *; saving checks every field at once and shows each error at its field."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+
+from wuye_tui.textsafe import escape_markup as esc
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,6 +22,7 @@ from wuye_tui.i18n import N_, _
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from .entry_fields import ChoiceField, DescriptionField, EntryField
 
 CHOICE_FIELDS = ("channel", "category", "cause", "department", "major_type")
 LEFT = ("unit", "caller", "phone", "channel", "category", "cause")
@@ -35,7 +40,8 @@ def _labels() -> dict[str, str]:
 
 def _checker(name: str, screen: "ComplaintEntryScreen"):  # type: ignore[no-untyped-def]
     from wuye_tui.services import complaint_common as cc
-    from wuye_tui.validators import clean_text, parse_local_datetime, validate_name, validate_phone
+    from wuye_tui.services.complaints import check_promised_reply
+    from wuye_tui.validators import clean_text, validate_name, validate_phone
 
     if name in ("channel", "category", "cause", "department"):
         return lambda v: cc.resolve_choice(name, v, name)
@@ -46,10 +52,17 @@ def _checker(name: str, screen: "ComplaintEntryScreen"):  # type: ignore[no-unty
     return {
         "caller": lambda v: validate_name(v, field="caller"),
         "phone": lambda v: validate_phone(v, field="phone"),
-        "promised_reply": lambda v: parse_local_datetime(v, screen.ctx.tz_name, field="promised_reply"),
+        "promised_reply": lambda v: check_promised_reply(screen.ctx, v),
         "location": lambda v: clean_text(v, field="location", max_len=200),
-        "description": lambda v: clean_text(v, field="description", max_len=2000, required=True),
+        "description": lambda v: clean_text(v, field="description", max_len=2000, required=True, multiline=True),
     }.get(name)
+
+
+def _label_of(name: str):  # type: ignore[no-untyped-def]
+    from wuye_tui.reference import load_reference
+
+    collection = "major_type" if name == "major_type" else name
+    return lambda code: load_reference().label(collection, code)
 
 
 def choice_text(name: str):  # type: ignore[no-untyped-def]  (a Content)
@@ -77,14 +90,22 @@ class ComplaintEntryScreen(WuyeScreen):
         labels = _labels()
         required = {"unit": False, "caller": True, "channel": True, "category": True, "cause": True,
                     "description": True}
-        yield Static(_("New complaint or request"), classes="title")
+        yield Static(Content.from_markup(esc(_("New complaint or request")) + "  [dim]" + esc(_("* required")) + "[/dim]"),
+                     classes="title")
         with Horizontal(id="cp-form"):
             for column in (LEFT, RIGHT):
                 with Vertical():
                     for name in column:
-                        yield FormField(labels[name], name, _checker(name, self),
-                                        required=required.get(name, False),
-                                        placeholder=self._placeholder(name))
+                        need = required.get(name, False)
+                        label = labels[name] + (" *" if need else "")
+                        if name == "description":
+                            yield DescriptionField(label, name, _checker(name, self), required=need)
+                        elif name in CHOICE_FIELDS:
+                            yield ChoiceField(label, name, _checker(name, self), required=need,
+                                              placeholder=self._placeholder(name), label_of=_label_of(name))
+                        else:
+                            yield (FormField if name == "unit" else EntryField)(
+                                label, name, _checker(name, self), required=need, placeholder=self._placeholder(name))
         with Vertical(id="cp-help"):
             yield Static("", id="cp-choices")
             yield OptionList(id="cp-hits")
@@ -147,13 +168,17 @@ class ComplaintEntryScreen(WuyeScreen):
                 and event.value.strip() != self._hits[0].code:
             self._take_hit(0)
             return
-        self.focus_next(Input)
+        self.focus_next("Input, TextArea")
 
     def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        from textual.widgets import TextArea
+
         widget = event.widget
-        name = widget.id[3:] if isinstance(widget, Input) and widget.id and widget.id.startswith("in-") else ""
-        self.query_one("#cp-choices", Static).update(choice_text(name) if name in CHOICE_FIELDS else
-                                                      _("Enter: next field   F2: save   Esc: back"))
+        name = widget.id[3:] if isinstance(widget, (Input, TextArea)) and widget.id and widget.id.startswith("in-") \
+            else ""
+        help_line = _("Enter: new line   Tab: next field   F2: save   Esc: back") if name == "description" \
+            else _("Enter: next field   F2: save   Esc: back")
+        self.query_one("#cp-choices", Static).update(choice_text(name) if name in CHOICE_FIELDS else help_line)
         if name != "unit" and not isinstance(widget, OptionList):
             self.query_one("#cp-hits", OptionList).display = False
 
@@ -162,11 +187,31 @@ class ComplaintEntryScreen(WuyeScreen):
     def values(self) -> dict[str, str]:
         return {name: self.field(name).raw for name in LEFT + RIGHT}
 
+    def check_all(self) -> list[str]:
+        """Check every field now; each error shows at its field. The names that failed."""
+        from wuye_tui.errors import ValidationError
+
+        bad = []
+        for name in LEFT + RIGHT:
+            if name == "unit":  # the unit picker checks its own field (and the service does)
+                continue
+            try:
+                self.field(name).validate_now()
+            except ValidationError:
+                bad.append(name)
+        return bad
+
     def action_save(self) -> None:
         from wuye_tui.services import complaints
 
         for name in LEFT + RIGHT:
             self.field(name).clear_error()
+        bad = self.check_all()
+        if bad:
+            self.field(bad[0]).input.focus()
+            self.notify(_("{n} fields need attention").format(n=len(bad)), title=_("Not saved"),
+                        severity="error", timeout=6)
+            return
         try:
             c = complaints.add_complaint(self.ctx, **self.values())
         except WuyeError as exc:

@@ -33,8 +33,9 @@ class ComplaintListScreen(WuyeScreen):
         Binding("f7", "cycle_category", N_("Category"), id="category"),
         Binding("f8", "cycle_department", N_("Department"), id="department"),
         Binding("f5", "reload", N_("Refresh"), id="reload"),
-        Binding("pagedown", "next_page", N_("Next page"), id="next-page"),
-        Binding("pageup", "prev_page", N_("Previous page"), id="prev-page"),
+        # priority: the table would otherwise take PageUp/PageDown to scroll its few rows
+        Binding("pagedown", "next_page", N_("Next page"), id="next-page", priority=True),
+        Binding("pageup", "prev_page", N_("Previous page"), id="prev-page", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -123,19 +124,25 @@ class ComplaintListScreen(WuyeScreen):
         self._load()
 
     def action_next_page(self) -> None:
-        if len(self.rows) == PAGE:
-            self.pages.append(self.rows[-1].id)
+        paged = [r for r in self.rows if not r.pinned]  # open majors pinned on top are not part of the pages
+        if len(paged) == PAGE:
+            self.pages.append(paged[-1].id)
             self._load()
+        else:
+            self.notify(_("This is the last page"))
 
     def action_prev_page(self) -> None:
         if len(self.pages) > 1:
             self.pages.pop()
             self._load()
+        else:
+            self.notify(_("This is the first page"))
 
     def _load(self) -> None:
         from wuye_tui.services import complaints
-        from wuye_tui.services.complaint_common import ref_label, status_label
+        from wuye_tui.services.complaint_common import ref_label, status_label, unconfirmed_days
 
+        now = self.ctx.now()
         try:
             self.rows = complaints.list_complaints(self.ctx, self.filters, before_id=self.pages[-1], limit=PAGE)
         except WuyeError as exc:
@@ -152,7 +159,10 @@ class ComplaintListScreen(WuyeScreen):
                 flags.append(_("OVERDUE"))
             if c.is_major:
                 flags.append(_("MAJOR"))
-            style = f"bold {red}" if row.overdue else (warn if c.is_major else "")
+            waiting = unconfirmed_days(c, now)
+            if waiting:
+                flags.append(_("unconfirmed {n} days").format(n=waiting))
+            style = f"bold {red}" if row.overdue else (warn if c.is_major or waiting else "")
             cells = [str(c.id), self.ctx.local(c.received_at).strftime("%m-%d %H:%M"), row.unit_code or "-",
                      c.caller, ref_label("category", c.category), status_label(c.status),
                      ref_label("department", c.department), self.ctx.local(c.due_at).strftime("%m-%d %H:%M"),

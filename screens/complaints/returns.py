@@ -1,12 +1,15 @@
-"""Today's return visits (回访): one key per outcome, the method cycled with M; the
-feedback of a visit is handled with H; supervisors plan a zone's quarter with P. G opens
-the suggestions register."""
+"""Today's return visits (回访): one key per outcome, the method cycled with M; H handles
+one feedback item chosen from the list of those waiting; supervisors plan a zone's
+quarter with P and the director's visit with D; O records the half-yearly residents'
+forum. A household not reached (3) comes back the next day until the configured number of
+attempts on different days is reached. G opens the suggestions register."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from rich.text import Text
+from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -28,6 +31,8 @@ class ReturnVisitScreen(WuyeScreen):
         Binding("m", "cycle_method", N_("Method"), id="rv-method"),
         Binding("h", "handled", N_("Feedback handled"), id="rv-handled"),
         Binding("p", "plan_zone", N_("Plan zone"), id="rv-plan"),
+        Binding("d", "plan_director", N_("Director's visit"), id="rv-director"),
+        Binding("o", "forum", N_("Residents' forum"), id="rv-forum"),
         Binding("g", "suggestions", N_("Suggestions"), id="rv-suggestions"),
         Binding("f5", "reload", N_("Refresh"), id="reload"),
     ]
@@ -75,7 +80,9 @@ class ReturnVisitScreen(WuyeScreen):
         for r in rows:
             v = r.visit
             style = f"bold {red}" if r.overdue else ""
-            source = _("complaint") if v.source == "complaint" else f"{v.zone} {v.quarter}"
+            source = return_visits.source_label(v)
+            if v.attempts:
+                source += "  " + _("attempts {n}/{m}").format(n=v.attempts, m=return_visits.attempts_needed())
             cells = [str(v.id), str(v.due_date), r.unit_code or "-", r.resident or "-", r.phone or "-", source,
                      f"#{v.complaint_id}" if v.complaint_id else ""]
             table.add_row(*[Text(c, style=style) for c in cells], key=str(v.id))
@@ -109,25 +116,77 @@ class ReturnVisitScreen(WuyeScreen):
                                                                                   v["feedback"])), done)
             return
         try:
-            return_visits.record(self.ctx, vid, outcome, method)
+            rv = return_visits.record(self.ctx, vid, outcome, method)
         except WuyeError as exc:
             self.report(exc)
             return
-        self.notify(_("Return visit #{id} recorded").format(id=vid))
+        if rv.status == "planned":
+            self.notify(_("Attempt {n} of {m} recorded: try again on another day").format(
+                n=rv.attempts, m=return_visits.attempts_needed()), timeout=8)
+        else:
+            self.notify(_("Return visit #{id} recorded").format(id=vid))
         self.action_reload()
 
     def action_handled(self) -> None:
+        """Choose which waiting feedback item was handled (by its number in the list)."""
+        from rich.markup import escape
+
+        from wuye_tui.errors import ValidationError
         from wuye_tui.services import return_visits
 
-        waiting = return_visits.unhandled(self.ctx, limit=1)
+        waiting = return_visits.unhandled(self.ctx, limit=9)
         if not waiting:
             self.notify(_("No feedback waiting to be handled"))
             return
-        v = waiting[0]
-        self.app.push_screen(StepDialog(_("Feedback handled (visit #{id})").format(id=v.id),
-                                        [("note", _("What was done"), "")], v.feedback,
-                                        submit=lambda vals: return_visits.mark_handled(self.ctx, v.id, vals["note"])),
+        lines = [f"[b]{i}[/b] #{v.id} {escape(return_visits.source_label(v))}：{escape(v.feedback[:50])}"
+                 for i, v in enumerate(waiting, 1)]
+
+        if len(waiting) == 1:
+            v = waiting[0]
+            self.app.push_screen(StepDialog(_("Feedback handled (visit #{id})").format(id=v.id),
+                                            [("note", _("What was done"), "")], Content.from_markup("\n".join(lines)),
+                                            submit=lambda vals: return_visits.mark_handled(self.ctx, v.id,
+                                                                                           vals["note"])),
+                                 lambda _v: self.action_reload())
+            return
+
+        def submit(vals: dict[str, str]) -> object:
+            text = vals["item"].strip()
+            if not text.isdigit() or not 1 <= int(text) <= len(waiting):
+                raise ValidationError("item", _("Choose a number from 1 to {n}").format(n=len(waiting)))
+            return return_visits.mark_handled(self.ctx, waiting[int(text) - 1].id, vals["note"])
+
+        self.app.push_screen(StepDialog(_("Feedback handled"),
+                                        [("item", _("Feedback item (number)"), ""),
+                                         ("note", _("What was done"), "")], Content.from_markup("\n".join(lines)), submit=submit),
                              lambda _v: self.action_reload())
+
+    def action_plan_director(self) -> None:
+        from wuye_tui.services import return_visits
+
+        self.app.push_screen(StepDialog(_("Plan the director's home visit"),
+                                        [("unit", _("Unit"), ""), ("due", _("Due date (YYYY-MM-DD)"), "")],
+                                        _("At most two a year for a household."),
+                                        submit=lambda v: return_visits.plan_director(self.ctx, v["unit"], v["due"])),
+                             lambda _v: self.action_reload())
+
+    def action_forum(self) -> None:
+        from wuye_tui.services import return_visits
+
+        self.app.push_screen(StepDialog(_("Residents' forum (one each half-year)"),
+                                        [("half", _("Half-year (e.g. 2026H1)"), ""),
+                                         ("held_on", _("Held on (YYYY-MM-DD)"), ""),
+                                         ("feedback", _("Feedback to handle (empty: none)"), "")],
+                                        submit=lambda v: return_visits.record_forum(self.ctx, v["half"], v["held_on"],
+                                                                                    v["feedback"])),
+                             lambda _v: self.action_reload())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from wuye_tui.services.permissions import SUPERVISORS, allowed
+
+        if action in ("plan_zone", "plan_director"):
+            return allowed(self.ctx.actor, SUPERVISORS)
+        return True
 
     def action_plan_zone(self) -> None:
         from wuye_tui.services import return_visits

@@ -32,15 +32,24 @@ def render_stats(st) -> str:  # type: ignore[no-untyped-def]
     lines += block(_("By cause"), "cause", st.by_cause)
     lines += block(_("By channel"), "channel", st.by_channel)
     lines += block(_("By department"), "department", st.by_department)
-    lines += ["",
-              _("On-time reply rate: {r} ({a}/{b})").format(r=percent(st.on_time_rate), a=st.on_time_replies,
-                                                           b=st.replies_due),
-              _("Satisfaction rate: {r} ({a}/{b})").format(r=percent(st.satisfaction_rate), a=st.satisfied,
-                                                          b=st.confirmations),
-              _("Return-visit handling rate: {r} ({a}/{b}), target 100%").format(
-                  r=percent(st.return_visit_handling_rate), a=st.return_visits_handled, b=st.return_visits_reached),
-              _("Valid-complaint rate: {r} ({a}/{b} households), target under 1%").format(
-                  r=percent(st.valid_complaint_rate), a=st.valid_complaints, b=st.households)]
+    from rich.markup import escape
+
+    defs = st.definitions
+
+    def rate(line: str, key: str) -> list[str]:
+        return [line, f"[dim]  {escape(defs.get(key, ''))}[/dim]"]
+
+    lines += [""]
+    lines += rate(_("On-time reply rate: {r} ({a}/{b})").format(r=percent(st.on_time_rate), a=st.on_time_replies,
+                                                               b=st.replies_due), "on_time_rate")
+    lines += rate(_("Satisfaction rate: {r} ({a}/{b})").format(r=percent(st.satisfaction_rate), a=st.satisfied,
+                                                              b=st.confirmations), "satisfaction_rate")
+    lines += rate(_("Return-visit handling rate: {r} ({a}/{b}), target 100%").format(
+        r=percent(st.return_visit_handling_rate), a=st.return_visits_handled, b=st.return_visits_feedback)
+        + "  " + _("unreachable {n}").format(n=st.return_visits_unreachable), "return_visit_handling_rate")
+    lines += rate(_("Valid-complaint rate: {r} ({a}/{b} households), target under 1%").format(
+        r=percent(st.valid_complaint_rate), a=st.valid_complaints, b=st.households)
+        + "  " + _("not yet judged {n}").format(n=st.validity_undecided), "valid_complaint_rate")
     return "\n".join(lines)
 
 

@@ -1,10 +1,13 @@
-"""Suggestions (合理化建议): F2 logs one, R reports it to a supervisor, O records the
-supervisor's decision."""
+"""Suggestions (合理化建议): F2 logs one, R reports it to a supervisor (chosen by number),
+O records the decision (supervisors only; 1 adopted, 2 planned, 3 declined)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
+from rich.markup import escape
+from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -42,8 +45,8 @@ class SuggestionScreen(WuyeScreen):
         table.clear()
         for s in sg.list_suggestions(self.ctx, limit=100):
             outcome = _(sg.OUTCOMES[s.outcome]) if s.outcome in sg.OUTCOMES else ""
-            table.add_row(str(s.id), self.ctx.local(s.received_at).strftime("%m-%d %H:%M"), s.name, s.content[:40],
-                          _(sg.STATUS_LABELS.get(s.status, s.status)), outcome, key=str(s.id))
+            table.add_row(str(s.id), self.ctx.local(s.received_at).strftime("%m-%d %H:%M"), Text(s.name),
+                          Text(s.content[:40]), _(sg.STATUS_LABELS.get(s.status, s.status)), outcome, key=str(s.id))
 
     def _current(self) -> int | None:
         table = self.query_one("#sg-table", DataTable)
@@ -67,9 +70,13 @@ class SuggestionScreen(WuyeScreen):
         sid = self._current()
         if sid is None:
             return
+        from rich.markup import escape
+
+        names = sg.supervisors(self.ctx)
+        hint = Content.from_markup("  ".join(f"[b]{i}[/b] {escape(n)}" for i, n in enumerate(names, 1)))
         self.app.push_screen(StepDialog(_("Report suggestion #{id}").format(id=sid),
-                                        [("supervisor", _("Supervisor"), "")],
-                                        submit=lambda v: sg.report(self.ctx, sid, v["supervisor"])),
+                                        [("supervisor", _("Supervisor (number or name)"), "1" if len(names) == 1 else "")],
+                                        hint, submit=lambda v: sg.report(self.ctx, sid, v["supervisor"])),
                              lambda _v: self.action_reload())
 
     def action_decide(self) -> None:
@@ -78,12 +85,20 @@ class SuggestionScreen(WuyeScreen):
         sid = self._current()
         if sid is None:
             return
-        hint = "  ".join(f"{code} {_(label)}" for code, label in sg.OUTCOMES.items())
+        hint = Content.from_markup("  ".join(f"[b]{i}[/b] {escape(_(label))}"
+                                            for i, label in enumerate(sg.OUTCOMES.values(), 1)))
         self.app.push_screen(StepDialog(_("Decide suggestion #{id}").format(id=sid),
                                         [("outcome", _("Outcome"), ""), ("outcome_note", _("Note"), "")], hint,
                                         submit=lambda v: sg.decide(self.ctx, sid, v["outcome"].strip(),
                                                                    v["outcome_note"])),
                              lambda _v: self.action_reload())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from wuye_tui.services.permissions import SUPERVISORS, allowed
+
+        if action == "decide":  # only a supervisor decides: the front desk is not offered it
+            return allowed(self.ctx.actor, SUPERVISORS)
+        return True
 
     def report(self, exc: WuyeError) -> None:
         super().report(exc)

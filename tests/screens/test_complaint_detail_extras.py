@@ -36,6 +36,7 @@ def replied(desk, failures: int = 0, channel: str = "written"):  # type: ignore[
     wf.start(desk, c.id)
     wf.reply(desk, c.id, "已安排每日两次清运")
     for _ in range(failures):
+        desk.clock.advance(days=1)  # attempts count on different days
         wf.contact_failed(desk, c.id)
     return c
 
@@ -242,11 +243,16 @@ async def test_archive_unconfirmed_offered_only_after_enough_failed_contacts(sql
     desk, _sup = seed(sqlite_db, clock)
     needed = wf.failed_contacts_needed()
     c = replied(desk, failures=needed - 1)
+    clock.advance(days=1)  # the last attempt comes on another day
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(pilot)
         assert "archive_unconfirmed" not in footer_actions(screen)
-        assert "archive" not in footer_actions(screen)
+        assert "archive" in footer_actions(screen)  # offered, and says why it cannot be done yet
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("尚未确认" in str(n.message) for n in app._notifications)
         await pilot.press("u")
         await pilot.pause()
         assert app.screen is screen
@@ -258,7 +264,7 @@ async def test_archive_unconfirmed_offered_only_after_enough_failed_contacts(sql
         assert screen.check_action("archive_unconfirmed", ()) is True
         assert "archive_unconfirmed" in footer_actions(screen)
         assert footer_actions(screen) >= {"confirm", "contact_failed", "note", "correct", "letter"}
-        assert not footer_actions(screen) & {"dispatch", "start", "reply", "defer", "archive", "validity"}
+        assert not footer_actions(screen) & {"dispatch", "start", "reply", "defer", "validity"}
 
 
 async def test_not_offered_once_confirmed(sqlite_db, clock):

@@ -146,11 +146,13 @@ async def test_detail_offers_only_legal_steps_and_walks_the_workflow(sqlite_db, 
         await pilot.pause()
         screen = app.screen
         assert screen.__class__.__name__ == "ComplaintDetailScreen"
-        assert screen.check_action("archive", ()) is False
+        assert screen.check_action("archive", ()) is True  # offered: it says why it cannot be done yet
+        assert screen.check_action("start", ()) is False
         assert screen.check_action("dispatch", ()) is True
-        await pilot.press("a")  # archive is not offered: nothing happens
+        await pilot.press("a")
         await pilot.pause()
         assert app.screen is screen
+        assert any("尚未回复" in str(n.message) or "未回复" in str(n.message) for n in app._notifications)
         await pilot.press("d")
         await pilot.pause()
         dialog = app.screen
@@ -170,8 +172,8 @@ async def test_detail_offers_only_legal_steps_and_walks_the_workflow(sqlite_db, 
         await pilot.press("r", *"fixed", "enter")
         await pilot.pause()
         assert complaints.get(desk, c.id).status == "replied"
-        assert screen.check_action("archive", ()) is False
-        await pilot.press("c", "2", "enter", "enter")
+        assert screen.check_action("archive", ()) is True and "archive" not in screen.steps
+        await pilot.press("c", "2", "enter", "enter", "enter")
         await pilot.pause()
         assert complaints.get(desk, c.id).status == "confirmed"
         await pilot.press("a", "enter")
@@ -233,7 +235,7 @@ async def test_monthly_stats_screen(sqlite_db, clock):
         await pilot.pause()
         text = str(app.screen.query_one("#st-text", Static).render())
         assert "2026-03" in text and "合计 1" in text and "环境卫生及绿化 1" in text
-        assert "有效投诉率：33.3%（1/3 户）" in text
+        assert "有效投诉率：0.0%（0/3 户）" in text and "未认定 1" in text  # nobody judged it yet
         app.screen.query_one("#in-month", Input).value = "2026-13"
         await pilot.press("enter")
         await pilot.pause()

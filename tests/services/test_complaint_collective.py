@@ -1,5 +1,5 @@
-"""Collective complaints: three or more distinct households, same category, in the window
--> ONE escalation linking them all; later ones are linked; boundaries; major types."""
+"""Collective complaints: three or more distinct households, same category and place, in
+the window -> ONE escalation linking them all; later ones are linked; boundaries; major types."""
 
 from __future__ import annotations
 
@@ -104,14 +104,24 @@ def test_window_boundary_one_second_late(desk, clock):
     assert len(esc.source_id.split(",")) == 3
 
 
-def test_after_the_window_a_new_cluster_gets_a_new_escalation(desk, clock):
+def test_after_the_window_a_running_collective_still_takes_the_same_problem(desk, clock):
     for u in U[:3]:
         log(desk, u)
     clock.advance(hours=25)
     log(desk, U[3])
     log(desk, U[4])
-    assert len(escalations(desk)) == 1
-    log(desk, U[0])
+    [esc] = escalations(desk)  # unresolved: the same problem grows, no second alert
+    assert esc.title.endswith("5户")
+
+
+def test_after_a_resolved_collective_a_new_cluster_gets_a_new_escalation(desk, make_ctx, clock):
+    for u in U[:3]:
+        log(desk, u)
+    [esc] = escalations(desk)
+    escalation.resolve(make_ctx("supervisor", "钱主管"), esc.id, "已清运")
+    clock.advance(hours=25)
+    for u in U[2:5]:
+        log(desk, u)
     assert len(escalations(desk)) == 2
 
 

@@ -36,8 +36,9 @@ def test_monthly_hand_count(make_ctx, clock):
     wf.reply(desk, b.id, "again")
     wf.confirm(desk, b.id, "satisfied")
     # c: never answered, now past due -> counts as late
-    # invalidate b as a complaint (valid rate)
+    # invalidate b as a complaint (valid rate); a judged valid
     wf.set_validity(sup, b.id, False, "非物业责任")
+    wf.set_validity(sup, a.id, True, "属实")
     # return visits: a's visit reached with an issue (handled), b's unreachable
     clock.advance(days=5)
     due = return_visits.due_list(desk)
@@ -45,7 +46,9 @@ def test_monthly_hand_count(make_ctx, clock):
     va = next(r.visit for r in due if r.visit.complaint_id == a.id)
     vb = next(r.visit for r in due if r.visit.complaint_id == b.id)
     return_visits.record(desk, va.id, "issue", "phone", "门口灯也坏了")
-    return_visits.record(desk, vb.id, "unreachable", "2")
+    for _day in range(3):  # unreachable only after three attempts on different days
+        return_visits.record(desk, vb.id, "unreachable", "2")
+        clock.advance(days=1)
     st = complaint_stats.monthly(sup, 2026, 3)
     assert st.total == 3 and st.major == 1 and st.general == 2
     assert st.by_category["public_facility"] == 1 and st.by_category["environment"] == 1

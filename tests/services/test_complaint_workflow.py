@@ -143,7 +143,7 @@ def test_defer_records_explanation_and_next_reply(desk, clock):
     assert e.value.field == "next_reply"
 
 
-def test_archive_without_confirmation_needs_supervisor_and_attempts(desk, make_ctx):
+def test_archive_without_confirmation_needs_supervisor_and_attempts(desk, make_ctx, clock):
     sup = make_ctx("supervisor")
     c = complaints.add_complaint(desk, **intake())
     wf.dispatch(desk, c.id)
@@ -155,6 +155,9 @@ def test_archive_without_confirmation_needs_supervisor_and_attempts(desk, make_c
         wf.contact_failed(desk, c.id, "无人接听")
         with pytest.raises(Conflict, match="3"):
             wf.archive_unconfirmed(sup, c.id, "联系不上")
+        with pytest.raises(Conflict, match="今天"):  # a second attempt the same day does not count
+            wf.contact_failed(desk, c.id, "再打一次")
+        clock.advance(days=1)
     wf.contact_failed(desk, c.id)
     assert "archive_unconfirmed" in complaints.detail(sup, c.id).next_steps
     assert "archive_unconfirmed" not in complaints.detail(desk, c.id).next_steps
@@ -171,7 +174,7 @@ def test_reply_resets_failed_contacts(desk):
     wf.start(desk, c.id)
     wf.reply(desk, c.id, "a")
     wf.contact_failed(desk, c.id)
-    wf.confirm(desk, c.id, "neutral")  # not satisfied: reopened
+    wf.confirm(desk, c.id, "dissatisfied")  # not satisfied: reopened
     wf.reply(desk, c.id, "b")
     assert complaints.get(desk, c.id).contact_failures == 0
 

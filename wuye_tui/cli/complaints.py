@@ -22,10 +22,12 @@ STEPS = ("dispatch", "start", "defer", "reply", "confirm", "contact-failed", "ar
 
 
 def _row(ctx, row) -> str:  # type: ignore[no-untyped-def]
-    from ..services.complaint_common import ref_label, status_label
+    from ..services.complaint_common import ref_label, status_label, unconfirmed_days
 
     c = row.complaint
-    flags = " ".join(f for f, on in ((_("OVERDUE"), row.overdue), (_("MAJOR"), c.is_major)) if on)
+    waiting = unconfirmed_days(c, ctx.now())
+    flags = " ".join(f for f, on in ((_("OVERDUE"), row.overdue), (_("MAJOR"), c.is_major),
+                                     (_("unconfirmed {n} days").format(n=waiting), waiting)) if on)
     return "\t".join([str(c.id), ctx.local(c.received_at).strftime("%Y-%m-%d %H:%M"), row.unit_code or "-",
                       c.caller, ref_label("category", c.category), status_label(c.status),
                       ref_label("department", c.department), ctx.local(c.due_at).strftime("%Y-%m-%d %H:%M"),
@@ -111,7 +113,15 @@ def complaint_show(complaint_id: int, as_: AsOption = None) -> None:
     for ev, who in d.events:
         typer.echo(f"  #{ev.id} {ctx.local(ev.at).strftime(fmt)} {who} {event_label(ev.kind)}"
                    + (f": {ev.note}" if ev.note else ""))
-    typer.echo(_("Next steps: {steps}").format(steps=", ".join(s.replace("_", "-") for s in d.next_steps)))
+    state = d.escalation_state(ctx)
+    if state:
+        typer.echo(state)
+    from ..services.complaint_common import step_label
+
+    from ..i18n import get_language
+
+    sep = "、" if get_language().startswith("zh") else ", "
+    typer.echo(_("Next steps: {steps}").format(steps=sep.join(step_label(s) for s in d.next_steps)))
 
 
 @complaint_app.command(
@@ -126,6 +136,8 @@ def complaint_step(
     event: Annotated[int | None, typer.Option(help=_("For correct: the event number corrected."))] = None,
     invalid: Annotated[bool, typer.Option("--invalid",
                                           help=_("For validity: not a valid complaint."))] = False,
+    reopen: Annotated[bool, typer.Option("--reopen",
+                                         help=_("For confirm with a neutral grade: the customer wants more done."))] = False,
     as_: AsOption = None,
 ) -> None:
     from ..errors import ValidationError
@@ -138,7 +150,7 @@ def complaint_step(
         "start": lambda: wf.start(ctx, cid, text),
         "defer": lambda: wf.defer(ctx, cid, text, next_reply),
         "reply": lambda: wf.reply(ctx, cid, text),
-        "confirm": lambda: wf.confirm(ctx, cid, satisfaction, text),
+        "confirm": lambda: wf.confirm(ctx, cid, satisfaction, text, reopen=reopen),
         "contact-failed": lambda: wf.contact_failed(ctx, cid, text),
         "archive": lambda: wf.archive(ctx, cid, text),
         "archive-unconfirmed": lambda: wf.archive_unconfirmed(ctx, cid, text),
@@ -146,6 +158,7 @@ def complaint_step(
         "correct": lambda: wf.correct(ctx, cid, event or 0, text),
         "validity": lambda: wf.set_validity(ctx, cid, not invalid, text),
     }
+    action = _step_code(action)
     if action not in calls:
         raise ValidationError("action", _("Unknown step: use one of {steps}").format(steps=", ".join(STEPS)))
     calls[action]()
@@ -153,6 +166,44 @@ def complaint_step(
     from ..services.complaint_common import status_label
 
     typer.echo(f"#{cid} {status_label(complaints.get(ctx, cid).status)}")
+
+
+def _step_code(text: str) -> str:
+    """A step by its code (dispatch, contact-failed) or its name in either language (派单)."""
+    from ..services.complaint_common import STEP_LABELS
+
+    low = text.strip().lower()
+    for code, label in STEP_LABELS.items():
+        if low in (label.lower(), _(label).lower(), code):
+            return code.replace("_", "-")
+    return low
+
+
+@complaint_app.command("link", help=_("Link a complaint to a collective complaint (supervisors)."))
+def complaint_link(
+    complaint_id: int,
+    collective: Annotated[int, typer.Option("--collective", help=_("The collective complaint's escalation number."))],
+    reason: Annotated[str, typer.Option("--reason", "-t", help=_("Why it is the same problem."))],
+    as_: AsOption = None,
+) -> None:
+    from ..services import complaint_collective
+
+    ctx = acting_ctx(as_)
+    complaint_collective.link(ctx, complaint_id, collective, reason)
+    typer.echo(_("Complaint #{id} linked to collective complaint #{e}").format(id=complaint_id, e=collective))
+
+
+@complaint_app.command("unlink", help=_("Take a complaint out of its collective complaint (supervisors)."))
+def complaint_unlink(
+    complaint_id: int,
+    reason: Annotated[str, typer.Option("--reason", "-t", help=_("Why it is not the same problem."))],
+    as_: AsOption = None,
+) -> None:
+    from ..services import complaint_collective
+
+    ctx = acting_ctx(as_)
+    complaint_collective.unlink(ctx, complaint_id, reason)
+    typer.echo(_("Complaint #{id} taken out of its collective complaint").format(id=complaint_id))
 
 
 @complaint_app.command("letter", help=_("Write the reply letter of a (written) complaint to a file."))

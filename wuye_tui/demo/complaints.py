@@ -95,6 +95,8 @@ def generate(site) -> None:  # type: ignore[no-untyped-def]
             "status": "received", "major_type": "", "is_major": False, "escalation_id": None, "satisfaction": "",
             # few complaints are found valid (the seed's target: under 1 % of households a month)
             "contact_failures": 0, "reopened": 0, "valid": rng.random() < 0.1, "replied_at": None,
+            # judged by the supervisor once closed (about a week on); the recent ones are undecided
+            "validity_decided_at": t + timedelta(days=7) if age > timedelta(days=7) else None,
             "confirmed_at": None, "archived_at": None,
         })
     # walk each complaint through its stages, building events
@@ -115,7 +117,7 @@ def generate(site) -> None:  # type: ignore[no-untyped-def]
             kind = kinds[k - 1]
             note = {"replied": rng.choice(REPLIES), "dispatched": "", "started": "已安排人员到场"}.get(kind, "")
             sat = _pick(rng, SATISFACTION) if kind == "confirmed" else ""
-            if kind == "confirmed" and not ref.satisfaction(sat).satisfied:
+            if kind == "confirmed" and ref.satisfaction(sat).reopens:
                 sat = "satisfied"
             ev.append((kind, statuses[k], desk.id, note, sat))
             times.append(at)

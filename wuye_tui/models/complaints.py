@@ -45,6 +45,8 @@ class Complaint(SQLModel, table=True):
     contact_failures: int = Field(default=0)  # failed attempts to reach the customer since the reply
     reopened: int = Field(default=0)
     valid: bool = Field(default=True)  # counts as a valid complaint (有效投诉)
+    validity_decided_at: datetime | None = Field(default=None)  # None: nobody has judged it yet
+    collective_opt_out: bool = Field(default=False)  # a supervisor unlinked it: never linked again automatically
     replied_at: datetime | None = Field(default=None)
     confirmed_at: datetime | None = Field(default=None)
     archived_at: datetime | None = Field(default=None)
@@ -71,7 +73,7 @@ class ReturnVisit(SQLModel, table=True):
     """A planned or done return visit: from a confirmed complaint or a zone/quarter plan."""
 
     id: int | None = Field(default=None, primary_key=True)
-    source: str = Field(max_length=20)  # complaint / zone
+    source: str = Field(max_length=20)  # complaint / zone / director (yearly) / forum (half-yearly)
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     zone: str = Field(default="", max_length=40)
@@ -86,6 +88,8 @@ class ReturnVisit(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, index=True)
     done_by: int | None = Field(default=None, foreign_key="staff.id")
     handled: bool = Field(default=False)  # the feedback was dealt with (or needed nothing)
+    attempts: int = Field(default=0)  # failed attempts to reach the household, on different days
+    last_attempt_at: datetime | None = Field(default=None)
     handled_note: str = Field(default="", max_length=2000)
     handled_at: datetime | None = Field(default=None)
     handled_by: int | None = Field(default=None, foreign_key="staff.id")

@@ -40,12 +40,48 @@ EVENT_LABELS = {
     "correction": N_("Correction"),
     "escalated": N_("Escalated"),
     "collective": N_("Part of a collective complaint"),
+    "collective_unlinked": N_("Taken out of a collective complaint"),
     "validity": N_("Validity changed"),
 }
 DEFAULT_FAILED_CONTACTS = 3
 DEFAULT_RETURN_DELAY_DAYS = 3
 DEFAULT_COLLECTIVE_HOURS = 24
 DEFAULT_COLLECTIVE_HOUSEHOLDS = 3
+
+
+STEP_LABELS = {
+    "dispatch": N_("Dispatch"),
+    "start": N_("Start work"),
+    "defer": N_("Cannot solve now"),
+    "reply": N_("Reply"),
+    "confirm": N_("Customer confirms"),
+    "contact_failed": N_("Not reached"),
+    "archive": N_("Archive"),
+    "archive_unconfirmed": N_("Archive unconfirmed"),
+    "note": N_("Note"),
+    "correct": N_("Correct"),
+    "validity": N_("Valid/invalid"),
+    "link": N_("Link to a collective complaint"),
+    "unlink": N_("Take out of the collective complaint"),
+}
+
+
+def step_label(code: str) -> str:
+    return _(STEP_LABELS.get(code, code))
+
+
+def resolve_status(value: object) -> str:
+    """A status code from its code, its name in either language, or "open" / 未办结."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    low = text.lower().replace("-", "_")
+    if low in ("open", "未办结", _("open").lower()):
+        return "open"
+    for code, label in STATUS_LABELS.items():
+        if low in (code, label.lower(), _(label).lower()):
+            return code
+    raise ValidationError("status", _("Unknown status: {value}").format(value=text[:40]))
 
 
 def status_label(code: str) -> str:
@@ -114,6 +150,20 @@ def load_for_update(session: Session, complaint_id: int) -> Complaint:
     if c is None:
         raise NotFound(_("No complaint #{id}").format(id=complaint_id))
     return c
+
+
+UNCONFIRMED_AFTER_DAYS = 7
+
+
+def unconfirmed_days(c: Complaint, now: datetime) -> int:
+    """Days since the reply of a complaint still waiting for the customer's confirmation,
+    when that is at least UNCONFIRMED_AFTER_DAYS (flagged in the lists); else 0."""
+    from ..clock import as_utc
+
+    if c.status != REPLIED or c.replied_at is None:
+        return 0
+    days = (now - as_utc(c.replied_at)).days
+    return days if days >= UNCONFIRMED_AFTER_DAYS else 0
 
 
 def is_overdue(c: Complaint, now: datetime) -> bool:

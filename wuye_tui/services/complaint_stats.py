@@ -1,21 +1,30 @@
 """Monthly complaint statistics (客户月投诉统计表, article 1; targets of article 2).
 
 ``monthly(ctx, year, month)`` computes everything in the services; the reports area
-renders the :class:`MonthlyStats` to XLSX/CSV/Markdown. The month is the site's local
-calendar month. Each rate carries its numerator and denominator; a rate is None when its
-denominator is 0.
+renders the :class:`MonthlyStats` to XLSX/CSV/Markdown, printing ``definitions[key]``
+under each rate. The month is the site's local calendar month. Each rate carries its
+numerator and denominator; a rate is None when its denominator is 0.
 
 - counts by category, cause, channel, department, and general vs major: complaints and
   requests received in the month;
-- on-time reply rate: of those received in the month, answered (reply or the "cannot be
-  solved now" explanation) by the reply time owed at intake (the category deadline, or
-  the promised time if earlier) ÷ those answered plus those still unanswered past it;
-- satisfaction: customer confirmations recorded in the month (satisfied ÷ all), and
-  the mean score;
-- return-visit handling rate: visits recorded in the month whose feedback was handled
-  (or needed nothing) ÷ visits reached (unreachable ones excluded); target 100 %;
-- valid-complaint rate: valid complaints (kind complaint, not marked invalid) received in
-  the month ÷ households on the roster; target under 1 %.
+- on-time reply rate (``on_time_rate`` = on_time_replies / replies_due): of those received
+  in the month, the ones whose first reply to the customer (the 已回复 step) came by the
+  reply time owed at intake (the category's or major type's deadline, or the promised
+  time if earlier) ÷ those replied plus those still unreplied past that time. A "cannot be
+  solved now" explanation is not a reply: it neither counts as on time nor moves the time;
+- valid-complaint rate (``valid_complaint_rate`` = valid_complaints / households): the
+  complaints (kind complaint) received in the month that a supervisor judged valid ÷
+  households on the roster, target under 1 %; ``validity_undecided`` counts those nobody
+  has judged yet (not counted as valid), ``invalid_complaints`` those judged invalid;
+- return-visit handled rate (``return_visit_handling_rate`` = return_visits_handled /
+  return_visits_feedback): the feedback items received at return visits recorded in the
+  month (visits with feedback to handle) that have been handled ÷ those feedback items,
+  target 100 %; visits where the customer was satisfied with nothing to handle are not
+  feedback items; unreachable visits are counted apart (``return_visits_unreachable``);
+- satisfaction rate (``satisfaction_rate`` = satisfied / confirmations): confirmations
+  recorded in the month with a satisfied grade (非常满意, 满意) ÷ all confirmations; the
+  neutral grade (一般) counts in the denominator and closes the complaint unless the
+  customer asks for more (only 不满意 always reopens); plus the mean score.
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from sqlalchemy import func, select
 
 from ..clock import as_utc
 from ..errors import ValidationError
-from ..i18n import _
+from ..i18n import N_, _
 from ..models import Unit
 from ..models.complaints import Complaint, ComplaintEvent, ReturnVisit
 from .context import ServiceContext
@@ -37,6 +46,21 @@ from .permissions import SUPERVISORS, require
 
 def _rate(num: int, den: int) -> float | None:
     return num / den if den else None
+
+
+DEFINITIONS = {
+    "on_time_rate": N_("Complaints received this month whose first reply to the customer came by the reply "
+                       "time owed at intake, out of those replied or past that time; an explanation that it "
+                       "cannot be solved now is not a reply."),
+    "valid_complaint_rate": N_("Complaints received this month that a supervisor judged valid, out of the "
+                               "households on the roster (target under 1%); complaints not yet judged are "
+                               "counted apart as undecided."),
+    "return_visit_handling_rate": N_("Feedback items received at this month's return visits that have been "
+                                     "handled, out of all feedback items received (target 100%); households "
+                                     "that could not be reached are counted apart."),
+    "satisfaction_rate": N_("Customer confirmations this month graded very satisfied or satisfied, out of all "
+                            "confirmations; neutral counts in the total but does not reopen the complaint."),
+}
 
 
 @dataclass
@@ -60,10 +84,14 @@ class MonthlyStats:
     mean_satisfaction_score: float | None = None
     return_visits_done: int = 0
     return_visits_reached: int = 0
-    return_visits_handled: int = 0
+    return_visits_feedback: int = 0  # feedback items received (visits with feedback to handle)
+    return_visits_handled: int = 0  # of those, handled
     return_visits_unreachable: int = 0
-    valid_complaints: int = 0
+    valid_complaints: int = 0  # judged valid by a supervisor
+    invalid_complaints: int = 0  # judged not valid
+    validity_undecided: int = 0  # not judged yet
     households: int = 0
+    definitions: dict[str, str] = field(default_factory=dict)  # rate key -> its one-sentence definition
 
     @property
     def on_time_rate(self) -> float | None:
@@ -75,7 +103,7 @@ class MonthlyStats:
 
     @property
     def return_visit_handling_rate(self) -> float | None:
-        return _rate(self.return_visits_handled, self.return_visits_reached)
+        return _rate(self.return_visits_handled, self.return_visits_feedback)
 
     @property
     def valid_complaint_rate(self) -> float | None:
@@ -107,7 +135,7 @@ def monthly(ctx: ServiceContext, year: int, month: int) -> MonthlyStats:
 
     ref = load_reference()
     start, end = month_bounds(year, month, ctx.tz_name)
-    st = MonthlyStats(year, month, start, end)
+    st = MonthlyStats(year, month, start, end, definitions={k: _(v) for k, v in DEFINITIONS.items()})
     now = ctx.now()
     in_month = (Complaint.received_at >= start, Complaint.received_at < end)
     with ctx.db.read() as s:
@@ -123,8 +151,11 @@ def monthly(ctx: ServiceContext, year: int, month: int) -> MonthlyStats:
         st.major = int(majors.get(True, 0))
         st.general = int(majors.get(False, 0))
         st.total = st.major + st.general
+        first_reply = (select(ComplaintEvent.complaint_id, func.min(ComplaintEvent.at).label("at"))
+                       .where(ComplaintEvent.kind == "replied").group_by(ComplaintEvent.complaint_id).subquery())
         for first, deadline, promised in s.execute(
-                select(Complaint.first_response_at, Complaint.deadline_at, Complaint.promised_reply_at)
+                select(first_reply.c.at, Complaint.deadline_at, Complaint.promised_reply_at)
+                .join(first_reply, first_reply.c.complaint_id == Complaint.id, isouter=True)
                 .where(*in_month)):
             owed = as_utc(deadline) if promised is None else min(as_utc(deadline), as_utc(promised))
             if first is not None:
@@ -149,19 +180,28 @@ def monthly(ctx: ServiceContext, year: int, month: int) -> MonthlyStats:
             scores += entry.score * n
         st.mean_satisfaction_score = scores / st.confirmations if st.confirmations else None
         visits = s.execute(
-            select(ReturnVisit.status, ReturnVisit.handled, func.count())
+            select(ReturnVisit.status, ReturnVisit.outcome, ReturnVisit.handled, func.count())
             .where(ReturnVisit.done_at >= start, ReturnVisit.done_at < end)
-            .group_by(ReturnVisit.status, ReturnVisit.handled)).all()
-        for status, handled, n in visits:
+            .group_by(ReturnVisit.status, ReturnVisit.outcome, ReturnVisit.handled)).all()
+        for status, outcome, handled, n in visits:
             st.return_visits_done += n
             if status == "unreachable":
                 st.return_visits_unreachable += n
-            else:
-                st.return_visits_reached += n
+                continue
+            st.return_visits_reached += n
+            if outcome == "issue":
+                st.return_visits_feedback += n
                 st.return_visits_handled += n if handled else 0
-        st.valid_complaints = s.execute(
-            select(func.count()).select_from(Complaint).where(*in_month)
-            .where(Complaint.kind == "complaint").where(Complaint.valid.is_(True))).scalar_one()
+        for decided, valid, n in s.execute(
+                select(Complaint.validity_decided_at.is_not(None), Complaint.valid, func.count())
+                .where(*in_month).where(Complaint.kind == "complaint")
+                .group_by(Complaint.validity_decided_at.is_not(None), Complaint.valid)).all():
+            if not decided:
+                st.validity_undecided += n
+            elif valid:
+                st.valid_complaints += n
+            else:
+                st.invalid_complaints += n
         st.households = s.execute(select(func.count()).select_from(Unit)).scalar_one()
     return st
 

@@ -145,9 +145,12 @@ def reply(ctx: ServiceContext, complaint_id: int, text: str) -> Complaint:
     return _step(ctx, complaint_id, _("reply"), (IN_PROGRESS,), apply, "complaint.reply")
 
 
-def confirm(ctx: ServiceContext, complaint_id: int, satisfaction: str, note: str = "") -> Complaint:
-    """The customer confirms. Satisfied: 已确认 and a return visit is planned. Not
-    satisfied: the complaint reopens (处理中) with a new deadline."""
+def confirm(ctx: ServiceContext, complaint_id: int, satisfaction: str, note: str = "",
+            reopen: bool | None = None) -> Complaint:
+    """The customer confirms with a grade. A grade that closes (满意, and 一般 unless the
+    customer asks for more: ``reopen=True``): 已确认 and a return visit is planned. A grade
+    that reopens (不满意, ``reopens = true`` in data/), or 一般 with ``reopen=True``: the
+    complaint reopens (处理中) with a new deadline."""
     require(ctx.actor, OFFICE, _("record the customer's confirmation"))
     sat = resolve_choice("satisfaction", satisfaction, "satisfaction")
     note = clean_text(note, field="note", max_len=2000, multiline=True)
@@ -155,7 +158,14 @@ def confirm(ctx: ServiceContext, complaint_id: int, satisfaction: str, note: str
     from .return_visits import plan_after_confirmation
 
     ref = load_reference()
-    happy = ref.satisfaction(sat).satisfied
+    grade = ref.satisfaction(sat)
+    if grade.satisfied:
+        happy = True  # a satisfied customer never reopens
+    elif grade.reopens or (not any(g.reopens for g in ref.satisfactions)
+                           and grade.score == min(g.score for g in ref.satisfactions)):
+        happy = False  # 不满意 always reopens (an older data/ without `reopens`: the lowest grade)
+    else:
+        happy = not reopen  # 一般: closes unless the customer asks for more
 
     def apply(session: Session, c: Complaint, now: datetime) -> None:
         c.satisfaction = sat
@@ -180,11 +190,39 @@ def contact_failed(ctx: ServiceContext, complaint_id: int, note: str = "") -> Co
     note = clean_text(note, field="note", max_len=2000, multiline=True)
 
     def apply(session: Session, c: Complaint, now: datetime) -> None:
+        # attempts count on different days: three calls in a minute are one attempt
+        from sqlalchemy import select
+
+        last = session.execute(select(ComplaintEvent.at).where(ComplaintEvent.complaint_id == c.id)
+                               .where(ComplaintEvent.kind == "contact_failed")
+                               .where(ComplaintEvent.at >= (c.replied_at or c.received_at))
+                               .order_by(ComplaintEvent.id.desc()).limit(1)).scalar()
+        if c.contact_failures and last is not None and ctx.local(last).date() == ctx.local(now).date():
+            raise Conflict(_("Complaint #{id}: an attempt was already recorded today; attempts count on "
+                             "different days ({n} of {m})").format(id=c.id, n=c.contact_failures,
+                                                                   m=failed_contacts_needed()))
         c.contact_failures += 1
         add_event(session, c, now, ctx.actor, "contact_failed", REPLIED,
                   note or _("Attempt {n}").format(n=c.contact_failures))
 
     return _step(ctx, complaint_id, _("record a failed contact"), (REPLIED,), apply, "complaint.contact_failed")
+
+
+def why_not_archivable(c: Complaint) -> str:
+    """Why ``c`` cannot be archived now ("" when it can): the same reasons ``archive`` gives."""
+    if c.status == ARCHIVED:
+        return _("Complaint #{id} is already archived").format(id=c.id)
+    if c.status in OPEN_STATUSES:
+        return _("Complaint #{id} cannot be archived: the customer has not had a reply").format(id=c.id)
+    if c.status == REPLIED:
+        message = _("Complaint #{id} cannot be archived: the customer has not confirmed the reply").format(id=c.id)
+        if unconfirmed_archive_due(c):
+            message += " " + _("(a supervisor may archive it without confirmation: U)")
+        else:
+            message += " " + _("({n} of {m} failed contact attempts on different days)").format(
+                n=c.contact_failures, m=failed_contacts_needed())
+        return message
+    return ""
 
 
 def archive(ctx: ServiceContext, complaint_id: int, note: str = "") -> Complaint:
@@ -268,6 +306,7 @@ def set_validity(ctx: ServiceContext, complaint_id: int, valid: bool, reason: st
 
     def apply(session: Session, c: Complaint, now: datetime) -> None:
         c.valid = bool(valid)
+        c.validity_decided_at = now
         verdict = _("Valid complaint") if valid else _("Not a valid complaint")
         add_event(session, c, now, ctx.actor, "validity", note=f"{verdict}：{reason}")
 

@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select
 
 from ..errors import NotFound, ValidationError
 from ..i18n import N_, _
-from ..models import Staff, Unit
+from ..models import Escalation, Staff, Unit
 from ..models.complaints import Complaint, ComplaintEvent
 from ..validators import clean_text, parse_local_datetime, validate_name, validate_phone
 from . import audit
@@ -22,7 +22,6 @@ from .complaint_common import (
     OPEN_STATUSES,
     load_for_update,
     RECEIVED,
-    STATUSES,
     add_event,
     is_overdue,
     ref_label,
@@ -86,21 +85,30 @@ def validate_intake(ctx: ServiceContext, *, caller: object, unit: object = None,
     dept_c = resolve_choice("department", department, "department", required=False) or cat.department
     desc = clean_text(description, field="description", max_len=2000, required=True, multiline=True)
     loc = clean_text(location, field="location", max_len=200)
-    promised = None
-    if promised_reply is not None and str(promised_reply).strip():
-        promised = parse_local_datetime(promised_reply, ctx.tz_name, field="promised_reply")
-        if promised <= ctx.now():
-            raise ValidationError("promised_reply", _("The promised reply time must be in the future"))
-        if promised > ctx.now() + timedelta(days=90):
-            raise ValidationError("promised_reply", _("The promised reply time is more than 90 days away"))
+    promised = check_promised_reply(ctx, promised_reply)
     major = str(major_type or "").strip()
+    deadline = cat.deadline
     if major:
         try:
             major = ref.major_type(major).code
         except LookupError:
             major = resolve_major(major)
+        # a major is owed a reply by the major type's time (电梯困人: 1 h), not the category's
+        deadline = min(deadline, ref.major_type(major).reply_within)
     return Intake(caller_s, pinyin_initials(caller_s), unit_id, phone_s, channel_c, category_c, cat.kind,
-                  cause_c, dept_c, desc, loc, promised, cat.deadline, major)
+                  cause_c, dept_c, desc, loc, promised, deadline, major)
+
+
+def check_promised_reply(ctx: ServiceContext, value: object) -> datetime | None:
+    """The promised reply time: local YYYY-MM-DD HH:MM, in the future, within 90 days."""
+    if value is None or not str(value).strip():
+        return None
+    promised = parse_local_datetime(value, ctx.tz_name, field="promised_reply")
+    if promised <= ctx.now():
+        raise ValidationError("promised_reply", _("The promised reply time must be in the future"))
+    if promised > ctx.now() + timedelta(days=90):
+        raise ValidationError("promised_reply", _("The promised reply time is more than 90 days away"))
+    return promised
 
 
 def resolve_major(value: str) -> str:
@@ -139,7 +147,7 @@ def add_complaint(ctx: ServiceContext, **fields: object) -> Complaint:
         if data.major_type:
             title = _("Complaint #{id}: {category}").format(id=c.id, category=ref_label("category", c.category))
             esc = escalation.raise_in(session, ctx, data.major_type, "complaint", str(c.id), title,
-                                      data.description, data.promised_reply_at)
+                                      data.description, due)
             c.escalation_id = esc.id
             add_event(session, c, now, ctx.actor, "escalated", note=_("Escalation #{id}").format(id=esc.id))
             raised.append(esc)
@@ -165,6 +173,7 @@ class ComplaintRow:
     complaint: Complaint
     unit_code: str
     overdue: bool
+    pinned: bool = False  # an open major shown first on the first page (not part of the keyset paging)
 
     @property
     def id(self) -> int:
@@ -181,13 +190,20 @@ class Filters:
     text: str = ""  # unit code, caller name, phone or pinyin initials (prefix)
 
     def check(self) -> None:
-        if self.status and self.status not in STATUSES and self.status != "open":
-            raise ValidationError("status", _("Unknown status"))
+        from .complaint_common import resolve_status
+
+        self.status = resolve_status(self.status)
+
+
+PINNED_LIMIT = 50
+_OPEN_MAJOR = and_(Complaint.is_major.is_(True), Complaint.status.in_(OPEN_STATUSES))
 
 
 def list_complaints(ctx: ServiceContext, filters: Filters | None = None, before_id: int | None = None,
                     limit: int = 50) -> list[ComplaintRow]:
-    """One page, newest first (keyset: ``id < before_id``)."""
+    """One page, newest first (keyset: ``id < before_id``). Open majors (a reply still
+    owed) matching the filters come first on the first page, soonest due first, marked
+    ``pinned``; the keyset pages hold the other complaints."""
     require(ctx.actor, OFFICE, _("read complaints"))
     f = filters or Filters()
     f.check()
@@ -196,6 +212,17 @@ def list_complaints(ctx: ServiceContext, filters: Filters | None = None, before_
          .order_by(Complaint.id.desc()).limit(max(1, min(limit, 500))))
     if before_id is not None:
         q = q.where(Complaint.id < before_id)
+    q = _filtered(q, f, now)
+    pinned_q = _filtered(select(Complaint, Unit.code).join(Unit, Unit.id == Complaint.unit_id, isouter=True)
+                         .where(_OPEN_MAJOR).order_by(Complaint.due_at, Complaint.id).limit(PINNED_LIMIT), f, now)
+    with ctx.db.read() as session:
+        pinned = session.execute(pinned_q).all() if before_id is None else []
+        rows = session.execute(q.where(~_OPEN_MAJOR)).all()
+    return ([ComplaintRow(c, code or "", is_overdue(c, now), True) for c, code in pinned]
+            + [ComplaintRow(c, code or "", is_overdue(c, now)) for c, code in rows])
+
+
+def _filtered(q, f: Filters, now: datetime):  # type: ignore[no-untyped-def]
     if f.status == "open":
         q = q.where(Complaint.status.in_(OPEN_STATUSES))
     elif f.status:
@@ -216,9 +243,7 @@ def list_complaints(ctx: ServiceContext, filters: Filters | None = None, before_
         q = q.where(or_(Unit.code.like(like, escape=E), Unit.room.like(like, escape=E),
                         Complaint.caller.like(like, escape=E), Complaint.phone.like(like, escape=E),
                         Complaint.initials.like(like.lower(), escape=E)))
-    with ctx.db.read() as session:
-        rows = session.execute(q).all()
-    return [ComplaintRow(c, code or "", is_overdue(c, now)) for c, code in rows]
+    return q
 
 
 @dataclass
@@ -228,6 +253,29 @@ class Detail:
     events: list[tuple[ComplaintEvent, str]] = field(default_factory=list)  # event, staff name
     overdue: bool = False
     next_steps: list[str] = field(default_factory=list)
+    escalation: Escalation | None = None  # the major's (or collective's) escalation
+    acknowledged_by: str = ""  # the supervisor who acknowledged it
+    households: int = 0  # of a collective escalation
+
+    def escalation_state(self, ctx: ServiceContext) -> str:
+        """One line: the escalation, whether a supervisor acknowledged it, its reply time."""
+        esc = self.escalation
+        if esc is None:
+            return ""
+        fmt = "%Y-%m-%d %H:%M"
+        if esc.resolved_at is not None:
+            state = _("resolved {at}").format(at=ctx.local(esc.resolved_at).strftime(fmt))
+        elif esc.acknowledged_at is not None:
+            state = _("acknowledged by {name} {at}").format(name=self.acknowledged_by or _("system"),
+                                                            at=ctx.local(esc.acknowledged_at).strftime(fmt))
+        else:
+            state = _("waiting for a supervisor to acknowledge")
+        parts = [_("Escalation #{id}").format(id=esc.id), ref_label("major_type", esc.major_type), state]
+        if esc.reply_due_at is not None:
+            parts.append(_("reply due {at}").format(at=ctx.local(esc.reply_due_at).strftime(fmt)))
+        if self.households:
+            parts.append(_("{n} households").format(n=self.households))
+        return "  ".join(parts)
 
 
 def detail(ctx: ServiceContext, complaint_id: int) -> Detail:
@@ -241,8 +289,15 @@ def detail(ctx: ServiceContext, complaint_id: int) -> Detail:
             select(ComplaintEvent, Staff.name).join(Staff, Staff.id == ComplaintEvent.staff_id, isouter=True)
             .where(ComplaintEvent.complaint_id == complaint_id).order_by(ComplaintEvent.id)
         ).all()
+        esc = session.get(Escalation, c.escalation_id) if c.escalation_id else None
+        ack = session.get(Staff, esc.acknowledged_by) if esc is not None and esc.acknowledged_by else None
+        n = 0
+        if esc is not None and esc.major_type == "collective_complaint":
+            from .complaint_collective import households
+
+            n = households(session, esc.id)  # type: ignore[arg-type]
     return Detail(c, code or "", [(r[0], r[1] or _("system")) for r in rows], is_overdue(c, ctx.now()),
-                  next_steps(ctx, c))
+                  next_steps(ctx, c), esc, ack.name if ack else "", n)
 
 
 def title_of(c: Complaint, unit_code: str = "") -> str:

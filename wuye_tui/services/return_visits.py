@@ -1,6 +1,11 @@
-"""Return visits (回访, article 2): planned after a confirmed complaint and by zone and
-quarter; today's due list; the outcome (who, how, feedback) and whether the feedback
-was handled (回访处理率 target 100 %)."""
+"""Return visits (回访, article 2): planned after a confirmed complaint, by zone and
+quarter (物管员每季), the director's own visits (主任每年登门1~2次) and the half-yearly
+residents' forum (每半年住户座谈会); today's due list; the outcome (who, how, feedback) and
+whether the feedback was handled (回访处理率 target 100 %).
+
+A household that cannot be reached is tried again: each failed attempt is recorded, and
+only after the configured number of attempts (``failed_contact_attempts``) on DIFFERENT
+days does the visit close as unreachable; a second attempt on the same day is refused."""
 
 from __future__ import annotations
 
@@ -25,6 +30,27 @@ OUTCOMES = {
     "issue": N_("Feedback to handle"),
     "unreachable": N_("Could not be reached"),
 }
+SOURCES = {
+    "complaint": N_("After a complaint"),
+    "zone": N_("Zone, quarterly"),
+    "director": N_("Director's visit"),
+    "forum": N_("Residents' forum"),
+}
+
+
+def source_label(rv: ReturnVisit) -> str:
+    """Where the visit comes from, as the lists show it."""
+    if rv.source == "zone":
+        return f"{rv.zone} {rv.quarter}".strip()
+    if rv.source in ("director", "forum"):
+        return f"{_(SOURCES[rv.source])} {rv.quarter}".strip()
+    return _(SOURCES.get(rv.source, rv.source))
+
+
+def attempts_needed() -> int:
+    from .complaint_common import DEFAULT_FAILED_CONTACTS
+
+    return settings_value("failed_contact_attempts", DEFAULT_FAILED_CONTACTS)
 
 
 def delay_days() -> int:
@@ -128,6 +154,20 @@ def record(ctx: ServiceContext, visit_id: int, outcome: str, method: str, feedba
             raise NotFound(_("No return visit #{id}").format(id=visit_id))
         if rv.status != "planned":
             raise Conflict(_("Return visit #{id} was already recorded").format(id=visit_id))
+        if outcome == "unreachable":
+            today = ctx.local(now).date()
+            if rv.last_attempt_at is not None and ctx.local(rv.last_attempt_at).date() == today:
+                raise Conflict(_("Return visit #{id}: an attempt was already recorded today; attempts count "
+                                 "on different days ({n} of {m})").format(id=visit_id, n=rv.attempts,
+                                                                           m=attempts_needed()))
+            rv.attempts += 1
+            rv.last_attempt_at = now
+            if rv.attempts < attempts_needed():
+                rv.method = method_c
+                rv.due_date = max(rv.due_date, today + timedelta(days=1))  # on the list again tomorrow
+                audit.record(session, ctx.actor, now, "return_visit.attempt", "return_visit", rv.id,
+                             after={"attempt": rv.attempts, "method": method_c, "note": feedback})
+                return rv
         rv.status = "unreachable" if outcome == "unreachable" else "done"
         rv.outcome, rv.method, rv.feedback = outcome, method_c, feedback
         rv.done_at, rv.done_by = now, ctx.actor.id
@@ -136,6 +176,65 @@ def record(ctx: ServiceContext, visit_id: int, outcome: str, method: str, feedba
             rv.handled_at, rv.handled_by = now, ctx.actor.id
         audit.record(session, ctx.actor, now, "return_visit.record", "return_visit", rv.id,
                      after={"outcome": outcome, "method": method_c, "feedback": feedback})
+    return rv
+
+
+def plan_director(ctx: ServiceContext, unit: object, due: object) -> ReturnVisit:
+    """The office director's own home visit (主任每年登门回访1~2次): at most two a year for a
+    household."""
+    require(ctx.actor, SUPERVISORS, _("plan the director's visit"))
+    from .complaints import _unit_id
+
+    unit_id = _unit_id(ctx, unit)
+    if unit_id is None:
+        raise ValidationError("unit", _("This field is required"))
+    due_date = parse_date(due, field="due")
+    if due_date < ctx.local(ctx.now()).date():
+        raise ValidationError("due", _("The due date is in the past"))
+    year = str(due_date.year)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        n = len(session.execute(select(ReturnVisit.id).where(ReturnVisit.source == "director")
+                                .where(ReturnVisit.unit_id == unit_id).where(ReturnVisit.quarter == year)
+                                .limit(3)).all())
+        if n >= 2:
+            raise Conflict(_("The director already has two visits to this household in {year}").format(year=year))
+        rv = ReturnVisit(source="director", unit_id=unit_id, quarter=year, due_date=due_date, planned_at=now,
+                         planned_by=ctx.actor.id, method="door")
+        session.add(rv)
+        session.flush()
+        audit.record(session, ctx.actor, now, "return_visit.plan_director", "return_visit", rv.id,
+                     after={"unit_id": unit_id, "due": due_date.isoformat()})
+    return rv
+
+
+def record_forum(ctx: ServiceContext, half: str, held_on: object, feedback: str = "") -> ReturnVisit:
+    """The half-yearly residents' forum (每半年召开一次住户座谈会), e.g. half "2026H1": one a
+    half-year; its feedback is a feedback item to handle like any visit's."""
+    require(ctx.actor, OFFICE, _("record a residents' forum"))
+    import re
+
+    half = clean_text(half, field="half", max_len=8, required=True).upper()
+    if not re.fullmatch(r"20[0-9]{2}H[12]", half):
+        raise ValidationError("half", _("Use a half-year like 2026H1"))
+    day = parse_date(held_on, field="held_on")
+    if day > ctx.local(ctx.now()).date():
+        raise ValidationError("held_on", _("The forum has not been held yet"))
+    if str(day.year) != half[:4] or (day.month <= 6) != (half[-1] == "1"):
+        raise ValidationError("held_on", _("That date is not in {half}").format(half=half))
+    feedback = clean_text(feedback, field="feedback", max_len=2000, multiline=True)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        if session.execute(select(ReturnVisit.id).where(ReturnVisit.source == "forum")
+                           .where(ReturnVisit.quarter == half).limit(1)).first():
+            raise Conflict(_("The forum of {half} is already recorded").format(half=half))
+        rv = ReturnVisit(source="forum", quarter=half, due_date=day, planned_at=now, planned_by=ctx.actor.id,
+                         status="done", outcome="issue" if feedback else "satisfied", method="forum",
+                         feedback=feedback, done_at=now, done_by=ctx.actor.id, handled=not feedback)
+        session.add(rv)
+        session.flush()
+        audit.record(session, ctx.actor, now, "return_visit.forum", "return_visit", rv.id,
+                     after={"half": half, "held_on": day.isoformat(), "feedback": feedback})
     return rv
 
 

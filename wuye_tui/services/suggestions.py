@@ -18,6 +18,32 @@ OUTCOMES = {"adopted": N_("Adopted"), "planned": N_("Planned for later"), "decli
 STATUS_LABELS = {"logged": N_("Logged"), "reported": N_("Reported"), "decided": N_("Decided")}
 
 
+def resolve_outcome(value: object) -> str:
+    """An outcome from its number in the list (1 adopted, 2 planned, 3 declined), its code
+    or its name in either language."""
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationError("outcome", _("This field is required"))
+    codes = list(OUTCOMES)
+    if text.isdigit():
+        if 1 <= int(text) <= len(codes):
+            return codes[int(text) - 1]
+        raise ValidationError("outcome", _("Choose a number from 1 to {n}").format(n=len(codes)))
+    low = text.lower()
+    for code, label in OUTCOMES.items():
+        if low in (code, label.lower(), _(label).lower()):
+            return code
+    raise ValidationError("outcome", _("Unknown outcome"))
+
+
+def supervisors(ctx: ServiceContext) -> list[str]:
+    """Names of the active supervisors and managers a suggestion can be reported to."""
+    require(ctx.actor, OFFICE, _("report a suggestion"))
+    with ctx.db.read() as session:
+        return list(session.execute(select(Staff.name).where(Staff.role.in_(SUPERVISORS))
+                                    .where(Staff.active.is_(True)).order_by(Staff.name)).scalars())
+
+
 def log(ctx: ServiceContext, name: str, content: str, unit: object = None, phone: str = "") -> Suggestion:
     require(ctx.actor, OFFICE, _("log a suggestion"))
     from .complaints import _unit_id
@@ -41,6 +67,11 @@ def report(ctx: ServiceContext, suggestion_id: int, supervisor: str) -> Suggesti
     """Reported to the named supervisor (or manager)."""
     require(ctx.actor, OFFICE, _("report a suggestion"))
     name = clean_text(supervisor, field="supervisor", max_len=40, required=True)
+    if name.isdigit():  # its number in the list of supervisors
+        names = supervisors(ctx)
+        if not 1 <= int(name) <= len(names):
+            raise ValidationError("supervisor", _("Choose a number from 1 to {n}").format(n=len(names)))
+        name = names[int(name) - 1]
     now = ctx.now()
     with ctx.db.write() as session:
         sup = session.execute(select(Staff).where(Staff.name == name)).scalar_one_or_none()
@@ -58,8 +89,7 @@ def report(ctx: ServiceContext, suggestion_id: int, supervisor: str) -> Suggesti
 
 def decide(ctx: ServiceContext, suggestion_id: int, outcome: str, note: str) -> Suggestion:
     require(ctx.actor, SUPERVISORS, _("decide on a suggestion"))
-    if outcome not in OUTCOMES:
-        raise ValidationError("outcome", _("Unknown outcome"))
+    outcome = resolve_outcome(outcome)
     note = clean_text(note, field="outcome_note", max_len=2000, required=True, multiline=True)
     now = ctx.now()
     with ctx.db.write() as session:
