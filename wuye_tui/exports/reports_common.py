@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import _
-from .writers import display_width, text_cell
+from .writers import csv_safe, display_width, print_setup, text_cell
 
 
 @dataclass
@@ -65,15 +65,15 @@ def to_markdown(report: Report) -> str:
 def write_csv(report: Report, path: Path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow([report.title])
+        w.writerow([csv_safe(report.title)])
         if report.subtitle:
-            w.writerow([report.subtitle])
+            w.writerow([csv_safe(report.subtitle)])
         for sec in report.sections:
             w.writerow([])
-            w.writerow([sec.title])
-            w.writerow(list(sec.header))
+            w.writerow([csv_safe(sec.title)])
+            w.writerow([csv_safe(h) for h in sec.header])
             for row in sec.rows:
-                w.writerow([report.cell(v) for v in row])
+                w.writerow([v if type(v) is int else csv_safe(report.cell(v)) for v in row])
 
 
 def write_xlsx(report: Report, path: Path) -> None:
