@@ -83,7 +83,7 @@ def _write_report(text_or_writer, out: Path | None) -> None:  # type: ignore[no-
 @report_app.command("monthly", help=_("The monthly complaint statistics (客户月投诉统计表)."))
 def report_monthly(
     month: Annotated[str, typer.Option("--month", help=_("YYYY-MM"))],
-    fmt: Annotated[str, typer.Option("--format", help=_("xlsx, csv or md"))] = "md",
+    fmt: Annotated[str, typer.Option("--format", help=_("xlsx, pdf, csv or md"))] = "md",
     out: Annotated[Path | None, typer.Option("--out",
                                              help=_("File to write; md prints when missing."))] = None,
     as_: AsOption = None,
@@ -93,8 +93,8 @@ def report_monthly(
 
     year, mon = parse_month(month, field="month")
     fmt = (fmt or "").strip().lower()
-    if fmt not in ("xlsx", "csv", "md"):
-        raise ValidationError("format", _("Format must be one of: {formats}").format(formats="xlsx, csv, md"))
+    if fmt not in ("xlsx", "pdf", "csv", "md"):
+        raise ValidationError("format", _("Format must be one of: {formats}").format(formats="xlsx, pdf, csv, md"))
     if fmt != "md" and out is None:
         raise ValidationError("out", _("Say where to write the file"))
     if out is not None:
