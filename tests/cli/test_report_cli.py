@@ -78,7 +78,8 @@ def test_monthly_empty_month(site):
 @pytest.mark.parametrize("args,word", [
     (["--month", "2026-13"], "month"),
     (["--month", "March"], "month"),
-    (["--month", "2026-03", "--format", "pdf"], "format"),
+    (["--month", "2026-03", "--format", "docx"], "format"),
+    (["--month", "2026-03", "--format", "pdf"], "out"),
     (["--month", "2026-03", "--format", "xlsx"], "out"),
 ])
 def test_monthly_bad_input(site, args, word):
