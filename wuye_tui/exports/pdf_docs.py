@@ -199,3 +199,46 @@ def _monthly_pdf(f: Any, path: Path, scale: float) -> int:
     pages = _page_numbers(f.title, f.period)
     doc.build(story, onFirstPage=pages, onLaterPages=pages)
     return doc.page
+
+
+# ---- the reply letter ------------------------------------------------------------------
+
+
+def letter_pdf(lt: Any, path: Path) -> None:
+    """The 书面回复 on the office's letterhead: name, address and phone over a rule, the
+    complaint number, the customer, the facts, what was done, the result, the next step,
+    the date and a signature line. A4 portrait."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import HRFlowable, KeepTogether, Spacer
+
+    st = _styles()
+    doc = _doc(path, False, _("Reply to your complaint"), 20)
+    contact = "    ".join(x for x in (lt.address, _("Tel: {phone}").format(phone=lt.phone) if lt.phone else "") if x)
+    story: list[Any] = [para(lt.site, st["letterhead"])]
+    if contact:
+        story.append(para(contact, st["lh_small"]))
+    story += [Spacer(1, 2 * mm), HRFlowable(width="100%", thickness=1.2, color=colors.black),
+              HRFlowable(width="100%", thickness=0.4, color=colors.black, spaceBefore=1),
+              Spacer(1, 6 * mm), para(_("Reply to your complaint"), st["title"]), Spacer(1, 2 * mm),
+              para(_("Complaint No.: {number}").format(number=lt.number), st["right"]), Spacer(1, 4 * mm),
+              para(_("Dear {name}:").format(name=lt.customer), st["body"]), Spacer(1, 2 * mm),
+              para(_("On {date} we received your complaint ({channel}) about {category}:").format(
+                  date=lt.received, channel=lt.channel, category=lt.category), st["body"])]
+    w = doc.width
+    facts = [(_("Facts"), lt.facts)]
+    if lt.unit or lt.location:
+        facts.append((_("Unit and location"), "  ".join(x for x in (lt.unit, lt.location) if x)))
+    facts.append((_("What we did"), "\n".join(f"{d}  {name}" for d, name in lt.steps)))
+    facts.append((_("Result"), lt.result))
+    facts.append((_("Next step"), lt.next_step))
+    from reportlab.platypus import Table, TableStyle
+
+    t = Table([[para(k, st["body"]), para(v, st["body"])] for k, v in facts], colWidths=[w * 0.2, w * 0.8])
+    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2"))]))
+    story += [Spacer(1, 3 * mm), t, Spacer(1, 6 * mm),
+              para(_("Thank you for your understanding and support of our work."), st["body"]), Spacer(1, 10 * mm),
+              KeepTogether([para(lt.site, st["right"]), para(_("Signature: ____________"), st["right"]),
+                            para(lt.date, st["right"])])]
+    doc.build(story)

@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "escalated": N_("Escalated"),
     "collective": N_("Part of a collective complaint"),
     "validity": N_("Validity changed"),
+    "letter": N_("Reply letter produced"),
 }
 DEFAULT_FAILED_CONTACTS = 3
 DEFAULT_RETURN_DELAY_DAYS = 3

@@ -26,6 +26,9 @@ class SiteSettings:
     retention_days: int = 180
     notify_command: str = ""
     notify_timeout_seconds: int = 10
+    site_address: str = ""  # printed on the letterhead of reply letters
+    site_phone: str = ""  # the office's phone, on the letterhead and in letters
+    printer: str = ""  # CUPS queue for `wuye print` and the print keys ("" = none configured)
 
 
 def _defaults() -> SiteSettings:
@@ -60,6 +63,20 @@ _INT_LIMITS = {
 }
 
 
+_TEXT_LIMITS = {"site_address": 120, "site_phone": 40, "printer": 127}
+
+
+def _text_setting(key: str, value: Any) -> str:
+    import re
+
+    from ..validators import clean_text
+
+    text = clean_text(str(value or ""), field=key, max_len=_TEXT_LIMITS[key])
+    if key == "printer" and text and not re.fullmatch(r"[A-Za-z0-9_.@-]+", text):
+        raise ValidationError(key, _("A printer name is letters, digits and _ . - @ (as CUPS lists it)"))
+    return text
+
+
 def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
     """Change settings (supervisors; the notification command and lockout policy: managers)."""
     require(ctx.actor, SUPERVISORS, _("change site settings"))
@@ -78,6 +95,8 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                 raise ValidationError(key, _("Must be a whole number")) from None
             if not lo <= value <= hi:
                 raise ValidationError(key, _("Must be between {lo} and {hi}").format(lo=lo, hi=hi))
+        elif key in _TEXT_LIMITS:
+            value = _text_setting(key, value)
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
