@@ -108,25 +108,71 @@ def report_monthly(
     _write_report(reports_monthly.render(ctx, stats, fmt, year, mon), out)
 
 
+def _report_format(fmt: str | None, out: Path | None) -> str:
+    from ..errors import ValidationError
+
+    f = (fmt or (out.suffix.lstrip(".") if out is not None else "") or "md").strip().lower()
+    if f not in ("md", "csv", "xlsx", "pdf"):
+        raise ValidationError("format", _("Format must be one of: {formats}").format(formats="md, csv, xlsx, pdf"))
+    if f != "md" and out is None:
+        raise ValidationError("out", _("Say where to write the file"))
+    return f
+
+
+def _guard_writer(report, fmt: str, pdf):  # type: ignore[no-untyped-def]
+    from ..exports.reports_common import renderer
+
+    if fmt == "pdf":
+        return lambda path: pdf(report, path)
+    return renderer(report, fmt)
+
+
 @report_app.command("handover", help=_("The shift-handover report for a day or one shift."))
 def report_handover(
     date_: Annotated[str, typer.Option("--date", help=_("Day (YYYY-MM-DD)"))],
     shift: Annotated[str | None, typer.Option("--shift", help=_("Shift code or name"))] = None,
     out: Annotated[Path | None, typer.Option("--out",
                                              help=_("Markdown file to write; printed when missing."))] = None,
+    fmt: Annotated[str | None, typer.Option("--format",
+                                            help=_("md, csv, xlsx or pdf; by the file's name when missing."))] = None,
     as_: AsOption = None,
 ) -> None:
     from ..validators import parse_date
 
     day = parse_date(date_, field="date")
+    fmt = _report_format(fmt, out)
+    if shift is not None:
+        from ..services.guard_reports import resolve_shift
+
+        resolve_shift(shift)
     if out is not None:
         from ..exports.exporter import check_target
 
         check_target(out)
     ctx = acting_ctx(as_)
-    from ..exports import reports_guard
+    from ..exports import pdf_docs, reports_guard
 
-    _write_report(reports_guard.handover_markdown(ctx, day, shift), out)
+    report = reports_guard.handover_report(ctx, day, shift)
+    _write_report(_guard_writer(report, fmt, pdf_docs.handover_pdf), out)
+
+
+@report_app.command("visitors", help=_("A day's page of the visitor register (访客登记表) as PDF."))
+def report_visitors(
+    date_: Annotated[str, typer.Option("--date", help=_("Day (YYYY-MM-DD)"))],
+    out: Annotated[Path, typer.Option("--out", help=_("PDF file to write."))],
+    as_: AsOption = None,
+) -> None:
+    from ..validators import parse_date
+
+    day = parse_date(date_, field="date")
+    from ..exports.exporter import check_target
+
+    check_target(out)
+    ctx = acting_ctx(as_)
+    from ..exports import visitor_page
+
+    n, path = visitor_page.write(ctx, day, out)
+    typer.echo(_("{n} visits on {path}").format(n=n, path=path))
 
 
 @report_app.command("patrol", help=_("Patrol coverage: rounds done and missed, anomalies."))
@@ -135,19 +181,22 @@ def report_patrol(
     to: Annotated[str, typer.Option("--to", help=_("Last day (YYYY-MM-DD), included"))],
     out: Annotated[Path | None, typer.Option("--out",
                                              help=_("Markdown file to write; printed when missing."))] = None,
+    fmt: Annotated[str | None, typer.Option("--format",
+                                            help=_("md, csv, xlsx or pdf; by the file's name when missing."))] = None,
     as_: AsOption = None,
 ) -> None:
     from ..validators import parse_date_range
 
     start, end = parse_date_range(from_, to)
+    fmt = _report_format(fmt, out)
     if out is not None:
         from ..exports.exporter import check_target
 
         check_target(out)
     ctx = acting_ctx(as_)
-    from ..exports import reports_guard
+    from ..exports import pdf_docs, reports_guard
 
-    _write_report(reports_guard.patrol_markdown(ctx, start, end), out)
+    _write_report(_guard_writer(reports_guard.patrol_report(ctx, start, end), fmt, pdf_docs.report_pdf), out)
 
 
 @db_app.command(

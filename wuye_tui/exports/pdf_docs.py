@@ -242,3 +242,87 @@ def letter_pdf(lt: Any, path: Path) -> None:
               KeepTogether([para(lt.site, st["right"]), para(_("Signature: ____________"), st["right"]),
                             para(lt.date, st["right"])])]
     doc.build(story)
+
+
+# ---- any report (the handover record, patrol coverage) -----------------------------------
+
+
+def _widths(header: Sequence[str], rows: Sequence[Sequence[Any]], total: float, tz: Any) -> list[float]:
+    """Column widths in proportion to their content (a Chinese character counts 2), each
+    between 6 and 40 characters."""
+    from .writers import display_width
+
+    need = []
+    for c, h in enumerate(header):
+        w = display_width(h)
+        for row in rows[:200]:
+            if c < len(row):
+                longest = max((display_width(x) for x in _cell_text(row[c], tz).splitlines()), default=0)
+                w = max(w, longest)
+        need.append(min(max(w, 6), 40))
+    s = sum(need) or 1
+    return [total * n / s for n in need]
+
+
+def report_pdf(report: Any, path: Path, signatures: Sequence[str] = (), landscape_page: bool = True) -> int:
+    """A report's sections as ruled tables (header rows repeated across pages), the title
+    and subtitle in each page's header, page numbers, then signature lines. Returns pages."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Spacer
+
+    st = _styles()
+    doc = _doc(path, landscape_page, report.title, 12)
+    story: list[Any] = [para(report.title, st["title"]), para(report.subtitle, st["sub"]), Spacer(1, 3 * mm)]
+    for sec in report.sections:
+        head = para(sec.title, st["h"])
+        if not sec.rows:
+            story.append(KeepTogether([head, para(_("(none)"), st["cell"])]))
+            continue
+        table = grid(sec.header, sec.rows, _widths(sec.header, sec.rows, doc.width, report.tz), st, tz=report.tz)
+        story.append(KeepTogether([head, table]) if len(sec.rows) < 25 else head)
+        if len(sec.rows) >= 25:
+            story.append(table)
+        if sec.note:
+            story.append(para(sec.note, st["small"]))
+    if signatures:
+        story += [Spacer(1, 8 * mm), signature_row(signatures, doc.width, st)]
+    pages = _page_numbers(report.title, report.subtitle)
+    doc.build(story, onFirstPage=pages, onLaterPages=pages)
+    return doc.page
+
+
+def handover_pdf(report: Any, path: Path) -> int:
+    """交接班记录表: the day's (or one shift's) handovers, items and equipment, patrol
+    anomalies, missed rounds and who left without handover, with signature lines."""
+    import dataclasses
+
+    report = dataclasses.replace(report, title=_("Shift handover record"))
+    return report_pdf(report, path, (_("Outgoing guard: ____________"), _("Incoming guard: ____________"),
+                                     _("Supervisor: ____________")))
+
+
+# ---- a day's page of the visitor register ------------------------------------------------
+
+VISITOR_PAGE_COLUMNS = ("id", "checked_in_at", "checked_out_at", "name", "id_type", "id_number", "phone",
+                        "headcount", "unit", "approval", "purpose", "plate", "guard")
+
+
+def visitors_day_pdf(ctx: Any, day: Any, path: Path) -> int:
+    """访客登记表 for one local day: the register's columns as the gate's book has them,
+    ID numbers and phones masked, header repeated on each page, signature lines. Returns
+    the number of visits."""
+    from .exporter import day_range
+    from .reports_common import Report, Section
+    from .registers.gate import VISIT_COLUMNS, visit_rows
+
+    start, end = day_range(ctx, day, day)
+    cols = [c for c in VISIT_COLUMNS if c.key in VISITOR_PAGE_COLUMNS]
+    idx = [i for i, c in enumerate(VISIT_COLUMNS) if c.key in VISITOR_PAGE_COLUMNS]
+    rows = [tuple(r[i] for i in idx) for r in visit_rows(ctx, start, end, False)]
+    from ..services import settings
+
+    site = settings.load(ctx).site_name
+    rep = Report(_("Visitor register"), f"{site}  {day.isoformat()}",
+                 [Section(_("Visits of the day"), tuple(_(c.header) for c in cols), rows)], ctx.tz)
+    report_pdf(rep, path, (_("Guard on duty: ____________"), _("Checked by: ____________")))
+    return len(rows)
