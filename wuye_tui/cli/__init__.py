@@ -96,6 +96,7 @@ def root(
 
 
 from . import admin, complaints, demo, gate, guard, reports  # noqa: E402,F401  (register the commands)
+from . import printing  # noqa: E402,F401
 
 
 def main() -> None:
