@@ -39,11 +39,36 @@ def _check_format(kind: str):  # type: ignore[no-untyped-def]
     return check
 
 
+def report_renderable(report: Any) -> Any:
+    """A report as Rich tables (the title, then one ruled table per section, notes under
+    them): what the screen shows instead of Markdown source. Every cell is plain Text."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[Any] = [Text(report.title, style="bold"), Text(report.subtitle)]
+    for sec in report.sections:
+        t = Table(title=Text(sec.title, style="bold"), title_justify="left", box=box.SQUARE, expand=False,
+                  show_lines=False, pad_edge=True)
+        for h in sec.header:
+            t.add_column(Text(str(h)), overflow="fold")
+        for row in sec.rows:
+            t.add_row(*[Text(report.cell(v)) for v in row])
+        if not sec.rows:
+            t.add_row(*([Text(_("(none)"))] + [Text("")] * (len(sec.header) - 1)))
+        parts.append(t)
+        if sec.note:
+            parts.append(Text(sec.note, style="italic"))
+    return Group(*parts)
+
+
 class ReportScreen(WuyeScreen):
     CSS_PATH = str(Path(__file__).with_name("reports.tcss"))
     BINDINGS = [
         Binding("f5", "run", N_("Run export"), id="report-run"),
         Binding("f6", "preview", N_("Preview"), id="report-preview"),
+        Binding("f7", "print", N_("Print"), id="report-print"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -66,7 +91,8 @@ class ReportScreen(WuyeScreen):
                 yield FormField(_("Format"), "format", lambda v: _check_format(self.kind)(v), value="csv")
                 yield FormField(_("File"), "out", None, placeholder=_("empty: a name in your home folder"))
                 yield ProgressBar(total=100, id="rp-progress", show_eta=False)
-                yield Static(_("F5 runs the export; F6 shows the monthly statistics."), id="rp-status")
+                yield Static(_("F5 runs the export; F6 shows the monthly statistics; F7 prints a report."),
+                             id="rp-status")
                 with VerticalScroll(id="rp-preview"):
                     yield Static("", id="rp-preview-text")
 
@@ -209,6 +235,48 @@ class ReportScreen(WuyeScreen):
 
         return write_private(p["out"], produce), p["out"]
 
+    def action_print(self) -> None:
+        """Print the chosen report as PDF on the configured printer (in a thread)."""
+        choice = self.choice
+        if not choice.startswith("report:"):
+            self._status(_("Choose a report to print (registers are exported, not printed)"), "-error")
+            return
+        try:
+            kw: dict[str, Any] = {}
+            if choice == "report:monthly":
+                kw["month"] = self.field("month").validate_now()
+            else:
+                kw["start"] = self.field("from").validate_now()
+                kw["end"] = self.field("to").validate_now() if choice == "report:patrol" else kw["start"]
+                if kw["start"] is None or kw["end"] is None:
+                    raise ValidationError("from" if kw["start"] is None else "to", _("This field is required"))
+                kw["start"], kw["end"] = parse_date_range(kw["start"], kw["end"])
+                kw["shift"] = self.field("shift").raw.strip() or None if choice == "report:handover" else None
+            if kw.get("month", 0) is None:
+                raise ValidationError("month", _("This field is required"))
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        from rich.markup import escape
+
+        ctx, kind = self.ctx, choice.split(":", 1)[1]
+        self._status(_("Printing..."))
+
+        def work() -> None:
+            from wuye_tui.exports.printable import report_document
+            from wuye_tui.services import printing
+
+            try:
+                name, produce = report_document(ctx, kind, **kw)
+                job = printing.print_document(ctx, name, produce)
+            except WuyeError as exc:
+                self.app.call_from_thread(self._status, escape(str(exc)), "-error")
+                return
+            self.app.call_from_thread(self._status, escape(_("Sent {file} to {printer}: {job}").format(
+                file=job.file, printer=job.printer, job=job.job)), "-done")
+
+        self.run_worker(work, thread=True, group="report-print", exit_on_error=False)
+
     def _progress(self, n: int) -> None:
         self.query_one("#rp-progress", ProgressBar).update(progress=n)
         self._status(_("{n} rows written...").format(n=n))
@@ -236,13 +304,10 @@ class ReportScreen(WuyeScreen):
         try:
             year, month = self.field("month").validate_now()
             from wuye_tui.exports import reports_monthly
-            from wuye_tui.exports.reports_common import to_markdown
 
-            text = to_markdown(reports_monthly.build(self.ctx, reports_monthly.load(self.ctx, year, month)))
+            report = reports_monthly.build(self.ctx, reports_monthly.load(self.ctx, year, month))
         except (WuyeError, TypeError) as exc:
             if isinstance(exc, WuyeError):
                 self.report(exc)
             return
-        from rich.markup import escape
-
-        self.query_one("#rp-preview-text", Static).update(escape(text))
+        self.query_one("#rp-preview-text", Static).update(report_renderable(report))
