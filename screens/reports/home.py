@@ -51,8 +51,10 @@ def report_renderable(report: Any) -> Any:
     for sec in report.sections:
         t = Table(title=Text(sec.title, style="bold"), title_justify="left", box=box.SQUARE, expand=False,
                   show_lines=False, pad_edge=True)
-        for h in sec.header:
-            t.add_column(Text(str(h)), overflow="fold")
+        for c, h in enumerate(sec.header):
+            numeric = bool(sec.rows) and all(isinstance(r[c], (int, float)) and not isinstance(r[c], bool)
+                                             for r in sec.rows if c < len(r) and r[c] not in ("", "-", None))
+            t.add_column(Text(str(h)), overflow="fold", justify="right" if numeric else "left")
         for row in sec.rows:
             t.add_row(*[Text(report.cell(v)) for v in row])
         if not sec.rows:
@@ -310,4 +312,8 @@ class ReportScreen(WuyeScreen):
             if isinstance(exc, WuyeError):
                 self.report(exc)
             return
-        self.query_one("#rp-preview-text", Static).update(report_renderable(report))
+        renderable = report_renderable(report)
+        self.query_one("#rp-preview-text", Static).update(renderable)
+        from .preview import ReportPreview
+
+        self.app.push_screen(ReportPreview(renderable))
