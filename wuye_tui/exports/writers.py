@@ -70,6 +70,8 @@ def text_cell(value: Any, kind: str, tz: tzinfo) -> str:
 
 
 FORMULA_START = frozenset("=+-@\t\r")
+_PLAIN_START = frozenset(chr(c) for c in range(0x3000, 0xA000)) | frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")  # CJK and letters: never a number
 # What LibreOffice or Excel would turn into a number, date, time or percent on opening.
 _NUMBER_LIKE = re.compile(r"\s*[0-9.(][0-9.,:/%eE()\- ]*\Z")
 
@@ -79,9 +81,11 @@ def csv_safe(value: str) -> str:
     if not value:
         return value
     first = value[0]
+    if first in _PLAIN_START:
+        return value
     if first in FORMULA_START:
         return "'" + value
-    if (first.isdigit() or first in " .(") and _NUMBER_LIKE.match(value):
+    if value.isdigit() or ((first.isdigit() or first in " .(") and _NUMBER_LIKE.match(value)):
         return "\t" + value
     return value
 
@@ -102,10 +106,12 @@ def write_csv(fh: IO[str], columns: Sequence[Column], rows: Iterable[Sequence[An
     writer.writerow([csv_safe(h) for h in headers(columns)])
     kinds = [c.kind for c in columns]
     n = 0
-    # Ints pass straight through, strings are made spreadsheet-safe, the rest converted.
+    plain, safe = _PLAIN_START, csv_safe
+    # Ints pass straight through, strings are made spreadsheet-safe (those starting with a
+    # letter or a Chinese character without a call), the rest converted.
     for row in rows:
-        writer.writerow([csv_safe(v) if type(v) is str else v if type(v) is int else text_cell(v, k, tz)
-                         for v, k in zip(row, kinds)])
+        writer.writerow([(v if not v or v[0] in plain else safe(v)) if type(v) is str
+                         else v if type(v) is int else text_cell(v, k, tz) for v, k in zip(row, kinds)])
         n += 1
         _tick(progress, n)
     if progress is not None:
