@@ -65,3 +65,52 @@ def test_complaint_formula_is_not_live(make_ctx, tmp_path, fmt):
     desc = [c for c in got if str(c.value).lstrip("'") == FORMULA]
     assert len(desc) == 1 and desc[0].data_type == "s"
     assert all(c.data_type == "s" for c in got if "HYPERLINK" in str(c.value))
+
+
+def test_every_register_of_a_demo_site(tmp_path):
+    """Every register exported revealed (CSV and XLSX) and opened by LibreOffice: no cell
+    is a formula, no long digit string became a number."""
+    from datetime import datetime, timezone
+
+    from wuye_tui.clock import FixedClock
+    from wuye_tui.db import Database
+    from wuye_tui.demo import build_demo
+    from wuye_tui.exports.registry import load_registers
+    from wuye_tui.services import complaints as complaint_service
+    from wuye_tui.services.context import ServiceContext
+
+    now = datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc)
+    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.upgrade()
+    site = build_demo(db, households=40, days=4, seed=5, clock=FixedClock(now))
+    ctx = ServiceContext(db=db, actor=site.staff["manager"], clock=FixedClock(now))
+    complaint_service.add_complaint(ServiceContext(db=db, actor=site.staff["front_desk"], clock=FixedClock(now)),
+                                    caller="张伟", unit=site.unit_codes[0], phone="13800138001", channel="phone",
+                                    category="public_facility", cause="equipment", description=FORMULA)
+    out = tmp_path / "exports"
+    out.mkdir()
+    names = sorted(load_registers())
+    for name in names:
+        for fmt in ("csv", "xlsx"):
+            export(ctx, name, date(2026, 2, 20), date(2026, 3, 2), fmt, out / f"{name}_{fmt}.{fmt}", reveal=True)
+    lo = tmp_path / "lo"
+    profile = tmp_path / "lo-profile"
+    for fmt in ("csv", "xlsx"):
+        cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless"]
+        if fmt == "csv":
+            cmd.append("--infilter=CSV:44,34,76,1")
+        cmd += ["--convert-to", "xlsx", "--outdir", str(lo / fmt), *[str(p) for p in sorted(out.glob(f"*.{fmt}"))]]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+    from openpyxl import load_workbook
+
+    seen_formula_text = False
+    for fmt in ("csv", "xlsx"):
+        for name in names:
+            ws = load_workbook(lo / fmt / f"{name}_{fmt}.xlsx").worksheets[0]
+            got = cells(ws)
+            assert not any(c.data_type == "f" for c in got), (name, fmt)
+            big = [c.value for c in got if c.data_type == "n" and isinstance(c.value, (int, float)) and c.value > 1e9]
+            assert not big, (name, fmt, big[:3])
+            seen_formula_text |= any(str(c.value).lstrip("'") == FORMULA for c in got)
+    db.dispose()
+    assert seen_formula_text
