@@ -54,7 +54,6 @@ async def test_f7_prints_the_report(sqlite_db, clock, tmp_path, monkeypatch):
                 break
         assert "未配置打印机" in str(screen.query_one("#rp-status", Static).render())
         from wuye_tui.services import settings
-        from wuye_tui.services.staff import authenticate  # noqa: F401
 
         settings.update(ServiceContext(db=sqlite_db, actor=screen.ctx.actor, clock=clock), printer="office")
         await pilot.press("f7")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tests.services.conftest_gate import ID1, gate_site, visitor  # noqa: F401
+from tests.services.conftest_gate import gate_site, visitor  # noqa: F401
 from wuye_tui.exports import pdf_docs, reports_guard, visitor_page
 from wuye_tui.services import gate_visits
 

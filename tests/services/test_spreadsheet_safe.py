@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from tests.services.conftest_complaints import intake, seed_roster as seed_complaint_roster
-from tests.services.conftest_gate import ID1, gate_site, visitor  # noqa: F401
+from tests.services.conftest_gate import gate_site, visitor  # noqa: F401
 from wuye_tui.exports.exporter import export
 from wuye_tui.exports.writers import csv_safe
 from wuye_tui.services import complaints, gate_visits

@@ -32,14 +32,12 @@ def report_document(ctx: ServiceContext, kind: str, *, month: tuple[int, int] | 
     if k in ("handover", "visitors", "patrol") and start is None:
         raise ValidationError("date", _("Say which day (YYYY-MM-DD)"))
     assert start is not None
-    if k == "handover":
-        from . import reports_guard
+    from . import reports_guard
 
+    if k == "handover":
         return (f"handover_{start:%Y%m%d}.pdf",
                 lambda p: pdf_docs.handover_pdf(reports_guard.handover_report(ctx, start, shift), p))
     if k == "patrol":
-        from . import reports_guard
-
         last = end or start
         return (f"patrol_{start:%Y%m%d}-{last:%Y%m%d}.pdf",
                 lambda p: pdf_docs.report_pdf(reports_guard.patrol_report(ctx, start, last), p))
