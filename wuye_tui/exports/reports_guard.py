@@ -10,7 +10,7 @@ from typing import Any
 
 from ..i18n import _
 from ..services.context import ServiceContext
-from .reports_common import Report, Section, sections_of, to_markdown
+from .reports_common import Report, Section, percent, sections_of, to_markdown
 
 
 def _service() -> Any:
@@ -88,11 +88,11 @@ def _patrol_sections(data: Any) -> list[Section]:
     table = Section(_("Coverage by day and route"), (_("Day"), _("Route"), _("Scheduled"), _("Done"), _("Missed"),
                                                      _("Too fast"), _("Anomalies"), _("Coverage")), [
         (r.day, r.label, r.scheduled, r.done, r.missed, r.too_fast, r.anomalies,
-         f"{100.0 * r.done / r.scheduled:.1f}%" if r.scheduled else "-") for r in rows])
+         percent(r.done, r.scheduled)) for r in rows])
     sched = sum(r.scheduled for r in rows)
     done = sum(r.done for r in rows)
     total = Section(_("Total"), (_("Scheduled"), _("Done"), _("Missed"), _("Coverage")), [
-        (sched, done, sum(r.missed for r in rows), f"{100.0 * done / sched:.1f}%" if sched else "-")])
+        (sched, done, sum(r.missed for r in rows), percent(done, sched))])
     return [total, table]
 
 
