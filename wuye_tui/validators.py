@@ -249,12 +249,26 @@ def _date_parts(s: str) -> tuple[str, str, str] | None:
     return m.groups() if m else None  # type: ignore[return-value]
 
 
+# Days every backend stores and converts between local time and UTC (a day's end is the
+# next midnight, so the last day must have a next one).
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(9998, 12, 31)
+
+
+def _in_range(d: date, field: str) -> date:
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise ValidationError(field, _("Dates run from {first} to {last}").format(
+            first=MIN_DATE.isoformat(), last=MAX_DATE.isoformat()))
+    return d
+
+
 def parse_date(value: object, field: str = "date") -> date:
-    """YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD or 2024年5月1日; full-width ok."""
+    """YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD or 2024年5月1日; full-width ok; between
+    MIN_DATE and MAX_DATE."""
     if isinstance(value, datetime):
-        return value.date()
+        return _in_range(value.date(), field)
     if isinstance(value, date):
-        return value
+        return _in_range(value, field)
     s = compact(value)
     if not s:
         raise ValidationError(field, _("This field is required"))
@@ -263,9 +277,10 @@ def parse_date(value: object, field: str = "date") -> date:
         raise ValidationError(field, _("Not a valid date (use YYYY-MM-DD)"))
     y, m, d = (int(x) for x in parts)
     try:
-        return date(y, m, d)
+        day = date(y, m, d)
     except ValueError:
         raise ValidationError(field, _("This date does not exist")) from None
+    return _in_range(day, field)
 
 
 def parse_date_range(start: object, end: object, start_field: str = "from",
@@ -325,6 +340,7 @@ def parse_month(value: object, field: str = "month") -> tuple[int, int]:
     year, month = int(m.group(1)), int(next(g for g in m.groups()[1:] if g))
     if not 1 <= month <= 12 or year < 1:
         raise ValidationError(field, _("Not a valid month (use YYYY-MM)"))
+    _in_range(date(year, month, 1), field)
     return year, month
 
 

@@ -29,6 +29,7 @@ ACTIONS = {  # action name -> step name of complaint_workflow.next_steps
     "dispatch": "dispatch", "start": "start", "reply": "reply", "defer": "defer", "confirm": "confirm",
     "contact_failed": "contact_failed", "archive": "archive", "archive_unconfirmed": "archive_unconfirmed",
     "note": "note", "correct": "correct", "letter": "letter", "validity": "validity",
+    "print_letter": "letter",
 }
 LETTER_EVENTS = ("replied", "deferred")  # what complaint_letters.reply_letter needs
 
@@ -47,6 +48,7 @@ class ComplaintDetailScreen(WuyeScreen):
         Binding("n", "note", N_("Note"), id="note"),
         Binding("e", "correct", N_("Correct"), id="correct"),
         Binding("l", "letter", N_("Reply letter"), id="letter"),
+        Binding("p", "print_letter", N_("Print letter"), id="print-letter"),
         Binding("v", "validity", N_("Valid/invalid"), id="validity"),
         Binding("g", "link", N_("Link to collective"), id="collective-link"),
         Binding("o", "unlink", N_("Out of collective"), id="collective-unlink"),
@@ -323,6 +325,31 @@ class ComplaintDetailScreen(WuyeScreen):
             self.notify(message, timeout=8)
 
         self.app.push_screen(LetterDialog(self.ctx, self.complaint_id), written)
+
+    def action_print_letter(self) -> None:
+        """Print the reply letter on the configured printer (in a thread: lp may take a while)."""
+        from wuye_tui.services import printing
+
+        ctx, cid = self.ctx, self.complaint_id
+        self.notify(_("Printing the reply letter..."), timeout=4)
+
+        def work() -> None:
+            try:
+                job = printing.print_letter(ctx, cid)
+            except WuyeError as exc:
+                self.app.call_from_thread(self.report, exc)
+                return
+            message = _("Sent {file} to {printer}: {job}").format(file=job.file, printer=job.printer, job=job.job)
+            self.app.call_from_thread(self._printed, message)
+
+        self.run_worker(work, thread=True, group="print-letter", exit_on_error=False)
+
+    def _printed(self, message: str) -> None:
+        info = self.query_one("#cp-info", Static)
+        info.update(message)
+        info.display = True
+        self.notify(message, timeout=8)
+        self.reload()
 
     def _ask_fields(self, dialog: FieldDialog) -> None:
         def done(result) -> None:  # type: ignore[no-untyped-def]

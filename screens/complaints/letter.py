@@ -1,5 +1,5 @@
-"""The written reply letter (书面回复) of a complaint, written to a Markdown file whose
-path the operator may change (default ~/回复函_<id>.md). A path that cannot be used, a
+"""The written reply letter (书面回复) of a complaint, written to a PDF (or a text file) whose
+path the operator may change (default ~/回复函_<id>.pdf). A path that cannot be used, a
 file that exists (replaced only after a second Enter) and a failed write are all said at
 the path field. Returns the path written, or None when cancelled."""
 
@@ -16,7 +16,7 @@ from .field_dialog import Field, FieldDialog
 
 
 def default_path(complaint_id: int) -> Path:
-    return Path.home() / f"回复函_{complaint_id}.md"
+    return Path.home() / f"回复函_{complaint_id}.pdf"
 
 
 def check_path(text: str) -> Path:
@@ -45,7 +45,7 @@ class LetterDialog(FieldDialog):
         super().__init__(
             _("Written reply letter for complaint #{id}").format(id=complaint_id),
             [Field("path", _("File"), str(default_path(complaint_id)), check_path, required=True,
-                   hint=_("Markdown text built from the record. Enter writes it; Esc cancels."))],
+                   hint=_("A PDF on the letterhead (.pdf) or text; Enter writes it; Esc cancels."))],
             self._write)
 
     def _write(self, values: dict[str, Any]) -> Path:

@@ -39,15 +39,42 @@ def _check_format(kind: str):  # type: ignore[no-untyped-def]
     return check
 
 
+def report_renderable(report: Any) -> Any:
+    """A report as Rich tables (the title, then one ruled table per section, notes under
+    them): what the screen shows instead of Markdown source. Every cell is plain Text."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[Any] = [Text(report.title, style="bold"), Text(report.subtitle)]
+    for sec in report.sections:
+        t = Table(title=Text(sec.title, style="bold"), title_justify="left", box=box.SQUARE, expand=False,
+                  show_lines=False, pad_edge=True)
+        for c, h in enumerate(sec.header):
+            numeric = bool(sec.rows) and all(isinstance(r[c], (int, float)) and not isinstance(r[c], bool)
+                                             for r in sec.rows if c < len(r) and r[c] not in ("", "-", None))
+            t.add_column(Text(str(h)), overflow="fold", justify="right" if numeric else "left")
+        for row in sec.rows:
+            t.add_row(*[Text(report.cell(v)) for v in row])
+        if not sec.rows:
+            t.add_row(*([Text(_("(none)"))] + [Text("")] * (len(sec.header) - 1)))
+        parts.append(t)
+        if sec.note:
+            parts.append(Text(sec.note, style="italic"))
+    return Group(*parts)
+
+
 class ReportScreen(WuyeScreen):
     CSS_PATH = str(Path(__file__).with_name("reports.tcss"))
     BINDINGS = [
         Binding("f5", "run", N_("Run export"), id="report-run"),
         Binding("f6", "preview", N_("Preview"), id="report-preview"),
+        Binding("f7", "print", N_("Print"), id="report-print"),
     ]
 
     def compose_body(self) -> ComposeResult:
-        from wuye_tui.exports.registers import load_registers
+        from wuye_tui.exports.registry import load_registers
 
         today = self.ctx.local(self.ctx.now()).date()
         self.items: list[tuple[str, str]] = []
@@ -66,7 +93,8 @@ class ReportScreen(WuyeScreen):
                 yield FormField(_("Format"), "format", lambda v: _check_format(self.kind)(v), value="csv")
                 yield FormField(_("File"), "out", None, placeholder=_("empty: a name in your home folder"))
                 yield ProgressBar(total=100, id="rp-progress", show_eta=False)
-                yield Static(_("F5 runs the export; F6 shows the monthly statistics."), id="rp-status")
+                yield Static(_("F5 runs the export; F6 shows the monthly statistics; F7 prints a report."),
+                             id="rp-status")
                 with VerticalScroll(id="rp-preview"):
                     yield Static("", id="rp-preview-text")
 
@@ -209,6 +237,48 @@ class ReportScreen(WuyeScreen):
 
         return write_private(p["out"], produce), p["out"]
 
+    def action_print(self) -> None:
+        """Print the chosen report as PDF on the configured printer (in a thread)."""
+        choice = self.choice
+        if not choice.startswith("report:"):
+            self._status(_("Choose a report to print (registers are exported, not printed)"), "-error")
+            return
+        try:
+            kw: dict[str, Any] = {}
+            if choice == "report:monthly":
+                kw["month"] = self.field("month").validate_now()
+            else:
+                kw["start"] = self.field("from").validate_now()
+                kw["end"] = self.field("to").validate_now() if choice == "report:patrol" else kw["start"]
+                if kw["start"] is None or kw["end"] is None:
+                    raise ValidationError("from" if kw["start"] is None else "to", _("This field is required"))
+                kw["start"], kw["end"] = parse_date_range(kw["start"], kw["end"])
+                kw["shift"] = self.field("shift").raw.strip() or None if choice == "report:handover" else None
+            if kw.get("month", 0) is None:
+                raise ValidationError("month", _("This field is required"))
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        from rich.markup import escape
+
+        ctx, kind = self.ctx, choice.split(":", 1)[1]
+        self._status(_("Printing..."))
+
+        def work() -> None:
+            from wuye_tui.exports.printable import report_document
+            from wuye_tui.services import printing
+
+            try:
+                name, produce = report_document(ctx, kind, **kw)
+                job = printing.print_document(ctx, name, produce)
+            except WuyeError as exc:
+                self.app.call_from_thread(self._status, escape(str(exc)), "-error")
+                return
+            self.app.call_from_thread(self._status, escape(_("Sent {file} to {printer}: {job}").format(
+                file=job.file, printer=job.printer, job=job.job)), "-done")
+
+        self.run_worker(work, thread=True, group="report-print", exit_on_error=False)
+
     def _progress(self, n: int) -> None:
         self.query_one("#rp-progress", ProgressBar).update(progress=n)
         self._status(_("{n} rows written...").format(n=n))
@@ -226,47 +296,24 @@ class ReportScreen(WuyeScreen):
             self.running = False
             self.query_one("#rp-progress", ProgressBar).update(total=100, progress=0)
             err = event.worker.error
-            from wuye_tui.storage_errors import screen_message, translate
-
-            storage = translate(err) if err is not None else None
-            if storage is not None:  # disk full, database gone...: one line, Ctrl+R reruns it
-                self._status(screen_message(storage), "-error")
-                self.app._retry = self.action_run  # type: ignore[attr-defined]
-                if storage.kind == "connection":
-                    self.app.start_reconnect()  # type: ignore[attr-defined]
-            elif isinstance(err, WuyeError):
+            if isinstance(err, WuyeError):
                 self._status(str(err), "-error")
                 self.report(err)
-            elif err is not None and not isinstance(err, OSError):  # a bug: logged, one line
-                from wuye_tui.storage_errors import log_unexpected, mask_secrets
-
-                log = log_unexpected(err, "report export")
-                self._status(_("The export failed: {reason}").format(
-                    reason=mask_secrets(f"{type(err).__name__}: {err}")[:160] + (f" ({log})" if log else "")),
-                    "-error")
             else:
                 self._status(_("The export failed: {reason}").format(reason=err), "-error")
 
     def action_preview(self) -> None:
         try:
             year, month = self.field("month").validate_now()
+            from wuye_tui.exports import reports_monthly
+
+            report = reports_monthly.build(self.ctx, reports_monthly.load(self.ctx, year, month))
         except (WuyeError, TypeError) as exc:
             if isinstance(exc, WuyeError):
                 self.report(exc)
             return
-        from wuye_tui.exports import reports_monthly
-        from wuye_tui.exports.reports_common import to_markdown
+        renderable = report_renderable(report)
+        self.query_one("#rp-preview-text", Static).update(renderable)
+        from .preview import ReportPreview
 
-        from ..faults import LOADING
-
-        ctx = self.ctx
-
-        def build() -> str:
-            return to_markdown(reports_monthly.build(ctx, reports_monthly.load(ctx, year, month)))
-
-        self.run_db(build, on_done=self._show_preview, busy=LOADING, single=False)
-
-    def _show_preview(self, text: str) -> None:
-        from rich.markup import escape
-
-        self.query_one("#rp-preview-text", Static).update(escape(text))
+        self.app.push_screen(ReportPreview(renderable))

@@ -96,12 +96,16 @@ async def test_letter_written_to_the_default_path_in_home(sqlite_db, clock, home
         await pilot.pause()
         dialog = app.screen
         assert dialog.__class__.__name__ == "LetterDialog"
-        expected = home / f"回复函_{c.id}.md"
+        expected = home / f"回复函_{c.id}.pdf"
         assert dialog.query_one("#in-path", Input).value == str(expected)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        text = expected.read_text(encoding="utf-8")
+        assert expected.read_bytes().startswith(b"%PDF")
+        from wuye_tui.services.complaint_letters import letter_text, letter
+
+        text = letter_text(letter(desk, c.id))
+        assert "letter" in [ev.kind for ev, _who in complaints.detail(desk, c.id).events]
         assert "张伟" in text and "已安排每日两次清运" in text and "垃圾站没有及时清运" in text
         info = str(screen.query_one("#cp-info", Static).render())
         assert "回复函已写入" in info and str(expected) in info
@@ -280,7 +284,7 @@ async def test_not_offered_once_confirmed(sqlite_db, clock):
 
 async def test_front_desk_archives_unconfirmed_with_a_supervisor_pin(sqlite_db, clock):
     desk, sup = seed(sqlite_db, clock)
-    c = replied(desk, failures=wf.failed_contacts_needed())
+    c = replied(desk, failures=wf.failed_contacts_needed(), channel="phone")  # written: needs a letter first
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(pilot)
@@ -332,7 +336,7 @@ async def test_front_desk_archives_unconfirmed_with_a_supervisor_pin(sqlite_db, 
 
 async def test_supervisor_archives_unconfirmed_without_a_pin(sqlite_db, clock):
     desk, sup = seed(sqlite_db, clock)
-    c = replied(desk, failures=wf.failed_contacts_needed())
+    c = replied(desk, failures=wf.failed_contacts_needed(), channel="phone")
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(pilot, "王主管", "1234")
@@ -351,7 +355,7 @@ async def test_refused_when_the_record_moved_on_meanwhile(sqlite_db, clock):
     """Another terminal records the confirmation while the dialog is open: the service's
     refusal is shown in the dialog, which stays open; nothing is archived."""
     desk, _sup = seed(sqlite_db, clock)
-    c = replied(desk, failures=wf.failed_contacts_needed())
+    c = replied(desk, failures=wf.failed_contacts_needed(), channel="phone")
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_detail(pilot, "王主管", "1234")
@@ -369,6 +373,6 @@ async def test_refused_when_the_record_moved_on_meanwhile(sqlite_db, clock):
 def test_default_letter_path_follows_home(home):
     from screens.complaints.letter import check_path, default_path
 
-    assert default_path(7) == home / "回复函_7.md"
+    assert default_path(7) == home / "回复函_7.pdf"
     assert check_path("~/x.md") == home / "x.md" == check_path("x.md")
     assert isinstance(check_path(str(home / "y.txt")), Path)

@@ -102,7 +102,13 @@ async def test_monthly_preview_and_xlsx(sqlite_db, clock, tmp_path):
         screen.field("month").set_value("2026-03")
         await pilot.press("f6")
         await settle(pilot)
-        assert "客户月投诉统计表" in str(screen.query_one("#rp-preview-text", Static).render())
+        from rich.console import Group
+
+        assert isinstance(screen.query_one("#rp-preview-text", Static).content, Group)  # tables, see test_report_print
+        assert pilot.app.screen.__class__.__name__ == "ReportPreview"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is screen
         pick(screen, "report:monthly")
         await pilot.pause()
         screen.field("format").set_value("xlsx")

@@ -133,15 +133,22 @@ def db_upgrade() -> None:
 
 @db_app.command("check", help=_("Integrity check and schema revision."))
 def db_check() -> None:
-    from ..db import script_heads
+    """Read-only: the checked file is not upgraded, given WAL files or otherwise changed."""
+    from ..config import resolve_db_url
+    from ..db_readonly import check
+    from .common import STATE
 
-    db = database()
-    problems = db.check()
-    stored = db.stored_revisions()
-    typer.echo(_("Revision: {revs}").format(revs=", ".join(sorted(stored))))
-    if stored != script_heads():
-        problems.append(_("schema revision is not the newest"))
-    problems.extend(_pg_checks(db))
+    result = check(resolve_db_url(STATE.db_url))
+    problems = result.problems
+    typer.echo(_("Revision: {revs}").format(revs=", ".join(sorted(result.revisions))))
+    if not resolve_db_url(STATE.db_url).startswith("sqlite"):
+        from ..db import Database
+
+        pg = Database(resolve_db_url(STATE.db_url))  # never upgraded here: only read
+        try:
+            problems.extend(_pg_checks(pg))
+        finally:
+            pg.dispose()
     if problems:
         for p in problems:
             typer.echo(p, err=True)

@@ -83,7 +83,7 @@ def _write_report(text_or_writer, out: Path | None) -> None:  # type: ignore[no-
 @report_app.command("monthly", help=_("The monthly complaint statistics (客户月投诉统计表)."))
 def report_monthly(
     month: Annotated[str, typer.Option("--month", help=_("YYYY-MM"))],
-    fmt: Annotated[str, typer.Option("--format", help=_("xlsx, csv or md"))] = "md",
+    fmt: Annotated[str, typer.Option("--format", help=_("xlsx, pdf, csv or md"))] = "md",
     out: Annotated[Path | None, typer.Option("--out",
                                              help=_("File to write; md prints when missing."))] = None,
     as_: AsOption = None,
@@ -93,8 +93,8 @@ def report_monthly(
 
     year, mon = parse_month(month, field="month")
     fmt = (fmt or "").strip().lower()
-    if fmt not in ("xlsx", "csv", "md"):
-        raise ValidationError("format", _("Format must be one of: {formats}").format(formats="xlsx, csv, md"))
+    if fmt not in ("xlsx", "pdf", "csv", "md"):
+        raise ValidationError("format", _("Format must be one of: {formats}").format(formats="xlsx, pdf, csv, md"))
     if fmt != "md" and out is None:
         raise ValidationError("out", _("Say where to write the file"))
     if out is not None:
@@ -108,32 +108,80 @@ def report_monthly(
     _write_report(reports_monthly.render(ctx, stats, fmt, year, mon), out)
 
 
+def _report_format(fmt: str | None, out: Path | None) -> str:
+    from ..errors import ValidationError
+
+    f = (fmt or (out.suffix.lstrip(".") if out is not None else "") or "md").strip().lower()
+    if f not in ("md", "csv", "xlsx", "pdf"):
+        raise ValidationError("format", _("Format must be one of: {formats}").format(formats="md, csv, xlsx, pdf"))
+    if f != "md" and out is None:
+        raise ValidationError("out", _("Say where to write the file"))
+    return f
+
+
+def _guard_writer(report, fmt: str, pdf):  # type: ignore[no-untyped-def]
+    from ..exports.reports_common import renderer
+
+    if fmt == "pdf":
+        return lambda path: pdf(report, path)
+    return renderer(report, fmt)
+
+
 @report_app.command("handover", help=_("The shift-handover report for a day or one shift."))
 def report_handover(
     date_: Annotated[str, typer.Option("--date", help=_("Day (YYYY-MM-DD)"))],
     shift: Annotated[str | None, typer.Option("--shift", help=_("Shift code or name"))] = None,
     out: Annotated[Path | None, typer.Option("--out",
                                              help=_("Markdown file to write; printed when missing."))] = None,
+    fmt: Annotated[str | None, typer.Option("--format",
+                                            help=_("md, csv, xlsx or pdf; by the file's name when missing."))] = None,
     as_: AsOption = None,
 ) -> None:
     from ..validators import parse_date
 
     day = parse_date(date_, field="date")
+    fmt = _report_format(fmt, out)
+    if shift is not None:
+        from ..services.guard_reports import resolve_shift
+
+        resolve_shift(shift)
     if out is not None:
         from ..exports.exporter import check_target
 
         check_target(out)
     ctx = acting_ctx(as_)
-    from ..exports import reports_guard
+    from ..exports import pdf_docs, reports_guard
+
+    import dataclasses
 
     from ..services.audit_checkpoint import checkpoint
 
-    text = reports_guard.handover_markdown(ctx, day, shift)
+    report = reports_guard.handover_report(ctx, day, shift)
     # The daily summary carries the audit chain head: a printed copy outside the database.
     head = checkpoint(ctx.db, "handover report")
-    text = text.rstrip("\n") + "\n\n" + _("Audit chain checkpoint: row {id}, hash {hash} ({rows} rows)").format(
-        id=head["id"], hash=str(head["hash"])[:16], rows=head["rows"]) + "\n"
-    _write_report(text, out)
+    report = dataclasses.replace(report, subtitle=report.subtitle + "  " + _(
+        "Audit chain checkpoint: row {id}, hash {hash} ({rows} rows)").format(
+        id=head["id"], hash=str(head["hash"])[:16], rows=head["rows"]))
+    _write_report(_guard_writer(report, fmt, pdf_docs.handover_pdf), out)
+
+
+@report_app.command("visitors", help=_("A day's page of the visitor register (访客登记表) as PDF."))
+def report_visitors(
+    date_: Annotated[str, typer.Option("--date", help=_("Day (YYYY-MM-DD)"))],
+    out: Annotated[Path, typer.Option("--out", help=_("PDF file to write."))],
+    as_: AsOption = None,
+) -> None:
+    from ..validators import parse_date
+
+    day = parse_date(date_, field="date")
+    from ..exports.exporter import check_target
+
+    check_target(out)
+    ctx = acting_ctx(as_)
+    from ..exports import visitor_page
+
+    n, path = visitor_page.write(ctx, day, out)
+    typer.echo(_("{n} visits on {path}").format(n=n, path=path))
 
 
 @report_app.command("patrol", help=_("Patrol coverage: rounds done and missed, anomalies."))
@@ -142,19 +190,22 @@ def report_patrol(
     to: Annotated[str, typer.Option("--to", help=_("Last day (YYYY-MM-DD), included"))],
     out: Annotated[Path | None, typer.Option("--out",
                                              help=_("Markdown file to write; printed when missing."))] = None,
+    fmt: Annotated[str | None, typer.Option("--format",
+                                            help=_("md, csv, xlsx or pdf; by the file's name when missing."))] = None,
     as_: AsOption = None,
 ) -> None:
     from ..validators import parse_date_range
 
     start, end = parse_date_range(from_, to)
+    fmt = _report_format(fmt, out)
     if out is not None:
         from ..exports.exporter import check_target
 
         check_target(out)
     ctx = acting_ctx(as_)
-    from ..exports import reports_guard
+    from ..exports import pdf_docs, reports_guard
 
-    _write_report(reports_guard.patrol_markdown(ctx, start, end), out)
+    _write_report(_guard_writer(reports_guard.patrol_report(ctx, start, end), fmt, pdf_docs.report_pdf), out)
 
 
 @db_app.command(

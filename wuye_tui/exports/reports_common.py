@@ -15,7 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import _
-from .writers import display_width, text_cell
+from .writers import csv_safe, display_width, print_setup, text_cell
+
+
+class Percent(float):
+    """A share or rate as a fraction (0.992): a real number with a percent format in XLSX,
+    "99.2%" as text."""
+
+    def text(self) -> str:
+        return f"{self * 100:.1f}%"
+
+
+def percent(num: int, den: int) -> Percent | str:
+    """num ÷ den as a Percent, "-" when there is nothing to divide by."""
+    return Percent(num / den) if den else "-"
 
 
 @dataclass
@@ -34,6 +47,8 @@ class Report:
     tz: tzinfo
 
     def cell(self, value: Any) -> str:
+        if isinstance(value, Percent):
+            return value.text()
         if isinstance(value, float):
             return f"{value:g}"
         return text_cell(value, "", self.tz)
@@ -49,31 +64,39 @@ def to_markdown(report: Report) -> str:
         out += [report.subtitle, ""]
     for sec in report.sections:
         out += [f"## {sec.title}", ""]
-        if sec.note:
-            out += [sec.note, ""]
         if not sec.rows:
             out += [_("(none)"), ""]
+            if sec.note:
+                out += [sec.note, ""]
             continue
         out.append("| " + " | ".join(_md_escape(h) for h in sec.header) + " |")
         out.append("|" + "|".join("---" for _h in sec.header) + "|")
         for row in sec.rows:
             out.append("| " + " | ".join(_md_escape(report.cell(v)) for v in row) + " |")
         out.append("")
+        if sec.note:
+            out += [sec.note, ""]
     return "\n".join(out).rstrip() + "\n"
 
 
 def write_csv(report: Report, path: Path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow([report.title])
+        w.writerow([csv_safe(report.title)])
         if report.subtitle:
-            w.writerow([report.subtitle])
+            w.writerow([csv_safe(report.subtitle)])
         for sec in report.sections:
             w.writerow([])
-            w.writerow([sec.title])
-            w.writerow(list(sec.header))
+            w.writerow([csv_safe(sec.title)])
+            w.writerow([csv_safe(h) for h in sec.header])
             for row in sec.rows:
-                w.writerow([report.cell(v) for v in row])
+                # numbers (and shares, "12.5%") stay numbers; text is made spreadsheet-safe
+                w.writerow([v if type(v) is int else report.cell(v) if isinstance(v, float)
+                            else csv_safe(report.cell(v)) for v in row])
+            if sec.note:
+                w.writerow([csv_safe(line) for line in sec.note.splitlines()[:1]])
+                for line in sec.note.splitlines()[1:]:
+                    w.writerow([csv_safe(line)])
 
 
 def write_xlsx(report: Report, path: Path) -> None:
@@ -88,7 +111,11 @@ def write_xlsx(report: Report, path: Path) -> None:
         head_fmt = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         dt_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         d_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+        txt_fmt = wb.add_format({"num_format": "@"})
+        pct_fmt = wb.add_format({"num_format": "0.0%"})
+        note_fmt = wb.add_format({"italic": True, "font_color": "#555555", "num_format": "@"})
         widths: dict[int, int] = {}
+        header_rows: tuple[int, int] | None = None
 
         def fit(c: int, text: str) -> None:
             widths[c] = max(widths.get(c, 8), min(display_width(text) + 2, 60))
@@ -105,13 +132,17 @@ def write_xlsx(report: Report, path: Path) -> None:
             for c, h in enumerate(sec.header):
                 ws.write_string(r, c, h, head_fmt)
                 fit(c, h)
+            if len(report.sections) == 1:
+                header_rows = (r, r)
             r += 1
             for row in sec.rows:
                 for c, v in enumerate(row):
                     if v is None or v == "":
                         continue
                     if isinstance(v, bool):
-                        ws.write_string(r, c, _("Yes") if v else _("No"))
+                        ws.write_string(r, c, _("Yes") if v else _("No"), txt_fmt)
+                    elif isinstance(v, Percent):
+                        ws.write_number(r, c, float(v), pct_fmt)
                     elif isinstance(v, (int, float)):
                         ws.write_number(r, c, v)
                     elif isinstance(v, datetime):
@@ -121,11 +152,15 @@ def write_xlsx(report: Report, path: Path) -> None:
                         ws.write_datetime(r, c, datetime(v.year, v.month, v.day), d_fmt)
                         fit(c, "2026-01-01")
                     else:
-                        ws.write_string(r, c, str(v))
+                        ws.write_string(r, c, str(v), txt_fmt)
                         fit(c, str(v))
+                r += 1
+            for line in sec.note.splitlines() if sec.note else ():
+                ws.write_string(r, 0, line, note_fmt)
                 r += 1
         for c, w in widths.items():
             ws.set_column(c, c, w)
+        print_setup(ws, report.title, report.subtitle, list(widths.values()), header_rows)
     finally:
         wb.close()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..i18n import _
 from ..services.context import ServiceContext
-from .reports_common import Report, Section, sections_of, to_markdown
+from .reports_common import Report, Section, percent, sections_of, to_markdown
 
 
 def _service() -> Any:
@@ -31,24 +31,51 @@ def _yes(flag: bool) -> str:
     return _("Yes") if flag else ""
 
 
+def _ref(collection: str, code: str | None) -> str:
+    from ..reference import load_reference
+
+    return load_reference().label(collection, code)
+
+
+def _item(code: str) -> str:
+    from ..reference import load_reference
+
+    ref = load_reference()
+    for collection in ("item", "checkpoint", "equipment"):
+        if code in ref._index.get(collection, {}):
+            return ref.label(collection, code)
+    return code
+
+
 def _handover_sections(data: Any) -> list[Section]:
     """Known layout of services.guard_reports.HandoverReport (generic otherwise)."""
     shifts = getattr(data, "shifts", None)
     if shifts is None:
         return _sections(data, _("Shift handover report"))
+    from .labels import status_label
+
+    def items(h: Any) -> str:
+        return "；".join(i.title for i in h.items)
+
+    def equipment(h: Any) -> str:
+        return "；".join(f"{name}×{n}" + (f"（{note}）" if note else "") for name, n, note in h.equipment)
     summary = Section(_("Shifts"), (_("Shift"), _("Start"), _("End"), _("Rounds done"), _("Rounds scheduled"),
                                      _("Handovers"), _("No signed handover"), _("Late")), [
         (s.label, s.start, s.end, s.rounds_done, s.rounds_scheduled, len(s.handovers), _yes(s.missing),
          _yes(s.late)) for s in shifts])
     handovers = Section(_("Handovers"), (_("Shift"), _("Post"), _("Outgoing"), _("Incoming"), _("Opened at"),
-                                         _("Signed at"), _("Late"), _("Open items"), _("Notes")), [
-        (s.label, h.post, h.outgoing, h.incoming, h.opened_at, h.signed_at, _yes(h.late),
-         "；".join(i.title for i in h.items), h.notes) for s in shifts for h in s.handovers])
+                                         _("Signed at"), _("Status"), _("Late"), _("Open items"), _("Equipment"),
+                                         _("Notes")), [
+        (s.label, _ref("post", h.post), h.outgoing, h.incoming, h.opened_at, h.signed_at,
+         status_label("handover", getattr(h, "status", "")), _yes(h.late), items(h), equipment(h), h.notes)
+        for s in shifts for h in s.handovers])
     anomalies = Section(_("Patrol anomalies"), (_("Shift"), _("Time"), _("Route"), _("Checkpoint"), _("Item"),
                                                 _("Note")), [
-        (s.label, a.at, a.route, a.checkpoint, a.item, a.note) for s in shifts for a in s.anomalies])
+        (s.label, a.at, _ref("route", a.route), _ref("checkpoint", a.checkpoint), _item(a.item), a.note)
+        for s in shifts for a in s.anomalies])
     missed = Section(_("Missed rounds"), (_("Shift"), _("Route"), _("Due at"), _("Reason"), _("Note")), [
-        (s.label, m.route, m.slot_at, m.reason, m.note) for s in shifts for m in s.missed])
+        (s.label, _ref("route", m.route), m.slot_at, _ref("missed_round_reason", m.reason) if m.reason else "",
+         m.note) for s in shifts for m in s.missed])
     left = Section(_("Left without handover"), (_("Shift"), _("Staff member"), _("Logged in"), _("Logged out")), [
         (s.label, lw.staff, lw.logged_in, lw.logged_out) for s in shifts for lw in s.left_without_handover])
     return [summary, handovers, anomalies, missed, left]
@@ -61,18 +88,22 @@ def _patrol_sections(data: Any) -> list[Section]:
     table = Section(_("Coverage by day and route"), (_("Day"), _("Route"), _("Scheduled"), _("Done"), _("Missed"),
                                                      _("Too fast"), _("Anomalies"), _("Coverage")), [
         (r.day, r.label, r.scheduled, r.done, r.missed, r.too_fast, r.anomalies,
-         f"{100.0 * r.done / r.scheduled:.1f}%" if r.scheduled else "-") for r in rows])
+         percent(r.done, r.scheduled)) for r in rows])
     sched = sum(r.scheduled for r in rows)
     done = sum(r.done for r in rows)
     total = Section(_("Total"), (_("Scheduled"), _("Done"), _("Missed"), _("Coverage")), [
-        (sched, done, sum(r.missed for r in rows), f"{100.0 * done / sched:.1f}%" if sched else "-")])
+        (sched, done, sum(r.missed for r in rows), percent(done, sched))])
     return [total, table]
 
 
 def handover_report(ctx: ServiceContext, day: date, shift: str | None = None) -> Report:
     data = _service().handover_report(ctx, day, shift)
     title = _("Shift handover report")
-    sub = day.isoformat() + (f" {shift}" if shift else "")
+    sub = day.isoformat()
+    if shift:
+        from ..services.guard_reports import resolve_shift
+
+        sub += " " + _ref("shift", resolve_shift(shift))
     return Report(title, sub, _handover_sections(data), ctx.tz)
 
 

@@ -4,12 +4,21 @@ Each writer takes the register's columns and an iterator of row tuples and never
 more than one row at a time. Datetimes arrive as aware UTC values and are written in the
 site's time zone: as text in CSV, as real Excel dates in XLSX, as ISO 8601 with the
 offset in JSON. Each returns the number of rows written.
+
+Spreadsheet safety (CSV, see ``csv_safe``): a text cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or CR is written with a leading apostrophe ``'`` (OWASP CSV injection:
+it is then never a formula in LibreOffice or Excel); a text cell that a spreadsheet would
+read as a number or a date (ID numbers, phones, unit codes, digit strings such as
+``0571...``) is written with a leading tab, which LibreOffice and Excel both keep as text
+and which shows as nothing. In XLSX every text cell is a string cell with the text number
+format ``@``, so it stays text when opened, edited or saved again; nothing is a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone, tzinfo
@@ -60,6 +69,27 @@ def text_cell(value: Any, kind: str, tz: tzinfo) -> str:
     return str(value)
 
 
+FORMULA_START = frozenset("=+-@\t\r")
+_PLAIN_START = frozenset(chr(c) for c in range(0x3000, 0xA000)) | frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")  # CJK and letters: never a number
+# What LibreOffice or Excel would turn into a number, date, time or percent on opening.
+_NUMBER_LIKE = re.compile(r"\s*[0-9.(][0-9.,:/%eE()\- ]*\Z")
+
+
+def csv_safe(value: str) -> str:
+    """A text cell for CSV that a spreadsheet shows as this text (see the module notes)."""
+    if not value:
+        return value
+    first = value[0]
+    if first in _PLAIN_START:
+        return value
+    if first in FORMULA_START:
+        return "'" + value
+    if value.isdigit() or ((first.isdigit() or first in " .(") and _NUMBER_LIKE.match(value)):
+        return "\t" + value
+    return value
+
+
 def headers(columns: Sequence[Column]) -> list[str]:
     return [_(c.header) for c in columns]
 
@@ -73,13 +103,15 @@ def write_csv(fh: IO[str], columns: Sequence[Column], rows: Iterable[Sequence[An
               progress: Progress | None = None) -> int:
     """``fh`` is a text file opened with encoding="utf-8-sig" and newline=""."""
     writer = csv.writer(fh)
-    writer.writerow(headers(columns))
+    writer.writerow([csv_safe(h) for h in headers(columns)])
     kinds = [c.kind for c in columns]
     n = 0
-    # Plain strings and ints pass straight through; only the rest are converted.
+    plain, safe = _PLAIN_START, csv_safe
+    # Ints pass straight through, strings are made spreadsheet-safe (those starting with a
+    # letter or a Chinese character without a call), the rest converted.
     for row in rows:
-        writer.writerow([v if type(v) is str or type(v) is int else text_cell(v, k, tz)
-                         for v, k in zip(row, kinds)])
+        writer.writerow([(v if not v or v[0] in plain else safe(v)) if type(v) is str
+                         else v if type(v) is int else text_cell(v, k, tz) for v, k in zip(row, kinds)])
         n += 1
         _tick(progress, n)
     if progress is not None:
@@ -113,6 +145,34 @@ def write_json(fh: IO[str], columns: Sequence[Column], rows: Iterable[Sequence[A
     return n
 
 
+PORTRAIT_MAX_WIDTH = 95  # column characters that still fit an A4 portrait page at a readable size
+
+
+def print_setup(ws: Any, title: str, subtitle: str, widths: Sequence[float], header_rows: tuple[int, int] | None,
+                landscape: bool | None = None) -> None:
+    """A4, landscape when the columns are wide, fit to the page width (any number of pages
+    long), ``header_rows`` (first, last; 0-based) repeated on every page, the title and the
+    range in the page header, page numbers in the footer."""
+    ws.set_paper(9)  # A4
+    if landscape is None:
+        landscape = sum(widths) > PORTRAIT_MAX_WIDTH
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
+
+    def amp(text: str) -> str:
+        return text.replace("&", "&&")
+
+    ws.set_header(f"&L&\"-,Bold\"{amp(title)}&R{amp(subtitle)}", {"margin": 0.3})
+    ws.set_footer("&C" + amp(_("Page {page} of {pages}")).replace("{page}", "&P").replace("{pages}", "&N"),
+                  {"margin": 0.3})
+
+
 def write_xlsx(path: str, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
                tz: tzinfo, progress: Progress | None = None, subtitle: str = "") -> int:
     """Title row, header row (frozen), data; dates as real Excel dates in the site's zone.
@@ -129,6 +189,7 @@ def write_xlsx(path: str, title: str, columns: Sequence[Column], rows: Iterable[
         head_fmt = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         dt_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         d_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+        txt_fmt = wb.add_format({"num_format": "@"})
         heads = headers(columns)
         ws.write_string(0, 0, _(title) + (f"  {subtitle}" if subtitle else ""), title_fmt)
         for c, h in enumerate(heads):
@@ -151,7 +212,7 @@ def write_xlsx(path: str, title: str, columns: Sequence[Column], rows: Iterable[
                 t = type(v)
                 if t is str:
                     if v:
-                        write_string(r, c, v)
+                        write_string(r, c, v, txt_fmt)
                         if sample:
                             w = display_width(v) + 2
                             if w > widths[c]:
@@ -159,7 +220,7 @@ def write_xlsx(path: str, title: str, columns: Sequence[Column], rows: Iterable[
                 elif t is int or t is float:
                     write_number(r, c, v)
                 elif t is bool:
-                    write_string(r, c, _("Yes") if v else _("No"))
+                    write_string(r, c, _("Yes") if v else _("No"), txt_fmt)
                 elif t is datetime:
                     write_number(r, c, excel_serial(v, tz), dt_fmt)
                     if sample and widths[c] < 18:
@@ -169,12 +230,13 @@ def write_xlsx(path: str, title: str, columns: Sequence[Column], rows: Iterable[
                     if sample and widths[c] < 12:
                         widths[c] = 12
                 else:
-                    write_string(r, c, text_cell(v, kinds[c], tz))
+                    write_string(r, c, text_cell(v, kinds[c], tz), txt_fmt)
             r += 1
             n += 1
             _tick(progress, n)
         for c, w in enumerate(widths):
             ws.set_column(c, c, min(w, MAX_WIDTH))
+        print_setup(ws, _(title), subtitle, [min(w, MAX_WIDTH) for w in widths], (1, 1))
         if progress is not None:
             progress(n)
     finally:

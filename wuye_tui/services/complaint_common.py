@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "collective": N_("Part of a collective complaint"),
     "collective_unlinked": N_("Taken out of a collective complaint"),
     "validity": N_("Validity changed"),
+    "letter": N_("Reply letter produced"),
 }
 DEFAULT_FAILED_CONTACTS = 3
 DEFAULT_RETURN_DELAY_DAYS = 3

@@ -1,19 +1,72 @@
-"""The written reply to a complaint (article 1: 书面投诉 get a written reply), as Markdown
-text built from the record."""
+"""The written reply to a complaint (article 1: 书面投诉 get a written reply).
+
+``letter(ctx, id)`` gathers what the customer is told — and only that: the complaint's
+number, the customer, the facts as received, the steps taken (by their names and dates,
+never the staff's internal notes), the reply or explanation given, the next step, the
+office's name, address and phone from the settings. ``write_letter`` writes it as a PDF
+on the letterhead (``.pdf``) or as plain text (any other name) and records in the
+complaint's timeline and the audit trail that a letter was produced. A complaint whose
+channel asks for a written reply cannot be archived before one was produced
+(``require_letter``, called by the archive steps)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
 
 from ..errors import Conflict
 from ..i18n import _
-from .complaint_common import ref_label
+from ..models.complaints import Complaint, ComplaintEvent
+from . import audit
+from .complaint_common import add_event, event_label, load_for_update, ref_label
 from .complaints import detail
 from .context import ServiceContext
+from .permissions import OFFICE, require
+
+LETTER_EVENT = "letter"
+# Steps a customer is told about (their dates and names; notes on them stay internal).
+CUSTOMER_STEPS = ("received", "dispatched", "started", "deferred", "replied", "confirmed")
 
 
-def reply_letter(ctx: ServiceContext, complaint_id: int, site_name: str = "") -> str:
-    """The letter text; refused until the complaint has a reply or an explanation."""
+@dataclass
+class Letter:
+    site: str
+    address: str
+    phone: str
+    number: str  # 投诉编号
+    complaint_id: int
+    customer: str
+    unit: str
+    received: str  # local date and time
+    channel: str
+    category: str
+    facts: str
+    location: str
+    steps: list[tuple[str, str]] = field(default_factory=list)  # (date, step name)
+    result: str = ""
+    next_step: str = ""
+    date: str = ""
+
+
+def complaint_number(c: Complaint, ctx: ServiceContext) -> str:
+    """TS-20260302-0012: the day it was received and its record number."""
+    return f"TS-{ctx.local(c.received_at):%Y%m%d}-{c.id:04d}"
+
+
+def written_reply_needed(c: Complaint) -> bool:
+    from ..reference import load_reference
+
+    try:
+        return bool(load_reference().channel(c.channel).written_reply)
+    except LookupError:
+        return False
+
+
+def letter(ctx: ServiceContext, complaint_id: int) -> Letter:
+    """The letter's content; refused until the complaint has a reply or an explanation."""
     from . import settings
 
     d = detail(ctx, complaint_id)
@@ -22,39 +75,94 @@ def reply_letter(ctx: ServiceContext, complaint_id: int, site_name: str = "") ->
     if not replies:
         raise Conflict(_("Complaint #{id} has no reply yet: record the reply first").format(id=c.id))
     last = replies[-1]
-    site = site_name or settings.load(ctx).site_name
+    conf = settings.load(ctx)
     fmt = "%Y-%m-%d %H:%M"
-    lines = [
-        f"# {_('Reply to your complaint')}",
-        "",
-        _("Dear {name}:").format(name=c.caller),
-        "",
-        _("On {date} we received your complaint ({channel}) about {category}:").format(
-            date=ctx.local(c.received_at).strftime(fmt), channel=ref_label("channel", c.channel),
-            category=ref_label("category", c.category)),
-        "",
-        f"> {c.description}",
-        "",
-    ]
-    if d.unit_code or c.location:
-        lines += [_("Unit: {unit}  Location: {loc}").format(unit=d.unit_code or "-", loc=c.location or "-"), ""]
-    lines += [f"## {_('How it was handled')}", ""]
-    for ev, who in d.events:
-        if ev.kind in ("dispatched", "started", "deferred", "replied", "unsatisfied"):
-            from .complaint_common import event_label
-
-            note = f": {ev.note}" if ev.note else ""
-            lines.append(f"- {ctx.local(ev.at).strftime(fmt)} {event_label(ev.kind)}{note}")
-    lines += ["", f"## {_('Our reply')}", "", last.note, ""]
+    steps = [(ctx.local(ev.at).strftime("%Y-%m-%d"), event_label(ev.kind)) for ev, _who in d.events
+             if ev.kind in CUSTOMER_STEPS]
+    phone = getattr(conf, "site_phone", "") or ""
     if last.kind == "deferred" and last.next_reply_at:
-        lines += [_("We will reply again by {time}.").format(time=ctx.local(last.next_reply_at).strftime(fmt)), ""]
-    lines += [_("If you have any further questions, please contact the property service centre."), "",
-              site, ctx.local(ctx.now()).strftime("%Y-%m-%d"), ""]
-    return "\n".join(lines)
+        next_step = _("We cannot solve this at once; we will reply to you again by {time}.").format(
+            time=ctx.local(last.next_reply_at).strftime(fmt))
+    elif phone:
+        next_step = _("If the matter is not settled or you have any question, please call us at {phone}.").format(
+            phone=phone)
+    else:
+        next_step = _("If the matter is not settled or you have any question, please contact the property "
+                      "service centre.")
+    return Letter(
+        site=conf.site_name, address=getattr(conf, "site_address", "") or "", phone=phone,
+        number=complaint_number(c, ctx), complaint_id=c.id,  # type: ignore[arg-type]
+        customer=c.caller, unit=d.unit_code or "", received=ctx.local(c.received_at).strftime(fmt),
+        channel=ref_label("channel", c.channel), category=ref_label("category", c.category),
+        facts=c.description, location=c.location or "", steps=steps, result=last.note, next_step=next_step,
+        date=ctx.local(ctx.now()).strftime("%Y-%m-%d"))
+
+
+def letter_text(lt: Letter) -> str:
+    """The letter as plain text (for the screen and a text file)."""
+    lines = [lt.site]
+    if lt.address or lt.phone:
+        lines.append("  ".join(x for x in (lt.address, _("Tel: {phone}").format(phone=lt.phone) if lt.phone else "")
+                               if x))
+    lines += ["", _("Reply to your complaint"), _("Complaint No.: {number}").format(number=lt.number), "",
+              _("Dear {name}:").format(name=lt.customer), "",
+              _("On {date} we received your complaint ({channel}) about {category}:").format(
+                  date=lt.received, channel=lt.channel, category=lt.category),
+              "  " + lt.facts]
+    if lt.unit or lt.location:
+        lines.append(_("Unit: {unit}  Location: {loc}").format(unit=lt.unit or "-", loc=lt.location or "-"))
+    lines += ["", _("What we did:")] + [f"  {d}  {name}" for d, name in lt.steps]
+    lines += ["", _("Result:"), "  " + lt.result, "", _("Next step:"), "  " + lt.next_step, "",
+              lt.site, lt.date, "", _("Signature: ____________")]
+    return "\n".join(lines) + "\n"
+
+
+def reply_letter(ctx: ServiceContext, complaint_id: int, site_name: str = "") -> str:
+    """The letter as plain text (kept for the callers that show it)."""
+    lt = letter(ctx, complaint_id)
+    if site_name:
+        lt.site = site_name
+    return letter_text(lt)
+
+
+def _record(ctx: ServiceContext, complaint_id: int, path: Path) -> None:
+    now = ctx.now()
+    with ctx.db.write() as session:
+        c = load_for_update(session, complaint_id)
+        add_event(session, c, now, ctx.actor, LETTER_EVENT, note=_("Reply letter {file}").format(file=path.name))
+        audit.record(session, ctx.actor, now, "complaint.letter", "complaint", c.id, after={"file": path.name})
 
 
 def write_letter(ctx: ServiceContext, complaint_id: int, path: Path) -> Path:
-    from ..fsafe import write_private
+    """Write the letter (PDF when the name ends in .pdf, text otherwise; mode 0600, whole or
+    not at all) and record that it was produced."""
+    require(ctx.actor, OFFICE, _("write a reply letter"))
+    from ..exports.exporter import check_target, write_private
 
-    text = reply_letter(ctx, complaint_id)
-    return write_private(Path(path), text.encode("utf-8"))  # 0600, temp + rename, never via a symlink
+    lt = letter(ctx, complaint_id)
+    path = check_target(path)
+
+    def produce(tmp: Path) -> int:
+        if path.suffix.lower() == ".pdf":
+            from ..exports.pdf_docs import letter_pdf
+
+            letter_pdf(lt, tmp)
+        else:
+            tmp.write_text(letter_text(lt), encoding="utf-8")
+        return 1
+
+    write_private(path, produce)
+    _record(ctx, complaint_id, path)
+    return path
+
+
+def has_letter(session: Session, complaint_id: int) -> bool:
+    return session.execute(select(ComplaintEvent.id).where(ComplaintEvent.complaint_id == complaint_id)
+                           .where(ComplaintEvent.kind == LETTER_EVENT).limit(1)).first() is not None
+
+
+def require_letter(session: Session, c: Complaint) -> None:
+    """Refuse to archive a complaint that needs a written reply before one was produced."""
+    if written_reply_needed(c) and not has_letter(session, c.id):  # type: ignore[arg-type]
+        raise Conflict(_("Complaint #{id} was made in writing: produce the reply letter before archiving it")
+                       .format(id=c.id))

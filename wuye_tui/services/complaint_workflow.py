@@ -239,6 +239,9 @@ def archive(ctx: ServiceContext, complaint_id: int, note: str = "") -> Complaint
         if c.status == REPLIED:
             raise Conflict(_("Complaint #{id} cannot be archived: the customer has not confirmed the reply")
                            .format(id=c.id))
+        from .complaint_letters import require_letter
+
+        require_letter(session, c)
         before = snapshot(c)
         add_event(session, c, now, ctx.actor, "archived", ARCHIVED, note)
         c.status = ARCHIVED
@@ -261,6 +264,9 @@ def archive_unconfirmed(ctx: ServiceContext, complaint_id: int, reason: str) -> 
         if c.contact_failures < needed:
             raise Conflict(_("Complaint #{id}: {n} failed contact attempts recorded, {m} needed").format(
                 id=c.id, n=c.contact_failures, m=needed))
+        from .complaint_letters import require_letter
+
+        require_letter(session, c)
         before = snapshot(c)
         add_event(session, c, now, ctx.actor, "archived_unconfirmed", ARCHIVED, reason)
         c.status = ARCHIVED

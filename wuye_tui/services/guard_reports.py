@@ -143,26 +143,53 @@ def _shift_report(ctx: ServiceContext, win: ShiftWindow, now: datetime) -> Shift
     return rep
 
 
+def resolve_shift(value: str) -> str:
+    """A shift code from its code or its Chinese or English name (ValidationError if none)."""
+    text = (value or "").strip()
+    low = text.lower()
+    for s in load_reference().shifts:
+        if low in (s.code.lower(), s.zh.lower(), s.en.lower()):
+            return s.code
+    names = "、".join(s.label for s in load_reference().shifts)
+    raise ValidationError("shift", _("Unknown shift {value}; known: {names}").format(value=text[:20], names=names))
+
+
+def _belongs(ctx: ServiceContext, started: datetime, ended: datetime) -> tuple[date, str]:
+    """The shift occurrence (duty date, code) a login session belongs to: the one it overlaps
+    most (a night shift that runs past midnight, or a guard who stays past its end, stays
+    with the night it started)."""
+    best: tuple[timedelta, date, str] | None = None
+    first = ctx.local(started).date() - timedelta(days=1)
+    for d in range((ctx.local(ended).date() - first).days + 1):
+        for win in shifts_of_day(ctx, first + timedelta(days=d)):
+            overlap = min(ended, win.end) - max(started, win.start)
+            if best is None or overlap > best[0]:
+                best = (overlap, win.duty_date, win.code)
+    assert best is not None
+    return best[1], best[2]
+
+
 def handover_report(ctx: ServiceContext, day: date, shift: str | None = None) -> HandoverReport:
     require(ctx.actor, SUPERVISORS, _("read the handover report"))
     if shift:
-        try:
-            wins = [shift_on(ctx, day, shift)]
-        except LookupError:
-            raise ValidationError("shift", _("Unknown shift")) from None
+        code = resolve_shift(shift)
+        wins = [shift_on(ctx, day, code)]
     else:
         wins = shifts_of_day(ctx, day)
     now = ctx.now()
     shifts = [_shift_report(ctx, w, now) for w in wins]
     start, end = min(w.start for w in wins), max(w.end for w in wins)
-    sessions = [s for s in sessions_between(ctx, start, end) if s.end_reason == "without_handover"]
+    # A session that ends up to a shift's length after the last window may still belong to it.
+    sessions = [s for s in sessions_between(ctx, start - timedelta(hours=12), end + timedelta(hours=12))
+                if s.end_reason == "without_handover" and s.ended_at is not None]
     with ctx.db.read() as session:
         names = _names(session, {s.staff_id for s in sessions})
+    by_shift = {(rep_win.duty_date, rep_win.code): rep for rep_win, rep in zip(wins, shifts)}
     for s in sessions:
-        out = as_utc(s.ended_at)  # type: ignore[arg-type]
-        for rep in shifts:
-            if rep.start <= out < rep.end:
-                rep.left_without_handover.append(LeftWithout(names.get(s.staff_id, ""), as_utc(s.started_at), out))
+        began, out = as_utc(s.started_at), as_utc(s.ended_at)  # type: ignore[arg-type]
+        rep = by_shift.get(_belongs(ctx, began, out))
+        if rep is not None:
+            rep.left_without_handover.append(LeftWithout(names.get(s.staff_id, ""), began, out))
     return HandoverReport(day, now, shifts)
 
 

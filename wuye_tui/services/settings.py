@@ -56,6 +56,9 @@ class SiteSettings:
     supervisor_pin_min_length: int = 4  # 6+ recommended; managers set it
     id_storage: str = "full"  # of a visitor's ID number: full / partial (first 6 + last 4) / checked
     truck_exit_needs_slip: bool = False  # a truck or van leaving shows its release slip
+    site_address: str = ""  # printed on the letterhead of reply letters
+    site_phone: str = ""  # the office's phone, on the letterhead and in letters
+    printer: str = ""  # CUPS queue for `wuye print` and the print keys ("" = none configured)
 
 
 def _defaults() -> SiteSettings:
@@ -138,6 +141,20 @@ def unicodedata_category(ch: str) -> str:
     return unicodedata.category(ch)
 
 
+_TEXT_LIMITS = {"site_address": 120, "site_phone": 40, "printer": 127}
+
+
+def _text_setting(key: str, value: Any) -> str:
+    import re
+
+    from ..validators import clean_text
+
+    text = clean_text(str(value or ""), field=key, max_len=_TEXT_LIMITS[key])
+    if key == "printer" and text and not re.fullmatch(r"[A-Za-z0-9_.@-]+", text):
+        raise ValidationError(key, _("A printer name is letters, digits and _ . - @ (as CUPS lists it)"))
+    return text
+
+
 def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
     """Change settings (supervisors; the notification command and lockout policy: managers)."""
     require(ctx.actor, SUPERVISORS, _("change site settings"))
@@ -194,6 +211,8 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
             value = str(value).strip().lower()
             if value not in ID_STORAGE:
                 raise ValidationError(key, _("One of: {choices}").format(choices=", ".join(ID_STORAGE)))
+        elif key in _TEXT_LIMITS:
+            value = _text_setting(key, value)
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -145,6 +145,7 @@ def visit_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool
     """Visits planned in the range (their planning time is the register's main time)."""
     from ...services.complaint_common import ref_label
     from ...services.return_visits import OUTCOMES
+    from ..labels import status_label
 
     names = staff_names(ctx)
     stmt = select(ReturnVisit.id, ReturnVisit.due_date, ReturnVisit.source, ReturnVisit.complaint_id,
@@ -156,8 +157,8 @@ def visit_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool
     for r in keyset_rows(ctx, stmt, ReturnVisit.id):
         if r[4] and r[4] not in units:
             units.update(_units(ctx, {r[4]}))
-        yield (r[0], r[1], _("complaint") if r[2] == "complaint" else _("Zone"), r[3], units.get(r[4], ""), r[5], r[6],
-               r[7], ref_label("return_visit_method", r[8]) if r[8] else "",
+        yield (r[0], r[1], status_label("return_visit_source", r[2]), r[3], units.get(r[4], ""), r[5], r[6],
+               status_label("return_visit", r[7]), ref_label("return_visit_method", r[8]) if r[8] else "",
                _(OUTCOMES[r[9]]) if r[9] in OUTCOMES else "", r[10], _utc(r[11]),
                names.get(r[12], "") if r[12] else "", r[13], r[14])
 

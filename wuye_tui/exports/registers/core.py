@@ -66,6 +66,7 @@ ESCALATION_COLUMNS = (
 def escalation_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool
                     ) -> Iterator[tuple[Any, ...]]:
     from ...services.escalation import major_label
+    from ..labels import notify_label, status_label
 
     names = staff_names(ctx)
     labels: dict[str, str] = {}
@@ -77,8 +78,8 @@ def escalation_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal:
     for r in keyset_rows(ctx, stmt, Escalation.id):
         if r[2] not in labels:
             labels[r[2]] = major_label(r[2])
-        yield (r[0], as_utc(r[1]), labels[r[2]], r[3], r[4], r[5], r[6], names.get(r[7], "") if r[7] else "",
-               _utc(r[8]), r[9], r[10], _utc(r[11]), names.get(r[12], "") if r[12] else "", _utc(r[13]), r[14])
+        yield (r[0], as_utc(r[1]), labels[r[2]], status_label("escalation_source", r[3]), r[4], r[5], r[6],
+               names.get(r[7], "") if r[7] else "", _utc(r[8]), r[9], notify_label(r[10]), _utc(r[11]), names.get(r[12], "") if r[12] else "", _utc(r[13]), r[14])
 
 
 register(Register("audit", N_("Audit trail"), AUDIT_COLUMNS, audit_rows, SUPERVISORS))

@@ -15,6 +15,7 @@ from ...models.guard import DutyEntry, Handover, HandoverItem, KeyItem, KeyLoan,
 from ...reference import load_reference
 from ...services.context import ServiceContext
 from ...services.permissions import GATE, STAFF, SUPERVISORS
+from ..labels import status_label
 from ..registry import Column, Register, register
 
 BATCH = 2000
@@ -41,7 +42,8 @@ def _duty_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool
     q = select(DutyEntry).where(DutyEntry.at >= start).where(DutyEntry.at < end)
     for (e,) in _batches(ctx, q, DutyEntry.id):
         yield (e.id, e.at, ref.label("post", e.post), ref.label("duty_type", e.duty_type),
-               ref.label("severity", e.severity), e.is_incident, e.status, e.major_type, e.text,
+               ref.label("severity", e.severity), e.is_incident, status_label("duty", e.status),
+               ref.label("major_type", e.major_type) if e.major_type else "", e.text,
                names.get(e.staff_id, ""), e.closed_at, e.close_note)
 
 
@@ -51,7 +53,7 @@ def _patrol_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bo
     for (r,) in _batches(ctx, q, PatrolRound.id):
         secs = int((r.ended_at - r.started_at).total_seconds()) if r.ended_at else None
         yield (r.id, ref.label("route", r.route), names.get(r.staff_id, ""), r.started_at, r.ended_at, secs,
-               r.status, r.checkpoints_done, r.anomalies, r.too_fast)
+               status_label("patrol_round", r.status), r.checkpoints_done, r.anomalies, r.too_fast)
 
 
 def _handover_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool) -> Iterator[tuple]:
@@ -63,7 +65,7 @@ def _handover_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: 
                                     .order_by(HandoverItem.id)).scalars().all()
         yield (h.id, h.duty_date, ref.label("shift", h.shift), ref.label("post", h.post),
                names.get(h.outgoing_id, ""), names.get(h.incoming_id or 0, ""), h.opened_at, h.signed_at,
-               h.status, len(items), "；".join(items)[:30000], h.notes, h.failed_signatures)
+               status_label("handover", h.status), len(items), "；".join(items)[:30000], h.notes, h.failed_signatures)
 
 
 def _key_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool) -> Iterator[tuple]:
@@ -103,10 +105,10 @@ register(Register("handovers", N_("Shift handovers"), (
 ), _handover_rows, frozenset(SUPERVISORS)))
 
 register(Register("keys", N_("Key register"), (
-    Column("id", N_("No."), "int"), Column("code", N_("Code")), Column("key", N_("Key"), width=20),
+    Column("id", N_("No."), "int"), Column("code", N_("Key code")), Column("key", N_("Key"), width=20),
     Column("unit", N_("Unit"), width=18), Column("lent_at", N_("Lent"), "datetime", 17),
     Column("lent_to", N_("Lent to")), Column("phone", N_("Phone")), Column("purpose", N_("Purpose")),
     Column("authorised_by", N_("Authorised by")), Column("lent_by", N_("Lent by")),
-    Column("due_at", N_("Due"), "datetime", 17), Column("returned_at", N_("Returned"), "datetime", 17),
+    Column("due_at", N_("Due back"), "datetime", 17), Column("returned_at", N_("Returned"), "datetime", 17),
     Column("returned_by", N_("Returned to")), Column("return_note", N_("Note")),
 ), _key_rows, frozenset(SUPERVISORS), sensitive=True))
