@@ -40,6 +40,9 @@ class WuyeApp(App[None]):
     def __init__(self, db_url: str, lang: str = "zh", kiosk: bool = False, clock: Clock | None = None,
                  terminal: str | None = None, idle_check_seconds: float = 5.0) -> None:
         set_language(lang)
+        from screens.wide_cuts import install as keep_wide_chars
+
+        keep_wide_chars()  # before any screen: toasts and overlays keep their wide characters
         super().__init__()
         from .services.context import ServiceContext  # light: no database yet
 

@@ -1,0 +1,48 @@
+"""Readable messages: a toast over a screen whose widget edges fall inside its text keeps
+every wide character (the compositor used to replace one cut in two by two spaces)."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual.strip import Strip
+
+from screens.guard.handover import HandoverScreen
+from screens.wide_cuts import keep_wide
+from tests.conftest import add_staff
+from tests.screens.helpers import SIZE, login, make_app
+
+
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+
+def test_keep_wide_moves_a_straddling_character_whole():
+    strip = Strip([Segment("▌ 钥匙 K0001   ")])
+    # a cut at cell 3 falls inside 钥 (cells 2-3)
+    fixed = keep_wide(strip, [3])
+    assert fixed.cell_length == strip.cell_length
+    pieces = fixed.divide([3, fixed.cell_length])
+    assert "".join(p.text for p in pieces) == "▌  钥匙 K0001  "
+    assert keep_wide(Strip([Segment("abc")]), [1]).text == "abc"
+
+
+async def test_toasts_over_the_handover_keep_every_wide_character(sqlite_db, clock):
+    add_staff(sqlite_db, "张保安", "guard", "1111")
+    messages = ["钥匙钥匙钥匙钥匙钥匙 K0001 已归还此项必填此项必填此项必填此项必填" + "匙" * i for i in range(4)]
+    for size in (SIZE, (80, 24)):
+        app = make_app(sqlite_db, clock)
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await login(pilot, "张保安", "1111")
+            app.push_screen(HandoverScreen())
+            await pilot.pause()
+            for text in messages[:2] if size[0] == 80 else messages:
+                app.notify(text, title="未保存")
+            await pilot.pause(0.3)
+            shown = screen_text(app)
+            # the toasts' lines, without the spaces the wrap and the moves add
+            lines = [ln.split("▌", 1)[1] for ln in shown.splitlines() if "▌" in ln]
+            flat = "".join(ln.replace(" ", "").replace("│", "").replace("╯", "").replace("─", "")
+                           for ln in lines)
+            assert flat.count("未保存") == (2 if size[0] == 80 else 4)
+            for text in messages[:2] if size[0] == 80 else messages:
+                assert text.replace(" ", "") in flat, (text, shown)
