@@ -29,7 +29,10 @@ SCROLLBAR = 2  # kept free for the vertical scrollbar, so rows never run under i
 
 
 def kind_label(kind: str) -> str:
-    return _(open_items.KIND_LABELS.get(kind, kind))
+    """The kind's name (the providers are loaded first: a screen that only reads a
+    handover must not show the raw code); an unknown kind is "other item"."""
+    labels = open_items.kind_labels()
+    return _(labels[kind]) if kind in labels else _("Other item")
 
 
 def fit(text: str, width: int) -> str:
@@ -82,7 +85,12 @@ def styles(app) -> tuple[Style, Style]:  # type: ignore[no-untyped-def]
 
 
 def row(ctx: ServiceContext, item: HandoverItem, w: Widths, overdue: Style, done: Style) -> tuple:
-    mark = Text("OK", style=done) if item.acknowledged else Text("[ ]")
+    if item.acknowledged:
+        mark = Text("OK", style=done)
+    elif item.reset_at is not None:
+        mark = Text("[!]", style=overdue)  # changed after it was acknowledged
+    else:
+        mark = Text("[ ]")
     title = Text(fit(item.title, w.title), style=overdue if item.overdue else "")
     since = ctx.local(item.since).strftime(SINCE) if item.since else ""
     return mark, Text(fit(kind_label(item.kind), w.kind)), title, Text(since)
@@ -120,6 +128,9 @@ def detail(ctx: ServiceContext, item: HandoverItem | None, overdue: Style, locke
     if item.acknowledged:
         parts.append(_("acknowledged"))
     elif not locked:
+        if item.reset_at is not None:
+            parts.append(_("changed at {t} after it was acknowledged: look again").format(
+                t=ctx.local(item.reset_at).strftime("%H:%M")))
         parts.append(_("to acknowledge: Enter"))
     text.append(_(", ").join(parts))
     return text

@@ -17,7 +17,7 @@ from tests.open_items_stub import keep_guard_providers, visitor
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
 from wuye_tui.models import StaffSession
-from wuye_tui.models.guard import DutyEntry, Handover, KeyLoan, PatrolRound
+from wuye_tui.models.guard import DutyEntry, Handover, HandoverItem, KeyLoan, PatrolRound
 from wuye_tui.reference import load_reference
 
 
@@ -89,47 +89,82 @@ async def test_patrol_wrong_tag_is_refused(sqlite_db, clock):
 
 
 async def test_full_handover_between_two_guards(sqlite_db, clock):
+    """Two terminals on one database: the outgoing guard fills in, the incoming guard
+    receives on his own login, acknowledges by group, and a change by the outgoing guard
+    after acknowledgement must be looked at again before the signature is accepted."""
     staff_pair(sqlite_db)
-    app = make_app(sqlite_db, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, "张保安", "1111")
-        app.push_screen(HandoverScreen())
-        await pilot.pause()
-        screen = app.screen
-        table = screen.query_one("#ho-items", DataTable)
-        assert table.row_count >= 2
+    app_a, app_b = make_app(sqlite_db, clock), make_app(sqlite_db, clock)
+    async with app_a.run_test(size=SIZE) as pa, app_b.run_test(size=SIZE) as pb:
+        await login(pa, "张保安", "1111")
+        await pa.press("9")  # keys, not push_screen: each app's screens run in that app's context
+        await pa.pause()
+        sa = app_a.screen
+        table_a = sa.query_one("#ho-items", DataTable)
+        assert table_a.row_count >= 2, sa.query_one("#ho-error", Static).render()
         # the outgoing guard records equipment and notes (saved as typed)
-        screen.query_one("#eq-radio", Input).value = "1"
-        screen.query_one("#eqn-radio", Input).value = "一台送修"
-        screen.query_one("#ho-notes").load_text("正门道闸偶有卡顿")
-        await pilot.pause(0.8)
-        # the incoming guard signs with the wrong PIN before acknowledging: refused
+        sa.query_one("#eq-radio", Input).value = "1"
+        sa.query_one("#eqn-radio", Input).value = "一台送修"
+        sa.query_one("#ho-notes").load_text("正门道闸偶有卡顿")
+        await pa.pause(0.8)
+        # he cannot acknowledge or sign on his own terminal
+        table_a.focus()
+        await pa.press("enter")
+        await pa.pause()
+        assert "接班保安" in str(sa.query_one("#ho-error", Static).render())
+        assert not any(i.acknowledged for i in rows(sqlite_db, HandoverItem))
+        await pa.press("f2")
+        await pa.pause()
+        assert "不能" in str(sa.query_one("#ho-error", Static).render())
+        # the incoming guard, on his own terminal: the receive view of that handover
+        await login(pb, "赵保安", "2222")
+        await pb.press("9")
+        await pb.pause()
+        sb = app_b.screen
+        assert "接班" in str(sb.query_one("#ho-title", Static).render())
+        assert "张保安" in str(sb.query_one("#ho-title", Static).render())
+        name = sb.query_one("#in-incoming", Input)
+        assert name.value == "赵保安" and name.disabled
+        table = sb.query_one("#ho-items", DataTable)
         table.focus()
-        for _ in range(table.row_count):
-            await pilot.press("enter", "down")
-        await pilot.pause()
-        [h] = rows(sqlite_db, Handover)
-        screen.query_one("#in-incoming", Input).value = "张保安"
-        screen.query_one("#in-pin", Input).value = "1111"
-        await pilot.press("f2")
-        await pilot.pause()
-        assert "不能" in str(screen.query_one("#ho-error", Static).render())
-        screen.query_one("#in-incoming", Input).value = "赵保安"
-        screen.query_one("#in-pin", Input).value = "0000"
-        await pilot.press("f2")
-        await pilot.pause()
+        await pb.pause()
+        assert "F8" in str(sb.query_one("#ho-error", Static).render())
+        for _ in range(table.row_count):  # F8 acknowledges the highlighted group, F4 moves on
+            if all(i.acknowledged for i in rows(sqlite_db, HandoverItem)):
+                break
+            await pb.press("f8")
+            await pb.pause()
+        assert all(i.acknowledged for i in rows(sqlite_db, HandoverItem))
+        assert {i.acknowledged_by for i in rows(sqlite_db, HandoverItem)} == {app_b.ctx.actor.id}
+        sb.query_one("#in-pin", Input).value = "0000"
+        await pb.press("f2")
+        await pb.pause()
         assert rows(sqlite_db, Handover)[0].failed_signatures == 1
-        screen.query_one("#in-pin", Input).value = "2222"
-        await pilot.press("f2")
-        await pilot.pause()
+        # the outgoing guard changes a note after it was acknowledged
+        sa.query_one("#eqn-radio", Input).value = "两台送修"
+        await pa.pause()
+        sb.query_one("#in-pin", Input).value = "2222"
+        await pb.press("f2")
+        await pb.pause()
         [h] = rows(sqlite_db, Handover)
-        assert h.status == "signed" and h.notes == "正门道闸偶有卡顿"
-        assert "签字" in str(screen.query_one("#ho-title", Static).render())
-        app.action_logout()
-        await pilot.pause()
-        assert isinstance(app.screen, LoginScreen)
-        [session] = rows(sqlite_db, StaffSession)
-        assert session.end_reason == "logout"
+        assert h.status == "draft"
+        assert "变更" in str(sb.query_one("#ho-error", Static).render())
+        item = sb.highlighted()
+        assert item is not None and item.ref == "equipment:radio" and "两台送修" in item.title
+        assert "[!]" in str(table.get_row_at(table.cursor_row)[0])
+        await pb.press("enter")
+        await pb.pause()
+        sb.query_one("#in-pin", Input).value = "2222"
+        await pb.press("f2")
+        await pb.pause()
+        [h] = rows(sqlite_db, Handover)
+        assert h.status == "signed" and h.notes == "正门道闸偶有卡顿" and h.content_hash
+        assert "签字" in str(sb.query_one("#ho-title", Static).render())
+        for app, pilot in ((app_a, pa), (app_b, pb)):
+            app.call_later(app.action_logout)
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen)
+        assert [s.end_reason for s in rows(sqlite_db, StaffSession)] == ["logout", "logout"]
 
 
 async def test_incoming_guard_logs_in_and_signs(sqlite_db, clock):

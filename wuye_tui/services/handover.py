@@ -136,9 +136,10 @@ def _own_item(session, actor, now: datetime, h: Handover, kind: str, ref: str, t
     item = session.execute(select(HandoverItem).where(HandoverItem.handover_id == h.id)
                            .where(HandoverItem.ref == ref)).scalar_one_or_none()
     if item is None:
-        session.add(HandoverItem(handover_id=h.id, kind=kind, ref=ref, title=title, detail=d, added_at=now))
+        session.add(HandoverItem(handover_id=h.id, kind=kind, ref=ref, title=title, detail=d, since=now,
+                                 added_at=now))
     elif (item.title, item.detail) != (title, d):
-        item.title, item.detail = title, d
+        item.title, item.detail, item.since = title, d, now
         _reset(session, actor, now, h, item)
 
 
