@@ -174,8 +174,23 @@ async def test_incoming_guard_logs_in_and_signs(sqlite_db, clock):
         await login(pilot, "张保安", "1111")
         app.push_screen(HandoverScreen())
         await pilot.pause()
-        app.action_logout()  # guard A leaves before anyone signs
+        # guard A leaves before anyone signs: F10 warns and asks why; Esc stays, a reason leaves
+        await pilot.press("escape", "f10")
         await pilot.pause()
+        assert app.screen.__class__.__name__ == "ReasonDialog"
+        assert "交接" in str(app.screen.query_one("#reason-subject", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert rows(sqlite_db, StaffSession)[0].ended_at is None
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("enter")  # no reason: refused at the field
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ReasonDialog"
+        app.screen.query_one("#in-reason", Input).value = "家中急事"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
         await login(pilot, "赵保安", "2222")
         app.push_screen(HandoverScreen())
         await pilot.pause()
@@ -275,3 +290,34 @@ async def test_supervisor_reports_open_and_refuse_bad_dates(sqlite_db, clock):
         await pilot.pause()
         table = app.screen.query_one("#coverage-table", DataTable)
         assert table.row_count == 7 * len(load_reference().routes)
+
+
+async def test_supervisor_home_shows_the_flags_of_the_night(sqlite_db, clock):
+    """A guard who left without handover (with his reason) and rounds without a reason are
+    on the supervisor's home screen; a guard owing reasons is asked at his login."""
+    from datetime import timedelta
+
+    from wuye_tui.services import guard_sessions
+
+    staff_pair(sqlite_db)
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "张保安", "1111")  # 09:00, the morning shift
+        await pilot.pause()
+        clock.advance(hours=3)  # he walks no round; at 12:00 he leaves
+        app.end_login("logout", "家中急事")
+        await pilot.pause()
+        await login(pilot, "王主管", "1234")
+        await pilot.pause()
+        flags = str(app.screen.query_one("#home-flags", Static).render())
+        assert "离岗未交接" in flags and "张保安" in flags and "家中急事" in flags
+        assert "漏巡" in flags and "未说明原因" in flags
+        app.end_login("logout")
+        await pilot.pause()
+        # the guard of the shift is asked for the reasons at his next login
+        await login(pilot, "张保安", "1111")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MissedRoundDialog"
+        assert guard_sessions.STALE_AFTER < timedelta(minutes=10)

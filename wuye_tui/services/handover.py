@@ -593,22 +593,15 @@ def desk(ctx: ServiceContext) -> Desk:
     return Desk("none", None, _("No handover to fill in or to receive; F6 opens your own handover"))
 
 
-def logout_reason(ctx: ServiceContext) -> str:
-    """Called by the app when a guard logs out: "without_handover" unless the guard's
-    current shift (or this login) ended with a handover signed by an incoming guard, or
-    the guard himself signed as the incoming guard of the shift being handed over (he
-    took the post over and leaves nothing behind). A departure without handover is also
-    written to the audit chain."""
-    if ctx.actor.role != "guard" or ctx.actor.id is None:
-        return "logout"
-    now = ctx.now()
-    if not left_without_handover(ctx, ctx.actor.id, now):
-        return "logout"
-    win = handover_shift(ctx, now)
-    with ctx.db.write() as session:
-        audit.record(session, ctx.actor, now, "handover.left_without", "staff", ctx.actor.id,
-                     after={"shift": win.code, "duty_date": win.duty_date.isoformat()})
-    return "without_handover"
+def logout_reason(ctx: ServiceContext, how: str = "logout", reason: str = "") -> str:
+    """Called by the app when a guard's login ends (by ``how``: logout, idle_lock):
+    "without_handover" unless the guard's current shift (or this login) ended with a
+    handover signed by an incoming guard, or the guard himself took over the shift being
+    handed over (he leaves nothing behind). A departure without handover is also written
+    to the audit chain, with how it ended and the reason he gave."""
+    from .guard_sessions import end_reason
+
+    return end_reason(ctx, how, reason)
 
 
 def left_without_handover(ctx: ServiceContext, staff_id: int, when: datetime,
