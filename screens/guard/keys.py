@@ -41,9 +41,10 @@ class KeyScreen(WuyeScreen):
             yield DataTable(id="key-table", cursor_type="row", classes="guard-table")
             with Vertical(classes="guard-side"):
                 yield FormField(_("Key code"), "code", placeholder="K0102")
-                yield FormField(_("Lent to"), "lent_to", placeholder=_("Name and company"))
+                yield FormField(_("Lent to"), "lent_to", placeholder=_("Name, company"))
                 yield Select(_options("key_purpose"), prompt=_("Purpose"), id="sel-purpose")
-                yield FormField(_("Authorised by"), "authorised_by", placeholder=_("Owner or supervisor"))
+                yield FormField(_("Authorised by"), "authorised_by", placeholder=_("Staff or resident"))
+                yield FormField(_("Approver PIN"), "approver_pin", password=True, max_length=8)
                 yield FormField(_("Phone"), "phone")
                 yield FormField(_("Note"), "note")
                 yield Static(_("New key: code, then what it opens"), classes="guard-msg")
@@ -103,12 +104,9 @@ class KeyScreen(WuyeScreen):
         return self.query_one(f"#field-{name}", FormField).raw
 
     def _code(self) -> str:
-        code = self._value("code").strip()
-        if not code:
-            table = self.query_one("#key-table", DataTable)
-            if table.row_count:
-                code = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
-        return code
+        """The key the guard named: typed, or chosen with Enter in the list (which fills the
+        field). The row under the cursor alone is never acted on."""
+        return self._value("code").strip()
 
     def _clear(self, *names: str) -> None:
         for n in names:
@@ -119,8 +117,9 @@ class KeyScreen(WuyeScreen):
         try:
             loan = keys.lend_key(self.ctx, self._code(), self._value("lent_to"),
                                  "" if purpose is Select.NULL else purpose, self._value("authorised_by"),
-                                 self._value("phone"), self._value("note"))
+                                 self._value("phone"), self._value("note"), self._value("approver_pin"))
         except ValidationError as exc:
+            self._clear("approver_pin")
             if exc.field == "purpose":
                 self.notify(exc.message, title=_("Not saved"), severity="error")
                 return
@@ -131,19 +130,43 @@ class KeyScreen(WuyeScreen):
             return
         due = self.ctx.local(loan.due_at).strftime("%m-%d %H:%M")
         self.notify(_("Key lent; due back by {due}").format(due=due))
-        self._clear("code", "lent_to", "authorised_by", "phone", "note")
+        self._clear("code", "lent_to", "authorised_by", "approver_pin", "phone", "note")
         self.action_reload()
 
     def action_give_back(self) -> None:
+        """F3: after a confirmation naming the key and who has it."""
+        from .confirm import ConfirmDialog
+
         code = self._code()
         try:
-            keys.return_key(self.ctx, code, self._value("note"))
+            if not code:
+                raise ValidationError("code", _("Type the key code or choose the key with Enter"))
+            row = keys.key_row(self.ctx, code)
+            if row.loan is None:
+                raise ValidationError("code", _("Key {code} is not out").format(code=row.key.code))
         except WuyeError as exc:
             self.report(exc)
             return
-        self.notify(_("Key {code} returned").format(code=code.upper()))
-        self._clear("code", "note")
-        self.action_reload()
+        loan = row.loan
+        text = _("Key {code} ({label}), lent to {to} at {at}").format(
+            code=row.key.code, label=row.key.label, to=loan.lent_to,
+            at=self.ctx.local(loan.lent_at).strftime("%m-%d %H:%M"))
+        if row.overdue:
+            text += "\n" + _("overdue")
+
+        def done(ok: bool | None) -> None:
+            if not ok:
+                return
+            try:
+                keys.return_key(self.ctx, row.key.code, self._value("note"))
+            except WuyeError as exc:
+                self.report(exc)
+                return
+            self.notify(_("Key {code} returned").format(code=row.key.code))
+            self._clear("code", "note")
+            self.action_reload()
+
+        self.app.push_screen(ConfirmDialog(_("Take this key back?"), text), done)
 
     def action_add_key(self) -> None:
         try:

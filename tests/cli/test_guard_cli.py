@@ -17,6 +17,7 @@ def run(db, env, *args):  # type: ignore[no-untyped-def]
 
 def test_dutylog_and_keys(sqlite_db):
     add_staff(sqlite_db, "张保安", "guard", "1111")
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")  # authorises the loan
     out = run(sqlite_db, GUARD, "dutylog", "add", "--post", "main_gate", "--type", "security",
               "--severity", "warning", "--incident", "东门有可疑人员徘徊")
     assert out.exit_code == 0, out.output
@@ -65,6 +66,7 @@ def test_export_registers_stream_rows(sqlite_db, clock):
     from wuye_tui.services.context import ServiceContext
 
     g = add_staff(sqlite_db, "张保安", "guard", "1111")
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")  # authorises the loan
     ctx = ServiceContext(db=sqlite_db, actor=g, clock=clock)
     dutylog.add_entry(ctx, "main_gate", "security", "info", "正常")
     keys.add_key(ctx, "R-PUMP", label="水泵房")

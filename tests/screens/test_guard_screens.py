@@ -242,6 +242,7 @@ async def test_duty_log_entry_and_bad_input(sqlite_db, clock):
 
 async def test_key_lend_and_return(sqlite_db, clock):
     staff_pair(sqlite_db)
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "张保安", "1111")
@@ -264,8 +265,25 @@ async def test_key_lend_and_return(sqlite_db, clock):
         await pilot.pause()
         [loan] = rows(sqlite_db, KeyLoan)
         assert loan.lent_to == "工程部 小刘" and loan.returned_at is None
-        s.query_one("#in-code", Input).value = "R-POWER"
+        # F3 with the code field empty returns nothing, whatever row the cursor is on
+        s.query_one("#in-code", Input).value = ""
+        s.query_one("#key-table", DataTable).move_cursor(row=0)
         await pilot.press("f3")
+        await pilot.pause()
+        assert rows(sqlite_db, KeyLoan)[0].returned_at is None and s is app.screen
+        assert str(s.query_one("#err-code", Static).render())
+        # named: a confirmation naming key and borrower; Esc keeps it out, Enter returns it
+        s.query_one("#in-code", Input).value = "r-power"
+        await pilot.press("f3")
+        await pilot.pause()
+        text = str(app.screen.query_one("#confirm-text", Static).render())
+        assert "R-POWER" in text and "配电房" in text and "工程部 小刘" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert rows(sqlite_db, KeyLoan)[0].returned_at is None
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         assert rows(sqlite_db, KeyLoan)[0].returned_at is not None
 

@@ -25,6 +25,7 @@ def _data(db, clock):  # type: ignore[no-untyped-def]
 
     a = add_staff(db, "张保安", "guard", "1111")
     add_staff(db, "赵保安", "guard", "2222")
+    add_staff(db, "王主管", "supervisor", "1234")
     ctx = ServiceContext(db=db, actor=a, clock=clock)
     dutylog.add_entry(ctx, "main_gate", "equipment", "serious", "2栋1号电梯异响，已通知维保", incident=True)
     keys.add_key(ctx, "R-PUMP", label="水泵房")

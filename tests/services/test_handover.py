@@ -50,7 +50,7 @@ def prepare(make_ctx, clock, db):  # type: ignore[no-untyped-def]
     dutylog.add_entry(a, "main_gate", "equipment", "critical", "1栋2号电梯困人", major_type="elevator_entrapment")
     code = add_unit(db)
     keys.add_key(a, "K0102", unit=code)
-    keys.lend_key(a, "K0102", "维修工 李师傅", "repair", "业主王先生")
+    keys.lend_key(a, "K0102", "维修工 李师傅", "repair", "王先生")
     at(clock, 14, 40)
     return a, b
 

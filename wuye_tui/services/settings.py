@@ -26,6 +26,7 @@ class SiteSettings:
     retention_days: int = 180
     notify_command: str = ""
     notify_timeout_seconds: int = 10
+    key_approver_pin: bool = False  # a staff member authorising a key loan confirms with his PIN
 
 
 def _defaults() -> SiteSettings:
@@ -78,6 +79,11 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                 raise ValidationError(key, _("Must be a whole number")) from None
             if not lo <= value <= hi:
                 raise ValidationError(key, _("Must be between {lo} and {hi}").format(lo=lo, hi=hi))
+        elif isinstance(getattr(current, key), bool):
+            text = str(value).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValidationError(key, _("Must be yes or no"))
+            value = text in ("true", "1", "yes", "on")
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
