@@ -235,7 +235,11 @@ async def test_duty_log_entry_and_bad_input(sqlite_db, clock):
         await pilot.pause()
         assert rows(sqlite_db, DutyEntry)[0].status == "open"
         screen.query_one("#in-close_note", Input).value = "已清理"
-        await pilot.press("f4")
+        await pilot.press("f4")  # a confirmation naming the incident first
+        await pilot.pause()
+        assert "2栋楼道堆放杂物" in str(app.screen.query_one("#confirm-text", Static).render())
+        assert rows(sqlite_db, DutyEntry)[0].status == "open"
+        await pilot.press("enter")
         await pilot.pause()
         assert rows(sqlite_db, DutyEntry)[0].status == "closed"
 
