@@ -207,3 +207,6 @@ def key_list(
             state = (_("OVERDUE") + " " if r.overdue else "") + _("lent to {to} since {t}").format(
                 to=r.loan.lent_to, t=_when(ctx, r.loan.lent_at))
         typer.echo("\t".join([r.key.code, r.key.label, r.unit_code or "-", state]))
+
+
+from . import guard_roster  # noqa: E402,F401  (registers "wuye roster")
