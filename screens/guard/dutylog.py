@@ -66,7 +66,7 @@ class DutyLogScreen(WuyeScreen):
     def _add_rows(self, rows: list[dutylog.EntryRow]) -> None:
         ref = load_reference()
         table = self.query_one("#duty-table", DataTable)
-        status = {"open": _("open"), "closed": _("closed"), "": ""}
+        status = {"open": _("incident open"), "closed": _("closed"), "": ""}  # not "open" (a complaint's 待回复)
         for r in rows:
             e = r.entry
             mark = status.get(e.status, e.status)

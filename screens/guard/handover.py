@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.style import Style
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -29,6 +30,25 @@ from . import handover_items as hi
 from .dutylog import CSS, _options
 
 NOTES_SAVE_DELAY = 0.6
+EQUIPMENT_NOTE_MAX = 200  # handover.set_equipment's limit: an Input refuses a longer paste whole
+
+
+class NotesArea(TextArea):
+    """The handover notes: a paste that would make them longer than the service accepts
+    is refused whole (nothing inserted, the screen says why) rather than saved cut."""
+
+    max_chars = handover.NOTES_MAX
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        start, end = sorted(self.selection)
+        selected = len(self.get_text_range(start, end)) if start != end else 0
+        if len(self.text) - selected + len(event.text) > self.max_chars:
+            event.stop()
+            event.prevent_default()
+            self.app.bell()
+            self.screen.say(_("Pasted text too long ({n} characters, at most {max}): nothing pasted").format(  # type: ignore[attr-defined]
+                n=len(event.text), max=self.max_chars))
+        # else Textual goes on to TextArea._on_paste (handlers run down the class hierarchy)
 
 
 class HandoverScreen(WuyeScreen):
@@ -73,10 +93,11 @@ class HandoverScreen(WuyeScreen):
                         with Horizontal(classes="eq-row"):
                             yield Label(eq.label)
                             yield Input(id=f"eq-{eq.code}", restrict=r"[0-9]*", max_length=3)
-                            yield Input(id=f"eqn-{eq.code}", classes="eq-note", placeholder=_("note"))
+                            yield Input(id=f"eqn-{eq.code}", classes="eq-note", placeholder=_("note"),
+                                        max_length=EQUIPMENT_NOTE_MAX)
                 yield Static("", id="ho-eq-error", classes="guard-error")
                 yield Static(_("Notes"), classes="cp-title")
-                yield TextArea(id="ho-notes")
+                yield NotesArea(id="ho-notes")
                 yield FormField(_("Correction"), "correction")
         yield Static("", id="ho-error", classes="guard-error")
 

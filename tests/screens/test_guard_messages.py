@@ -46,3 +46,39 @@ async def test_toasts_over_the_handover_keep_every_wide_character(sqlite_db, clo
             assert flat.count("未保存") == (2 if size[0] == 80 else 4)
             for text in messages[:2] if size[0] == 80 else messages:
                 assert text.replace(" ", "") in flat, (text, shown)
+
+
+async def test_an_overlong_paste_is_refused_whole(sqlite_db, clock):
+    from textual import events
+    from textual.widgets import Input, Static, TextArea
+
+    from sqlalchemy import select
+
+    from wuye_tui.models.guard import Handover
+
+    add_staff(sqlite_db, "张保安", "guard", "1111")
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "张保安", "1111")
+        await pilot.press("9")
+        await pilot.pause()
+        screen = app.screen
+        notes = screen.query_one("#ho-notes", TextArea)
+        notes.focus()
+        await pilot.pause()
+        app.post_message(events.Paste("巡" * 2001))
+        await pilot.pause(1.0)
+        assert notes.text == ""
+        assert "过长" in str(screen.query_one("#ho-error", Static).render())
+        with sqlite_db.read() as s:
+            assert s.execute(select(Handover.notes)).scalar_one() == ""
+        app.post_message(events.Paste("正门道闸偶有卡顿"))
+        await pilot.pause(1.0)
+        with sqlite_db.read() as s:
+            assert s.execute(select(Handover.notes)).scalar_one() == "正门道闸偶有卡顿"
+        note = screen.query_one("#eqn-radio", Input)
+        note.focus()
+        await pilot.pause()
+        app.post_message(events.Paste("x" * 201))
+        await pilot.pause()
+        assert note.value == ""  # refused whole, not cut to 200
