@@ -71,6 +71,7 @@ class HandoverScreen(WuyeScreen):
         self._loading = False
         self._styles = (Style(bold=True), Style(bold=True))  # theme colours once mounted
         self._message = ""  # the last refusal, kept in front of the status line until the next act
+        self._editable = False  # the outgoing guard's (or a supervisor's) draft: equipment and notes saved
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Shift handover"), classes="title", id="ho-title")
@@ -160,6 +161,7 @@ class HandoverScreen(WuyeScreen):
         self.fill_items()
         self._loading = True
         editable = not view.locked and (h.outgoing_id == self.ctx.actor.id or self.ctx.actor.is_supervisor)
+        self._editable = editable
         self.show_post(h.post, editable)
         for eq in view.equipment:
             for wid, value in ((f"#eq-{eq.code}", str(eq.count)), (f"#eqn-{eq.code}", eq.note)):
@@ -283,8 +285,8 @@ class HandoverScreen(WuyeScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         wid = event.input.id or ""
-        if self._loading or self.view is None or not wid.startswith(("eq-", "eqn-")):
-            return
+        if self._loading or self.view is None or not self._editable or not wid.startswith(("eq-", "eqn-")):
+            return  # (the values a load puts in arrive here later: not an edit on a read-only view)
         code = wid.split("-", 1)[1]
         count = self.query_one(f"#eq-{code}", Input).value
         note = self.query_one(f"#eqn-{code}", Input).value
@@ -300,7 +302,7 @@ class HandoverScreen(WuyeScreen):
         error.update("")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._loading or self.view is None or self.view.locked:
+        if self._loading or self.view is None or self.view.locked or not self._editable:
             return
         if self._notes_timer is not None:
             self._notes_timer.stop()

@@ -60,3 +60,30 @@ def test_patrol_checkpoint_snapshot(sqlite_db, clock, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_handover_receive_view_snapshot(sqlite_db, clock, snap_compare):
+    """The incoming guard's own login: the receive view of the outgoing guard's draft, one
+    item changed after he acknowledged it ([!])."""
+    from wuye_tui.models import Staff
+    from wuye_tui.services import handover
+    from wuye_tui.services.context import Actor, ServiceContext
+
+    _data(sqlite_db, clock)
+    with sqlite_db.read() as s:
+        people = {p.name: Actor(p.id, p.name, p.role) for p in s.query(Staff).all()}
+    out = ServiceContext(db=sqlite_db, actor=people["张保安"], clock=clock)
+    inc = ServiceContext(db=sqlite_db, actor=people["赵保安"], clock=clock)
+    h = handover.open_handover(out)
+    handover.acknowledge_group(inc, h.id, "equipment")
+    handover.set_equipment(out, h.id, "radio", "1", "一台送修")
+    app = make_app(sqlite_db, clock)
+
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        await login(pilot, "赵保安", "2222")
+        await pilot.press("9")
+        await pilot.pause()
+        no_blink(app)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

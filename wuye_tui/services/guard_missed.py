@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from ..clock import as_utc
 from ..models import Staff, StaffSession
 from ..models.guard import GuardDuty, Handover
 from .context import ServiceContext
@@ -48,10 +49,17 @@ def _guard_of_shift(ctx: ServiceContext, when: datetime, cache: dict) -> int | N
 
 def unexplained(ctx: ServiceContext, now: datetime | None = None,
                 lookback: timedelta = LOOKBACK) -> list[tuple[Slot, int | None]]:
-    """Missed rounds without a reason in the last ``lookback``, with the guard who owes it."""
+    """Missed rounds without a reason in the last ``lookback``, with the guard who owes it.
+    Rounds scheduled before the first guard ever logged in (a new site) are not counted."""
     now = now or ctx.now()
+    with ctx.db.read() as session:
+        first = session.execute(select(func.min(StaffSession.started_at)).join(Staff, Staff.id == StaffSession.staff_id)
+                                .where(Staff.role == "guard")).scalar()
+    if first is None:
+        return []
+    start = max(now - lookback, as_utc(first))
     cache: dict = {}  # type: ignore[type-arg]
-    return [(s, _guard_of_shift(ctx, s.at, cache)) for s in _schedule(ctx, now - lookback, now, now)
+    return [(s, _guard_of_shift(ctx, s.at, cache)) for s in _schedule(ctx, start, now, now)
             if s.status == "missed" and not s.reason]
 
 
