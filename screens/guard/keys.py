@@ -15,6 +15,7 @@ from wuye_tui.services import keys
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from .dutylog import CSS, _options
+from .handover_items import fit
 
 PAGE = 50
 
@@ -34,12 +35,13 @@ class KeyScreen(WuyeScreen):
         super().__init__()
         self.out_only = False
         self.last_id: int | None = None
+        self._key_width, self._lent_width, self._due_format = 20, 10, "%m-%d %H:%M"
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Keys"), classes="title")
         with Horizontal():
             yield DataTable(id="key-table", cursor_type="row", classes="guard-table")
-            with Vertical(classes="guard-side"):
+            with Vertical(classes="guard-side", id="key-side"):
                 yield FormField(_("Key code"), "code", placeholder="K0102")
                 yield FormField(_("Lent to"), "lent_to", placeholder=_("Name, company"))
                 yield Select(_options("key_purpose"), prompt=_("Purpose"), id="sel-purpose")
@@ -53,10 +55,32 @@ class KeyScreen(WuyeScreen):
         yield FormField(_("Search"), "search", placeholder=_("Code, room or unit"))
 
     def on_mount(self) -> None:
-        table = self.query_one("#key-table", DataTable)
-        table.add_columns(_("Code"), _("Key"), _("Unit"), _("Status"), _("Lent to"), _("Since"), _("Due"))
+        self._columns()
         self.action_reload()
         self.query_one("#in-code").focus()
+
+    def _columns(self) -> None:
+        """Code, status, borrower and due time always visible (80 columns too); the key's
+        name (it says the unit) takes what is left."""
+        table = self.query_one("#key-table", DataTable)
+        narrow = self.size.width and self.size.width < 100
+        self.set_class(bool(narrow), "-narrow")
+        side = 32 if narrow else 44
+        self._lent_width, self._due_format = (8, "%d %H:%M") if narrow else (10, "%m-%d %H:%M")
+        due_width = 8 if narrow else 11
+        fixed = 7 + 8 + self._lent_width + due_width + 2 * table.cell_padding * 5 + 2
+        self._key_width = max(4, (self.size.width or 120) - side - fixed)
+        table.clear(columns=True)
+        table.add_column(_("Code"), width=7)
+        table.add_column(_("Key"), width=self._key_width)
+        table.add_column(_("Status"), width=8)
+        table.add_column(_("Lent to"), width=self._lent_width)
+        table.add_column(_("Due back"), width=due_width)
+
+    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.is_mounted and self.query("#key-table"):
+            self._columns()
+            self.action_reload()
 
     def _status(self, row: keys.KeyRow) -> str:
         if row.loan is None:
@@ -67,10 +91,9 @@ class KeyScreen(WuyeScreen):
         table = self.query_one("#key-table", DataTable)
         for r in rows:
             loan = r.loan
-            table.add_row(r.key.code, r.key.label[:20], r.unit_code, self._status(r),
-                          loan.lent_to[:12] if loan else "",
-                          self.ctx.local(loan.lent_at).strftime("%m-%d %H:%M") if loan else "",
-                          self.ctx.local(loan.due_at).strftime("%m-%d %H:%M") if loan else "", key=r.key.code)
+            table.add_row(r.key.code, fit(r.key.label, self._key_width), self._status(r),
+                          fit(loan.lent_to, self._lent_width) if loan else "",
+                          self.ctx.local(loan.due_at).strftime(self._due_format) if loan else "", key=r.key.code)
             self.last_id = r.key.id
 
     def action_reload(self) -> None:
