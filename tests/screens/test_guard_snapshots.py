@@ -65,13 +65,15 @@ def test_patrol_checkpoint_snapshot(sqlite_db, clock, snap_compare):
 def test_handover_receive_view_snapshot(sqlite_db, clock, snap_compare):
     """The incoming guard's own login: the receive view of the outgoing guard's draft, one
     item changed after he acknowledged it ([!])."""
+    from sqlalchemy import select
+
     from wuye_tui.models import Staff
     from wuye_tui.services import handover
     from wuye_tui.services.context import Actor, ServiceContext
 
     _data(sqlite_db, clock)
     with sqlite_db.read() as s:
-        people = {p.name: Actor(p.id, p.name, p.role) for p in s.query(Staff).all()}
+        people = {p.name: Actor(p.id, p.name, p.role) for p in s.execute(select(Staff)).scalars()}
     out = ServiceContext(db=sqlite_db, actor=people["张保安"], clock=clock)
     inc = ServiceContext(db=sqlite_db, actor=people["赵保安"], clock=clock)
     h = handover.open_handover(out)
