@@ -30,6 +30,7 @@ from . import handover_items as hi
 from .dutylog import CSS, _options
 
 NOTES_SAVE_DELAY = 0.6
+POLL_SECONDS = 3.0  # the other terminal's changes (acknowledgements, a changed note) shown this soon
 EQUIPMENT_NOTE_MAX = 200  # handover.set_equipment's limit: an Input refuses a longer paste whole
 
 
@@ -72,6 +73,7 @@ class HandoverScreen(WuyeScreen):
         self._styles = (Style(bold=True), Style(bold=True))  # theme colours once mounted
         self._message = ""  # the last refusal, kept in front of the status line until the next act
         self._editable = False  # the outgoing guard's (or a supervisor's) draft: equipment and notes saved
+        self._fingerprint = ""  # what this screen last showed (handover.fingerprint)
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Shift handover"), classes="title", id="ho-title")
@@ -102,7 +104,21 @@ class HandoverScreen(WuyeScreen):
                 yield FormField(_("Correction"), "correction")
         yield Static("", id="ho-error", classes="guard-error")
 
+    def poll_changes(self) -> None:
+        """Show what the other guard did on his terminal (not while notes are being typed)."""
+        if self.view is None or self.view.locked or self._notes_timer is not None or self.app.screen is not self:
+            return
+        try:
+            now = handover.fingerprint(self.ctx, self.view.handover.id)  # type: ignore[arg-type]
+        except WuyeError:
+            return
+        if now != self._fingerprint:
+            self.load()
+
     def on_mount(self) -> None:
+        if not getattr(self, "_polling", False):
+            self._polling = True
+            self.set_interval(POLL_SECONDS, self.poll_changes)
         self._styles = hi.styles(self.app)
         fresh = False
         try:
@@ -139,6 +155,7 @@ class HandoverScreen(WuyeScreen):
     def load(self) -> None:
         assert self.handover_id is not None
         self.view = view = handover.get_view(self.ctx, self.handover_id)
+        self._fingerprint = handover.fingerprint(self.ctx, self.handover_id)
         h = view.handover
         ref = load_reference()
         status = _("signed by {name} at {t}").format(

@@ -139,9 +139,21 @@ async def test_full_handover_between_two_guards(sqlite_db, clock):
         await pb.press("f2")
         await pb.pause()
         assert rows(sqlite_db, Handover)[0].failed_signatures == 1
-        # the outgoing guard changes a note after it was acknowledged
+        # the outgoing guard's screen shows the acknowledgements made on the other terminal
+        for _ in range(40):
+            if "还有 0 项" in str(sa.query_one("#ho-error", Static).render()):
+                break
+            await pa.pause(0.1)
+        assert "还有 0 项" in str(sa.query_one("#ho-error", Static).render())
+        # the outgoing guard changes a note after it was acknowledged: the incoming guard's
+        # screen says so by itself
         sa.query_one("#eqn-radio", Input).value = "两台送修"
         await pa.pause()
+        for _ in range(40):
+            if "变更" in str(sb.query_one("#ho-error", Static).render()):
+                break
+            await pb.pause(0.1)
+        assert "1 项在确认后有变更" in str(sb.query_one("#ho-error", Static).render())
         sb.query_one("#in-pin", Input).value = "2222"
         await pb.press("f2")
         await pb.pause()

@@ -531,6 +531,21 @@ def get_view(ctx: ServiceContext, handover_id: int) -> HandoverView:
                         items, equipment, corrections, expected_name)
 
 
+def fingerprint(ctx: ServiceContext, handover_id: int) -> str:
+    """A short digest of what a terminal shows of a handover (items, acknowledgements,
+    equipment, notes, status): another terminal's change makes it differ."""
+    with ctx.db.read() as session:
+        h = session.get(Handover, handover_id)
+        if h is None:
+            return ""
+        rows = session.execute(select(HandoverItem.id, HandoverItem.title, HandoverItem.acknowledged,
+                                      HandoverItem.reset_at).where(HandoverItem.handover_id == handover_id)
+                               .order_by(HandoverItem.id)).all()
+    text = json.dumps([h.status, h.notes, h.post, h.failed_signatures, [list(r) for r in rows]],
+                      ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def pending_to_sign(ctx: ServiceContext) -> list[Handover]:
     """Other guards' recent unsigned drafts the acting guard may receive, newest first
     (a draft whose next shift has somebody else on the roster is theirs)."""
