@@ -113,7 +113,7 @@ class HandoverScreen(WuyeScreen):
         except WuyeError:
             return
         if now != self._fingerprint:
-            self.load()
+            self.load(fields=False)
 
     def on_mount(self) -> None:
         if not getattr(self, "_polling", False):
@@ -152,7 +152,9 @@ class HandoverScreen(WuyeScreen):
         return (self.view is not None and not self.view.locked
                 and self.view.handover.outgoing_id != self.ctx.actor.id and self.ctx.actor.role == "guard")
 
-    def load(self) -> None:
+    def load(self, fields: bool = True) -> None:
+        """Show the handover; ``fields=False`` (the poll) leaves the equipment, notes and
+        post fields alone, so nothing the outgoing guard is typing is overwritten."""
         assert self.handover_id is not None
         self.view = view = handover.get_view(self.ctx, self.handover_id)
         self._fingerprint = handover.fingerprint(self.ctx, self.handover_id)
@@ -176,8 +178,11 @@ class HandoverScreen(WuyeScreen):
         elif not view.locked:
             name.input.disabled = True  # the outgoing guard's screen: the incoming guard signs on his own
         self.fill_items()
-        self._loading = True
         editable = not view.locked and (h.outgoing_id == self.ctx.actor.id or self.ctx.actor.is_supervisor)
+        if not fields and editable:
+            self.show_status()
+            return
+        self._loading = True
         self._editable = editable
         self.show_post(h.post, editable)
         for eq in view.equipment:
