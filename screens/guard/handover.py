@@ -241,6 +241,9 @@ class HandoverScreen(WuyeScreen):
     def on_items_table_resized(self, event: hi.ItemsTable.Resized) -> None:
         self.fill_items()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < 100, "-narrow")
+
     def highlighted(self) -> HandoverItem | None:
         table = self.query_one("#ho-items", DataTable)
         if self.view is None or not table.row_count:

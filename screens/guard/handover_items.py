@@ -24,6 +24,7 @@ from wuye_tui.services.context import ServiceContext
 MORE = "..."
 KIND_MAX = 16  # the longest kind label in Chinese (未确认的重大事件)
 TITLE_MIN = 20
+NARROW, KIND_NARROW, TITLE_NARROW = 60, 10, 8  # a table narrower than NARROW cells (80-column terminal)
 SINCE = "%m-%d %H:%M"
 SCROLLBAR = 2  # kept free for the vertical scrollbar, so rows never run under it
 
@@ -61,11 +62,13 @@ class Widths:
 
 def widths(table: DataTable, items: list[HandoverItem]) -> Widths:
     """Column content widths that fill the table's width exactly (cell padding included)."""
+    narrow = table.size.width < NARROW  # 80 columns: every column stays visible, the kind is cut
     mark = max(cell_len(_("Ack.")), cell_len("[ ]"))
-    kind = min(KIND_MAX, max([cell_len(_("Kind"))] + [cell_len(kind_label(i.kind)) for i in items]))
+    kind = min(KIND_NARROW if narrow else KIND_MAX,
+               max([cell_len(_("Kind"))] + [cell_len(kind_label(i.kind)) for i in items]))
     since = max(cell_len(_("Since")), len("03-02 08:00"))
     padding = 2 * table.cell_padding * 4
-    title = max(TITLE_MIN, table.size.width - SCROLLBAR - padding - mark - kind - since)
+    title = max(TITLE_NARROW if narrow else TITLE_MIN, table.size.width - SCROLLBAR - padding - mark - kind - since)
     return Widths(mark, kind, title, since)
 
 
