@@ -82,3 +82,21 @@ async def test_an_overlong_paste_is_refused_whole(sqlite_db, clock):
         app.post_message(events.Paste("x" * 201))
         await pilot.pause()
         assert note.value == ""  # refused whole, not cut to 200
+
+
+async def test_every_column_visible_at_80_and_120(sqlite_db, clock):
+    from textual.widgets import DataTable
+
+    add_staff(sqlite_db, "张保安", "guard", "1111")
+    for size in ((80, 24), SIZE):
+        for key, table_id in (("9", "#ho-items"), ("k", "#key-table")):
+            app = make_app(sqlite_db, clock)
+            async with app.run_test(size=size) as pilot:
+                await login(pilot, "张保安", "1111")
+                await pilot.press(key)
+                await pilot.pause()
+                await pilot.pause()
+                table = app.screen.query_one(table_id, DataTable)
+                widths = [c.get_render_width(table) for c in table.columns.values()]
+                assert len(widths) >= 4 and sum(widths) <= table.size.width, (size, table_id, widths,
+                                                                              table.size.width)
