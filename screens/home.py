@@ -29,6 +29,10 @@ class HomeScreen(WuyeScreen):
             for desk in desks_for(actor.role):
                 yield Static(Text.assemble((f"[{desk.key.upper()}]", "bold"), "  ", _(desk.label)), classes="desk-line")
             yield Static(_("Press a key to open a desk. F10 logs out."), classes="hint")
+            if actor.is_supervisor:
+                from .guard.flags import SupervisorFlags
+
+                yield SupervisorFlags(id="home-flags")
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         key = (event.character or "").lower()

@@ -54,6 +54,9 @@ class WuyeApp(StorageSafe, App[None]):
     def __init__(self, db_url: str, lang: str = "zh", kiosk: bool = False, clock: Clock | None = None,
                  terminal: str | None = None, idle_check_seconds: float = 5.0) -> None:
         set_language(lang)
+        from screens.wide_cuts import install as keep_wide_chars
+
+        keep_wide_chars()  # before any screen: toasts and overlays keep their wide characters
         super().__init__()
         from .services.context import ServiceContext  # light: no database yet
         from .services.serve import terminal_name
@@ -197,6 +200,9 @@ class WuyeApp(StorageSafe, App[None]):
         self.poll_alerts()
         self.set_interval(NOTIFY_SEND_SECONDS, self.send_notifications)
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
+        from .services.guard_sessions import HEARTBEAT
+
+        self.set_interval(HEARTBEAT.total_seconds(), self.send_heartbeat)
         if not names:
             self.key_order.unblock()
             self.switch_screen(FirstSupervisorScreen())
@@ -230,8 +236,29 @@ class WuyeApp(StorageSafe, App[None]):
     def finish_login(self, ctx, session_id) -> None:  # type: ignore[no-untyped-def]
         self.ctx = ctx
         self.session_id = session_id
+        self.send_heartbeat()
         self.last_activity = time.monotonic()
         self._reset_to(self._home())
+        if ctx.actor.role == "guard":
+            self.call_after_refresh(self.ask_owed_reasons)
+
+    def ask_owed_reasons(self) -> None:
+        """A guard whose shift left rounds without a reason is asked for them first."""
+        from datetime import timedelta
+
+        from .services import guard_missed
+
+        try:
+            owed = guard_missed.owed_by(self.ctx, self.ctx.actor.id)  # type: ignore[union-attr]
+        except WuyeError:
+            return
+        if not owed:
+            return
+        from screens.guard.missed_dialog import MissedRoundDialog
+
+        first, last = min(s.at for s in owed), max(s.at for s in owed)
+        self.push_screen(MissedRoundDialog(first, last + timedelta(seconds=1), _(
+            "{n} rounds of your shift passed unwalked without a reason: give them now").format(n=len(owed))))
 
     def _home(self) -> Screen:
         from screens.home import HomeScreen
@@ -243,15 +270,29 @@ class WuyeApp(StorageSafe, App[None]):
             self.pop_screen()
         self.switch_screen(screen)
 
-    def end_login(self, reason: str) -> None:
+    def send_heartbeat(self) -> None:
+        """This login is alive (a killed terminal's login goes stale); logins elsewhere
+        whose heartbeat stopped are closed."""
+        from .services import guard_sessions
+
+        if self.ctx is None or self.db is None:
+            return
+        try:
+            if self.session_id is not None and not guard_sessions.heartbeat(self.ctx, self.session_id):
+                self.session_id = None  # closed as stale meanwhile (the terminal slept)
+            guard_sessions.close_stale(self.ctx)
+        except Exception:  # noqa: BLE001 - a lost connection must not kill the terminal
+            return
+
+    def end_login(self, reason: str, note: str = "") -> None:
         from .services import staff
         from .services.context import SYSTEM
 
         if self.ctx is None or self.ctx.actor.id is None:
             return
-        if reason == "logout" and self.ctx.actor.role == "guard":
+        if reason in ("logout", "idle_lock") and self.ctx.actor.role == "guard":
             try:
-                reason = self._handover_reason()
+                reason = self._handover_reason(reason, note)
             except Exception as exc:
                 if not self.storage_failure(exc):
                     raise
@@ -270,14 +311,38 @@ class WuyeApp(StorageSafe, App[None]):
                 raise
         self._reset_to(LoginScreen())
 
-    def _handover_reason(self) -> str:
-        """A guard logging out without a signed handover is recorded as such."""
+    def _handover_reason(self, how: str = "logout", note: str = "") -> str:
+        """A guard leaving without a signed handover is recorded as such."""
         from .services import handover
 
-        return handover.logout_reason(self.ctx)  # type: ignore[arg-type]
+        return handover.logout_reason(self.ctx, how, note)  # type: ignore[arg-type]
 
     def action_logout(self) -> None:
-        self.end_login("logout")
+        """F10. A guard whose handover nobody has signed is warned and asked why first."""
+        from .services import handover
+
+        ctx = self.ctx
+        if ctx is None or ctx.actor.id is None or ctx.actor.role != "guard":
+            self.end_login("logout")
+            return
+        try:
+            leaving_bare = handover.left_without_handover(ctx, ctx.actor.id, ctx.now())
+        except WuyeError:
+            leaving_bare = True
+        if not leaving_bare:
+            self.end_login("logout")
+            return
+        from screens.gate.reason import ReasonDialog
+
+        def done(reason: str | None) -> None:
+            if reason is not None:
+                self.end_login("logout", reason)
+
+        self.push_screen(ReasonDialog(
+            _("Leaving without a signed handover"),
+            _("No incoming guard has signed your handover yet. Leaving now is recorded as leaving "
+              "without handover and shown to the supervisor. Why are you leaving?"),
+            lambda reason: reason), done)
 
     async def on_event(self, event) -> None:  # type: ignore[no-untyped-def]
         from textual import events

@@ -223,7 +223,7 @@ _LISTS: dict[str, tuple[tuple[str, type[Named], Fields], ...]] = {
         ("severity", Severity, {"rank": _INT}),
         ("missed_round_reason", MissedRoundReason, {}),
     ),
-    "patrol.toml": (("item", PatrolItem, {}),),  # routes: see _patrol()
+    "patrol.toml": (("item", PatrolItem, {"severity": ("text", "warning"), "major_type": ("text", "")}),),  # routes: see _patrol()
     "site.toml": (("key_purpose", KeyPurpose, {}),),
 }
 

@@ -91,7 +91,8 @@ class MissedRoundReason(Named):
 
 @dataclass(frozen=True)
 class PatrolItem(Named):
-    pass
+    severity: str = "warning"  # severity code (shifts.toml) of the incident an anomaly opens
+    major_type: str = ""  # major type (complaints.toml) an anomaly escalates as, e.g. "fire"
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class DutyLogScreen(WuyeScreen):
     def _add_rows(self, rows: list[dutylog.EntryRow]) -> None:
         ref = load_reference()
         table = self.query_one("#duty-table", DataTable)
-        status = {"open": _("open"), "closed": _("closed"), "": ""}
+        status = {"open": _("incident open"), "closed": _("closed"), "": ""}  # not "open" (a complaint's 待回复)
         for r in rows:
             e = r.entry
             mark = status.get(e.status, e.status)
@@ -142,12 +142,28 @@ class DutyLogScreen(WuyeScreen):
         if entry_id is None:
             self.notify(_("Select an incident in the list first"), severity="warning")
             return
+        from .confirm import ConfirmDialog
+
         field = self.query_one("#field-close_note", FormField)
         try:
-            dutylog.close_incident(self.ctx, entry_id, field.raw)
+            if not field.raw.strip():  # the note first: nothing is asked for a close that would be refused
+                dutylog.close_incident(self.ctx, entry_id, field.raw)
+            row = dutylog.get_entry(self.ctx, entry_id)
         except WuyeError as exc:
             self.report(exc)
             return
-        field.set_value("")
-        self.notify(_("Incident #{id} closed").format(id=entry_id))
-        self.action_reload()
+
+        def done(ok: bool | None) -> None:
+            if not ok:
+                return
+            try:
+                dutylog.close_incident(self.ctx, entry_id, field.raw)
+            except WuyeError as exc:
+                self.report(exc)
+                return
+            field.set_value("")
+            self.notify(_("Incident #{id} closed").format(id=entry_id))
+            self.action_reload()
+
+        text = _("Incident #{id}: {text}").format(id=entry_id, text=row.entry.text[:300])
+        self.app.push_screen(ConfirmDialog(_("Close this incident?"), text), done)

@@ -1,13 +1,17 @@
 """Shift handover (交接班): everything open is listed; the outgoing guard chooses the post
 handed over, records the equipment and notes (saved as they are typed); the incoming
-guard acknowledges each item (Enter) and signs with their own name and PIN (F2). The
-highlighted item is shown in full below the list; F7 gives reasons for missed rounds."""
+guard opens the same handover from his own login (the receive view), acknowledges each
+item (Enter; F4 the next unacknowledged one; F8 the whole group of the highlighted item)
+and signs with his PIN (F2). The highlighted item is shown in full below the list; F7
+gives reasons for missed rounds. Opening the desk creates a draft only for the guard on
+duty for the ending shift (``handover.desk``); F6 opens one's own handover on purpose."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from rich.style import Style
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,6 +30,26 @@ from . import handover_items as hi
 from .dutylog import CSS, _options
 
 NOTES_SAVE_DELAY = 0.6
+POLL_SECONDS = 3.0  # the other terminal's changes (acknowledgements, a changed note) shown this soon
+EQUIPMENT_NOTE_MAX = 200  # handover.set_equipment's limit: an Input refuses a longer paste whole
+
+
+class NotesArea(TextArea):
+    """The handover notes: a paste that would make them longer than the service accepts
+    is refused whole (nothing inserted, the screen says why) rather than saved cut."""
+
+    max_chars = handover.NOTES_MAX
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        start, end = sorted(self.selection)
+        selected = len(self.get_text_range(start, end)) if start != end else 0
+        if len(self.text) - selected + len(event.text) > self.max_chars:
+            event.stop()
+            event.prevent_default()
+            self.app.bell()
+            self.screen.say(_("Pasted text too long ({n} characters, at most {max}): nothing pasted").format(  # type: ignore[attr-defined]
+                n=len(event.text), max=self.max_chars))
+        # else Textual goes on to TextArea._on_paste (handlers run down the class hierarchy)
 
 
 class HandoverScreen(WuyeScreen):
@@ -33,6 +57,8 @@ class HandoverScreen(WuyeScreen):
     BINDINGS = [
         Binding("f2", "sign", N_("Sign as incoming guard"), id="handover-sign"),
         Binding("f3", "correct", N_("Add correction"), id="handover-correct"),
+        Binding("f4", "next_open", N_("Next unacknowledged"), id="handover-next"),
+        Binding("f8", "ack_group", N_("Acknowledge this group"), id="handover-ack-group"),
         Binding("f5", "refresh_items", N_("Refresh items"), id="handover-refresh"),
         Binding("f7", "give_reason", N_("Reason for missed round"), id="handover-reason"),
         Binding("f6", "own", N_("My own handover"), id="handover-own"),
@@ -45,6 +71,9 @@ class HandoverScreen(WuyeScreen):
         self._notes_timer = None
         self._loading = False
         self._styles = (Style(bold=True), Style(bold=True))  # theme colours once mounted
+        self._message = ""  # the last refusal, kept in front of the status line until the next act
+        self._editable = False  # the outgoing guard's (or a supervisor's) draft: equipment and notes saved
+        self._fingerprint = ""  # what this screen last showed (handover.fingerprint)
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Shift handover"), classes="title", id="ho-title")
@@ -67,25 +96,40 @@ class HandoverScreen(WuyeScreen):
                         with Horizontal(classes="eq-row"):
                             yield Label(eq.label)
                             yield Input(id=f"eq-{eq.code}", restrict=r"[0-9]*", max_length=3)
-                            yield Input(id=f"eqn-{eq.code}", classes="eq-note", placeholder=_("note"))
+                            yield Input(id=f"eqn-{eq.code}", classes="eq-note", placeholder=_("note"),
+                                        max_length=EQUIPMENT_NOTE_MAX)
                 yield Static("", id="ho-eq-error", classes="guard-error")
                 yield Static(_("Notes"), classes="cp-title")
-                yield TextArea(id="ho-notes")
+                yield NotesArea(id="ho-notes")
                 yield FormField(_("Correction"), "correction")
         yield Static("", id="ho-error", classes="guard-error")
 
+    def poll_changes(self) -> None:
+        """Show what the other guard did on his terminal (not while notes are being typed)."""
+        if self.view is None or self.view.locked or self._notes_timer is not None or self.app.screen is not self:
+            return
+        try:
+            now = handover.fingerprint(self.ctx, self.view.handover.id)  # type: ignore[arg-type]
+        except WuyeError:
+            return
+        if now != self._fingerprint:
+            self.load(fields=False)
+
     def on_mount(self) -> None:
+        if not getattr(self, "_polling", False):
+            self._polling = True
+            self.set_interval(POLL_SECONDS, self.poll_changes)
         self._styles = hi.styles(self.app)
         fresh = False
         try:
             if self.handover_id is None:
-                own = handover.own_draft(self.ctx)
-                pending = [] if own else handover.pending_to_sign(self.ctx)
-                if own is None and pending:
-                    self.handover_id = pending[0].id
-                else:
-                    fresh = own is None
-                    self.handover_id = handover.open_handover(self.ctx).id  # type: ignore[assignment]
+                had_own = handover.own_draft(self.ctx) is not None
+                desk = handover.desk(self.ctx)
+                if desk.handover_id is None:
+                    self.show_nothing(desk.message)
+                    return
+                fresh = desk.mode == "own" and not had_own
+                self.handover_id = desk.handover_id
             self.load()
             # a handover just opened: the outgoing guard confirms the post first; else the items
             self.call_after_refresh(self.focus_post if fresh else self.query_one("#ho-items").focus)
@@ -94,22 +138,52 @@ class HandoverScreen(WuyeScreen):
 
     # ---- showing ------------------------------------------------------------------
 
-    def load(self) -> None:
+    def show_nothing(self, message: str) -> None:
+        """No handover for this guard now (none is created by looking)."""
+        self.query_one("#ho-error", Static).update(message)
+        self.query_one("#ho-detail", Static).update("")
+        for w in self.query(Input):
+            w.disabled = True
+        self.query_one("#ho-notes", TextArea).read_only = True
+
+    @property
+    def receiving(self) -> bool:
+        """The acting guard is the one taking over (not the outgoing guard)."""
+        return (self.view is not None and not self.view.locked
+                and self.view.handover.outgoing_id != self.ctx.actor.id and self.ctx.actor.role == "guard")
+
+    def load(self, fields: bool = True) -> None:
+        """Show the handover; ``fields=False`` (the poll) leaves the equipment, notes and
+        post fields alone, so nothing the outgoing guard is typing is overwritten."""
         assert self.handover_id is not None
         self.view = view = handover.get_view(self.ctx, self.handover_id)
+        self._fingerprint = handover.fingerprint(self.ctx, self.handover_id)
         h = view.handover
         ref = load_reference()
         status = _("signed by {name} at {t}").format(
             name=view.incoming, t=self.ctx.local(h.signed_at).strftime("%m-%d %H:%M")) if view.locked else _("draft")
-        self.query_one("#ho-title", Static).update(
-            _("Handover #{id}  {shift} {date} {start}-{end}  {post}  outgoing: {out}  ({status})").format(
-                id=h.id, shift=ref.label("shift", h.shift), date=h.duty_date.isoformat(),
-                start=self.ctx.local(view.window.start).strftime("%H:%M"),
-                end=self.ctx.local(view.window.end).strftime("%H:%M"), post=ref.label("post", h.post),
-                out=view.outgoing, status=status))
+        title = _("Handover #{id}  {shift} {date} {start}-{end}  {post}  outgoing: {out}  ({status})").format(
+            id=h.id, shift=ref.label("shift", h.shift), date=h.duty_date.isoformat(),
+            start=self.ctx.local(view.window.start).strftime("%H:%M"),
+            end=self.ctx.local(view.window.end).strftime("%H:%M"), post=ref.label("post", h.post),
+            out=view.outgoing, status=status)
+        if self.receiving:
+            title = _("Receiving: {title}").format(title=title)
+        self.query_one("#ho-title", Static).update(title)
+        name = self.query_one("#field-incoming", FormField)
+        if self.receiving:  # he signs as himself, on his own login
+            if name.raw != self.ctx.actor.name:
+                name.set_value(self.ctx.actor.name)
+            name.input.disabled = True
+        elif not view.locked:
+            name.input.disabled = True  # the outgoing guard's screen: the incoming guard signs on his own
         self.fill_items()
-        self._loading = True
         editable = not view.locked and (h.outgoing_id == self.ctx.actor.id or self.ctx.actor.is_supervisor)
+        if not fields and editable:
+            self.show_status()
+            return
+        self._loading = True
+        self._editable = editable
         self.show_post(h.post, editable)
         for eq in view.equipment:
             for wid, value in ((f"#eq-{eq.code}", str(eq.count)), (f"#eqn-{eq.code}", eq.note)):
@@ -125,9 +199,29 @@ class HandoverScreen(WuyeScreen):
             notes.load_text(h.notes)
         notes.read_only = not editable
         self._loading = False
+        self.show_status()
+
+    def show_status(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        if view.locked:
+            self.query_one("#ho-error", Static).update(self._message)
+            return
         left = view.unacknowledged
-        msg = _("{n} items, {left} still to acknowledge (Enter)").format(n=len(view.items), left=left)
-        self.query_one("#ho-error", Static).update("" if view.locked else msg)
+        parts = [self._message] if self._message else []
+        parts.append(_("{n} items, {left} still to acknowledge (Enter)").format(n=len(view.items), left=left))
+        if view.reset:
+            parts.append(_("{n} changed after acknowledgement: look again").format(n=len(view.reset)))
+        item = self.highlighted()
+        if self.receiving and item is not None:
+            group = [i for i in view.items if i.kind == item.kind and not i.acknowledged]
+            if group:
+                parts.append(_("F8 acknowledges {kind}: {n}").format(kind=hi.kind_label(item.kind), n=len(group)))
+        elif not self.receiving:
+            who = view.expected_incoming or _("the incoming guard")
+            parts.append(_("{name} acknowledges and signs on his own login").format(name=who))
+        self.query_one("#ho-error", Static).update(_("; ").join(parts))
 
     def fill_items(self) -> None:
         """(Re)build the items table to the table's current width; the cursor stays put."""
@@ -147,6 +241,9 @@ class HandoverScreen(WuyeScreen):
     def on_items_table_resized(self, event: hi.ItemsTable.Resized) -> None:
         self.fill_items()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < 100, "-narrow")
+
     def highlighted(self) -> HandoverItem | None:
         table = self.query_one("#ho-items", DataTable)
         if self.view is None or not table.row_count:
@@ -162,6 +259,7 @@ class HandoverScreen(WuyeScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "ho-items":
             self.show_detail()
+            self.show_status()
 
     # ---- the post handed over (kept in the draft) ---------------------------------------
 
@@ -212,8 +310,8 @@ class HandoverScreen(WuyeScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         wid = event.input.id or ""
-        if self._loading or self.view is None or not wid.startswith(("eq-", "eqn-")):
-            return
+        if self._loading or self.view is None or not self._editable or not wid.startswith(("eq-", "eqn-")):
+            return  # (the values a load puts in arrive here later: not an edit on a read-only view)
         code = wid.split("-", 1)[1]
         count = self.query_one(f"#eq-{code}", Input).value
         note = self.query_one(f"#eqn-{code}", Input).value
@@ -229,7 +327,7 @@ class HandoverScreen(WuyeScreen):
         error.update("")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._loading or self.view is None or self.view.locked:
+        if self._loading or self.view is None or self.view.locked or not self._editable:
             return
         if self._notes_timer is not None:
             self._notes_timer.stop()
@@ -254,6 +352,10 @@ class HandoverScreen(WuyeScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.view is None or self.view.locked or event.row_key.value is None:
             return
+        if not self.receiving:
+            self.say(_("Only the incoming guard acknowledges, on his own login"))
+            return
+        self._message = ""
         item_id = int(event.row_key.value)
         item = next((i for i in self.view.items if i.id == item_id), None)
         if item is None:
@@ -265,8 +367,15 @@ class HandoverScreen(WuyeScreen):
             return
         self.load()
 
+    def say(self, message: str) -> None:
+        self._message = message
+        self.show_status() if self.view is not None else self.query_one("#ho-error", Static).update(message)
+
     def action_sign(self) -> None:
         if self.view is None:
+            return
+        if not self.view.locked and self.view.handover.outgoing_id == self.ctx.actor.id:
+            self.say(_("The outgoing guard cannot sign their own handover"))
             return
         if self._notes_timer is not None:
             self._notes_timer.stop()
@@ -280,14 +389,17 @@ class HandoverScreen(WuyeScreen):
             if exc.field in ("incoming", "pin"):
                 self.report(exc)
             else:
-                self.query_one("#ho-error", Static).update(exc.message)
+                self._message = exc.message
+                self.load()  # the items gathered at signing: the new ones are shown
+                self.action_next_open()
             return
         except WuyeError as exc:
             pin.set_value("")
+            self._message = str(exc)
             self.load()
-            self.query_one("#ho-error", Static).update(str(exc))
             return
         pin.set_value("")
+        self._message = ""
         self.notify(_("Handover signed and locked"))
         self.load()
 
@@ -312,6 +424,33 @@ class HandoverScreen(WuyeScreen):
             self.report(exc)
             return
         self.load()
+
+    def action_next_open(self) -> None:
+        """Move to the next item not yet acknowledged (after the cursor, then from the top)."""
+        if self.view is None:
+            return
+        table = self.query_one("#ho-items", DataTable)
+        open_rows = [n for n, key in enumerate(table.rows) if not next(
+            (i.acknowledged for i in self.view.items if str(i.id) == key.value), True)]
+        if not open_rows:
+            return
+        after = [n for n in open_rows if n > table.cursor_row]
+        table.move_cursor(row=(after or open_rows)[0])
+        table.focus()
+
+    def action_ack_group(self) -> None:
+        """Acknowledge every unacknowledged item of the highlighted item's kind."""
+        item = self.highlighted()
+        if self.view is None or self.view.locked or item is None:
+            return
+        try:
+            n = handover.acknowledge_group(self.ctx, self.view.handover.id, item.kind)  # type: ignore[arg-type]
+        except WuyeError as exc:
+            self.report(exc)
+            return
+        self.load()
+        self.notify(_("{n} items acknowledged: {kind}").format(n=n, kind=hi.kind_label(item.kind)))
+        self.action_next_open()
 
     def action_own(self) -> None:
         try:

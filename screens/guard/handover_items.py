@@ -24,12 +24,16 @@ from wuye_tui.services.context import ServiceContext
 MORE = "..."
 KIND_MAX = 16  # the longest kind label in Chinese (未确认的重大事件)
 TITLE_MIN = 20
+NARROW, KIND_NARROW, TITLE_NARROW = 60, 10, 8  # a table narrower than NARROW cells (80-column terminal)
 SINCE = "%m-%d %H:%M"
 SCROLLBAR = 2  # kept free for the vertical scrollbar, so rows never run under it
 
 
 def kind_label(kind: str) -> str:
-    return _(open_items.KIND_LABELS.get(kind, kind))
+    """The kind's name (the providers are loaded first: a screen that only reads a
+    handover must not show the raw code); an unknown kind is "other item"."""
+    labels = open_items.kind_labels()
+    return _(labels[kind]) if kind in labels else _("Other item")
 
 
 def fit(text: str, width: int) -> str:
@@ -58,11 +62,13 @@ class Widths:
 
 def widths(table: DataTable, items: list[HandoverItem]) -> Widths:
     """Column content widths that fill the table's width exactly (cell padding included)."""
+    narrow = table.size.width < NARROW  # 80 columns: every column stays visible, the kind is cut
     mark = max(cell_len(_("Ack.")), cell_len("[ ]"))
-    kind = min(KIND_MAX, max([cell_len(_("Kind"))] + [cell_len(kind_label(i.kind)) for i in items]))
+    kind = min(KIND_NARROW if narrow else KIND_MAX,
+               max([cell_len(_("Kind"))] + [cell_len(kind_label(i.kind)) for i in items]))
     since = max(cell_len(_("Since")), len("03-02 08:00"))
     padding = 2 * table.cell_padding * 4
-    title = max(TITLE_MIN, table.size.width - SCROLLBAR - padding - mark - kind - since)
+    title = max(TITLE_NARROW if narrow else TITLE_MIN, table.size.width - SCROLLBAR - padding - mark - kind - since)
     return Widths(mark, kind, title, since)
 
 
@@ -82,7 +88,12 @@ def styles(app) -> tuple[Style, Style]:  # type: ignore[no-untyped-def]
 
 
 def row(ctx: ServiceContext, item: HandoverItem, w: Widths, overdue: Style, done: Style) -> tuple:
-    mark = Text("OK", style=done) if item.acknowledged else Text("[ ]")
+    if item.acknowledged:
+        mark = Text("OK", style=done)
+    elif item.reset_at is not None:
+        mark = Text("[!]", style=overdue)  # changed after it was acknowledged
+    else:
+        mark = Text("[ ]")
     title = Text(fit(item.title, w.title), style=overdue if item.overdue else "")
     since = ctx.local(item.since).strftime(SINCE) if item.since else ""
     return mark, Text(fit(kind_label(item.kind), w.kind)), title, Text(since)
@@ -120,6 +131,9 @@ def detail(ctx: ServiceContext, item: HandoverItem | None, overdue: Style, locke
     if item.acknowledged:
         parts.append(_("acknowledged"))
     elif not locked:
+        if item.reset_at is not None:
+            parts.append(_("changed at {t} after it was acknowledged: look again").format(
+                t=ctx.local(item.reset_at).strftime("%H:%M")))
         parts.append(_("to acknowledge: Enter"))
     text.append(_(", ").join(parts))
     return text

@@ -16,6 +16,7 @@ from wuye_tui.services import keys
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from .dutylog import CSS, _options
+from .handover_items import fit
 
 PAGE = 50
 
@@ -35,16 +36,18 @@ class KeyScreen(WuyeScreen):
         super().__init__()
         self.out_only = False
         self.last_id: int | None = None
+        self._key_width, self._lent_width, self._due_format = 20, 10, "%m-%d %H:%M"
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Keys"), classes="title")
         with Horizontal():
             yield DataTable(id="key-table", cursor_type="row", classes="guard-table")
-            with Vertical(classes="guard-side"):
+            with Vertical(classes="guard-side", id="key-side"):
                 yield FormField(_("Key code"), "code", placeholder="K0102")
-                yield FormField(_("Lent to"), "lent_to", placeholder=_("Name and company"))
+                yield FormField(_("Lent to"), "lent_to", placeholder=_("Name, company"))
                 yield Select(_options("key_purpose"), prompt=_("Purpose"), id="sel-purpose")
-                yield FormField(_("Authorised by"), "authorised_by", placeholder=_("Owner or supervisor"))
+                yield FormField(_("Authorised by"), "authorised_by", placeholder=_("Staff or resident"))
+                yield FormField(_("Approver PIN"), "approver_pin", password=True, max_length=8)
                 yield FormField(_("Phone"), "phone")
                 yield FormField(_("Note"), "note")
                 yield Static(_("New key: code, then what it opens"), classes="guard-msg")
@@ -53,10 +56,32 @@ class KeyScreen(WuyeScreen):
         yield FormField(_("Search"), "search", placeholder=_("Code, room or unit"))
 
     def on_mount(self) -> None:
-        table = self.query_one("#key-table", DataTable)
-        table.add_columns(_("Code"), _("Key"), _("Unit"), _("Status"), _("Lent to"), _("Since"), _("Due"))
+        self._columns()
         self.action_reload()
         self.query_one("#in-code").focus()
+
+    def _columns(self) -> None:
+        """Code, status, borrower and due time always visible (80 columns too); the key's
+        name (it says the unit) takes what is left."""
+        table = self.query_one("#key-table", DataTable)
+        narrow = self.size.width and self.size.width < 100
+        self.set_class(bool(narrow), "-narrow")
+        side = 32 if narrow else 44
+        self._lent_width, self._due_format = (8, "%d %H:%M") if narrow else (10, "%m-%d %H:%M")
+        due_width = 8 if narrow else 11
+        fixed = 7 + 8 + self._lent_width + due_width + 2 * table.cell_padding * 5 + 2
+        self._key_width = max(4, (self.size.width or 120) - side - fixed)
+        table.clear(columns=True)
+        table.add_column(_("Code"), width=7)
+        table.add_column(_("Key"), width=self._key_width)
+        table.add_column(_("Status"), width=8)
+        table.add_column(_("Lent to"), width=self._lent_width)
+        table.add_column(_("Due back"), width=due_width)
+
+    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.is_mounted and self.query("#key-table"):
+            self._columns()
+            self.action_reload()
 
     def _status(self, row: keys.KeyRow) -> str:
         if row.loan is None:
@@ -67,10 +92,9 @@ class KeyScreen(WuyeScreen):
         table = self.query_one("#key-table", DataTable)
         for r in rows:
             loan = r.loan
-            table.add_row(r.key.code, r.key.label[:20], r.unit_code, self._status(r),
-                          loan.lent_to[:12] if loan else "",
-                          self.ctx.local(loan.lent_at).strftime("%m-%d %H:%M") if loan else "",
-                          self.ctx.local(loan.due_at).strftime("%m-%d %H:%M") if loan else "", key=r.key.code)
+            table.add_row(r.key.code, fit(r.key.label, self._key_width), self._status(r),
+                          fit(loan.lent_to, self._lent_width) if loan else "",
+                          self.ctx.local(loan.due_at).strftime(self._due_format) if loan else "", key=r.key.code)
             self.last_id = r.key.id
 
     def action_reload(self) -> None:
@@ -104,12 +128,9 @@ class KeyScreen(WuyeScreen):
         return self.query_one(f"#field-{name}", FormField).raw
 
     def _code(self) -> str:
-        code = self._value("code").strip()
-        if not code:
-            table = self.query_one("#key-table", DataTable)
-            if table.row_count:
-                code = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
-        return code
+        """The key the guard named: typed, or chosen with Enter in the list (which fills the
+        field). The row under the cursor alone is never acted on."""
+        return self._value("code").strip()
 
     def _clear(self, *names: str) -> None:
         for n in names:
@@ -120,8 +141,9 @@ class KeyScreen(WuyeScreen):
         try:
             loan = keys.lend_key(self.ctx, self._code(), self._value("lent_to"),
                                  "" if purpose is Select.NULL else purpose, self._value("authorised_by"),
-                                 self._value("phone"), self._value("note"))
+                                 self._value("phone"), self._value("note"), self._value("approver_pin"))
         except ValidationError as exc:
+            self._clear("approver_pin")
             if exc.field == "purpose":
                 self.notify(exc.message, title=_("Not saved"), severity="error")
                 return
@@ -132,19 +154,43 @@ class KeyScreen(WuyeScreen):
             return
         due = self.ctx.local(loan.due_at).strftime("%m-%d %H:%M")
         self.notify(_("Key lent; due back by {due}").format(due=due))
-        self._clear("code", "lent_to", "authorised_by", "phone", "note")
+        self._clear("code", "lent_to", "authorised_by", "approver_pin", "phone", "note")
         self.action_reload()
 
     def action_give_back(self) -> None:
+        """F3: after a confirmation naming the key and who has it."""
+        from .confirm import ConfirmDialog
+
         code = self._code()
         try:
-            keys.return_key(self.ctx, code, self._value("note"))
+            if not code:
+                raise ValidationError("code", _("Type the key code or choose the key with Enter"))
+            row = keys.key_row(self.ctx, code)
+            if row.loan is None:
+                raise ValidationError("code", _("Key {code} is not out").format(code=row.key.code))
         except WuyeError as exc:
             self.report(exc)
             return
-        self.notify(_("Key {code} returned").format(code=code.upper()))
-        self._clear("code", "note")
-        self.action_reload()
+        loan = row.loan
+        text = _("Key {code} ({label}), lent to {to} at {at}").format(
+            code=row.key.code, label=row.key.label, to=loan.lent_to,
+            at=self.ctx.local(loan.lent_at).strftime("%m-%d %H:%M"))
+        if row.overdue:
+            text += "\n" + _("overdue")
+
+        def done(ok: bool | None) -> None:
+            if not ok:
+                return
+            try:
+                keys.return_key(self.ctx, row.key.code, self._value("note"))
+            except WuyeError as exc:
+                self.report(exc)
+                return
+            self.notify(_("Key {code} returned").format(code=row.key.code))
+            self._clear("code", "note")
+            self.action_reload()
+
+        self.app.push_screen(ConfirmDialog(_("Take this key back?"), text), done)
 
     def action_add_key(self) -> None:
         try:

@@ -70,6 +70,9 @@ class PatrolScreen(WuyeScreen):
             return "-"
         so_far = [s for s in slots if s.status != "upcoming"]
         text = _("walked {done}/{total}").format(done=sum(s.status == "done" for s in so_far), total=len(so_far))
+        fast = [f"{self.ctx.local(s.at):%H:%M}" for s in slots if s.status == "done" and s.too_fast]
+        if fast:  # walked, but faster than the route allows: not a round that counts as checked
+            text += _(", ") + _("too fast {times}").format(times=" ".join(fast[-3:]))
         due = [f"{self.ctx.local(s.at):%H:%M}" for s in slots if s.status in ("due", "in_progress")]
         if due:
             text += _(", ") + _("due {time}").format(time=due[0])

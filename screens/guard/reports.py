@@ -58,9 +58,9 @@ class PatrolCoverageScreen(WuyeScreen):
         today = self.ctx.local(self.ctx.now()).date()
         yield Static(_("Patrol coverage"), classes="title")
         with Horizontal(classes="guard-row"):
-            yield FormField(_("From"), "start", check=lambda v: parse_date(v, field="start"),
+            yield FormField(_("Start date"), "start", check=lambda v: parse_date(v, field="start"),
                             value=(today - timedelta(days=6)).isoformat())
-            yield FormField(_("To"), "end", check=lambda v: parse_date(v, field="end"), value=today.isoformat())
+            yield FormField(_("End date"), "end", check=lambda v: parse_date(v, field="end"), value=today.isoformat())
         yield DataTable(id="coverage-table", classes="guard-table")
         yield Static("", id="coverage-total", classes="guard-msg")
 

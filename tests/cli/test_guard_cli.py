@@ -17,6 +17,7 @@ def run(db, env, *args):  # type: ignore[no-untyped-def]
 
 def test_dutylog_and_keys(sqlite_db):
     add_staff(sqlite_db, "张保安", "guard", "1111")
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")  # authorises the loan
     out = run(sqlite_db, GUARD, "dutylog", "add", "--post", "main_gate", "--type", "security",
               "--severity", "warning", "--incident", "东门有可疑人员徘徊")
     assert out.exit_code == 0, out.output
@@ -65,6 +66,7 @@ def test_export_registers_stream_rows(sqlite_db, clock):
     from wuye_tui.services.context import ServiceContext
 
     g = add_staff(sqlite_db, "张保安", "guard", "1111")
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")  # authorises the loan
     ctx = ServiceContext(db=sqlite_db, actor=g, clock=clock)
     dutylog.add_entry(ctx, "main_gate", "security", "info", "正常")
     keys.add_key(ctx, "R-PUMP", label="水泵房")
@@ -78,3 +80,16 @@ def test_export_registers_stream_rows(sqlite_db, clock):
     [key_row] = list(regs["keys"].rows(ctx, start, end, False))
     assert key_row[6] == "138****5678"
     assert list(regs["keys"].rows(ctx, start, end, True))[0][6] == "13812345678"
+
+
+def test_roster_set_and_show(sqlite_db):
+    add_staff(sqlite_db, "张保安", "guard", "1111")
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")
+    out = run(sqlite_db, SUP, "roster", "set", "--date", "2026-03-02", "--shift", "morning", "--guard", "张保安")
+    assert out.exit_code == 0, out.output
+    out = run(sqlite_db, SUP, "roster", "show", "--date", "2026-03-02")
+    assert out.exit_code == 0 and "张保安" in out.output and "早班" in out.output and "正门岗" in out.output
+    out = run(sqlite_db, SUP, "roster", "set", "--date", "2026-03-02", "--shift", "noon", "--guard", "张保安")
+    assert out.exit_code != 0 and "Traceback" not in out.output and len(out.output.strip().splitlines()) == 1
+    out = run(sqlite_db, GUARD, "roster", "set", "--date", "2026-03-02", "--shift", "morning", "--guard", "张保安")
+    assert out.exit_code != 0

@@ -119,7 +119,7 @@ async def test_post_cannot_be_changed_by_the_incoming_guard(sqlite_db, clock):
         await login(pilot, "张保安", "1111")
         app.push_screen(HandoverScreen())
         await pilot.pause()
-        app.action_logout()
+        app.end_login("logout")  # leaves without a handover (the F10 warning is tested elsewhere)
         await pilot.pause()
         await login(pilot, "赵保安", "2222")
         app.push_screen(HandoverScreen())
@@ -289,9 +289,10 @@ async def test_items_table_fits_and_the_detail_line_shows_the_whole_item(sqlite_
         assert " ".join(LONG.split()) in detail.replace("\n", "")
         assert "在场访客" in detail and "2026-03-02 09:00" in detail and "待确认" in detail
         assert not any(ch in AMBIGUOUS for ch in detail)
-        await pilot.press("enter")  # acknowledged: the detail line says so, the row stays highlighted
+        await pilot.press("enter")  # the outgoing guard's own terminal: refused, the row stays highlighted
         await pilot.pause()
-        assert table.cursor_row == long_row and "已确认" in text_of(screen, "#ho-detail")
+        assert table.cursor_row == long_row and "待确认" in text_of(screen, "#ho-detail")
+        assert "接班保安" in text_of(screen, "#ho-error")
         wide = table.columns[table.ordered_columns[2].key].width
         await pilot.resize_terminal(100, 30)
         await pilot.pause()

@@ -17,7 +17,7 @@ from tests.open_items_stub import keep_guard_providers, visitor
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
 from wuye_tui.models import StaffSession
-from wuye_tui.models.guard import DutyEntry, Handover, KeyLoan, PatrolRound
+from wuye_tui.models.guard import DutyEntry, Handover, HandoverItem, KeyLoan, PatrolRound
 from wuye_tui.reference import load_reference
 
 
@@ -89,47 +89,94 @@ async def test_patrol_wrong_tag_is_refused(sqlite_db, clock):
 
 
 async def test_full_handover_between_two_guards(sqlite_db, clock):
+    """Two terminals on one database: the outgoing guard fills in, the incoming guard
+    receives on his own login, acknowledges by group, and a change by the outgoing guard
+    after acknowledgement must be looked at again before the signature is accepted."""
     staff_pair(sqlite_db)
-    app = make_app(sqlite_db, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, "张保安", "1111")
-        app.push_screen(HandoverScreen())
-        await pilot.pause()
-        screen = app.screen
-        table = screen.query_one("#ho-items", DataTable)
-        assert table.row_count >= 2
+    app_a, app_b = make_app(sqlite_db, clock), make_app(sqlite_db, clock)
+    async with app_a.run_test(size=SIZE) as pa, app_b.run_test(size=SIZE) as pb:
+        await login(pa, "张保安", "1111")
+        await pa.press("9")  # keys, not push_screen: each app's screens run in that app's context
+        await pa.pause()
+        sa = app_a.screen
+        table_a = sa.query_one("#ho-items", DataTable)
+        assert table_a.row_count >= 2, sa.query_one("#ho-error", Static).render()
         # the outgoing guard records equipment and notes (saved as typed)
-        screen.query_one("#eq-radio", Input).value = "1"
-        screen.query_one("#eqn-radio", Input).value = "一台送修"
-        screen.query_one("#ho-notes").load_text("正门道闸偶有卡顿")
-        await pilot.pause(0.8)
-        # the incoming guard signs with the wrong PIN before acknowledging: refused
+        sa.query_one("#eq-radio", Input).value = "1"
+        sa.query_one("#eqn-radio", Input).value = "一台送修"
+        sa.query_one("#ho-notes").load_text("正门道闸偶有卡顿")
+        await pa.pause(0.8)
+        # he cannot acknowledge or sign on his own terminal
+        table_a.focus()
+        await pa.press("enter")
+        await pa.pause()
+        assert "接班保安" in str(sa.query_one("#ho-error", Static).render())
+        assert not any(i.acknowledged for i in rows(sqlite_db, HandoverItem))
+        await pa.press("f2")
+        await pa.pause()
+        assert "不能" in str(sa.query_one("#ho-error", Static).render())
+        # the incoming guard, on his own terminal: the receive view of that handover
+        await login(pb, "赵保安", "2222")
+        await pb.press("9")
+        await pb.pause()
+        sb = app_b.screen
+        assert "接班" in str(sb.query_one("#ho-title", Static).render())
+        assert "张保安" in str(sb.query_one("#ho-title", Static).render())
+        name = sb.query_one("#in-incoming", Input)
+        assert name.value == "赵保安" and name.disabled
+        table = sb.query_one("#ho-items", DataTable)
         table.focus()
-        for _ in range(table.row_count):
-            await pilot.press("enter", "down")
-        await pilot.pause()
-        [h] = rows(sqlite_db, Handover)
-        screen.query_one("#in-incoming", Input).value = "张保安"
-        screen.query_one("#in-pin", Input).value = "1111"
-        await pilot.press("f2")
-        await pilot.pause()
-        assert "不能" in str(screen.query_one("#ho-error", Static).render())
-        screen.query_one("#in-incoming", Input).value = "赵保安"
-        screen.query_one("#in-pin", Input).value = "0000"
-        await pilot.press("f2")
-        await pilot.pause()
+        await pb.pause()
+        assert "F8" in str(sb.query_one("#ho-error", Static).render())
+        for _ in range(table.row_count):  # F8 acknowledges the highlighted group, F4 moves on
+            if all(i.acknowledged for i in rows(sqlite_db, HandoverItem)):
+                break
+            await pb.press("f8")
+            await pb.pause()
+        assert all(i.acknowledged for i in rows(sqlite_db, HandoverItem))
+        assert {i.acknowledged_by for i in rows(sqlite_db, HandoverItem)} == {app_b.ctx.actor.id}
+        sb.query_one("#in-pin", Input).value = "0000"
+        await pb.press("f2")
+        await pb.pause()
         assert rows(sqlite_db, Handover)[0].failed_signatures == 1
-        screen.query_one("#in-pin", Input).value = "2222"
-        await pilot.press("f2")
-        await pilot.pause()
+        # the outgoing guard's screen shows the acknowledgements made on the other terminal
+        for _ in range(40):
+            if "还有 0 项" in str(sa.query_one("#ho-error", Static).render()):
+                break
+            await pa.pause(0.1)
+        assert "还有 0 项" in str(sa.query_one("#ho-error", Static).render())
+        # the outgoing guard changes a note after it was acknowledged: the incoming guard's
+        # screen says so by itself
+        sa.query_one("#eqn-radio", Input).value = "两台送修"
+        await pa.pause()
+        for _ in range(40):
+            if "变更" in str(sb.query_one("#ho-error", Static).render()):
+                break
+            await pb.pause(0.1)
+        assert "1 项在确认后有变更" in str(sb.query_one("#ho-error", Static).render())
+        sb.query_one("#in-pin", Input).value = "2222"
+        await pb.press("f2")
+        await pb.pause()
         [h] = rows(sqlite_db, Handover)
-        assert h.status == "signed" and h.notes == "正门道闸偶有卡顿"
-        assert "签字" in str(screen.query_one("#ho-title", Static).render())
-        app.action_logout()
-        await pilot.pause()
-        assert isinstance(app.screen, LoginScreen)
-        [session] = rows(sqlite_db, StaffSession)
-        assert session.end_reason == "logout"
+        assert h.status == "draft"
+        assert "变更" in str(sb.query_one("#ho-error", Static).render())
+        item = sb.highlighted()
+        assert item is not None and item.ref == "equipment:radio" and "两台送修" in item.title
+        assert "[!]" in str(table.get_row_at(table.cursor_row)[0])
+        await pb.press("enter")
+        await pb.pause()
+        sb.query_one("#in-pin", Input).value = "2222"
+        await pb.press("f2")
+        await pb.pause()
+        [h] = rows(sqlite_db, Handover)
+        assert h.status == "signed" and h.notes == "正门道闸偶有卡顿" and h.content_hash
+        assert "签字" in str(sb.query_one("#ho-title", Static).render())
+        for app, pilot in ((app_a, pa), (app_b, pb)):
+            app.call_later(app.action_logout)
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen)
+        assert [s.end_reason for s in rows(sqlite_db, StaffSession)] == ["logout", "logout"]
 
 
 async def test_incoming_guard_logs_in_and_signs(sqlite_db, clock):
@@ -139,8 +186,23 @@ async def test_incoming_guard_logs_in_and_signs(sqlite_db, clock):
         await login(pilot, "张保安", "1111")
         app.push_screen(HandoverScreen())
         await pilot.pause()
-        app.action_logout()  # guard A leaves before anyone signs
+        # guard A leaves before anyone signs: F10 warns and asks why; Esc stays, a reason leaves
+        await pilot.press("escape", "f10")
         await pilot.pause()
+        assert app.screen.__class__.__name__ == "ReasonDialog"
+        assert "交接" in str(app.screen.query_one("#reason-subject", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert rows(sqlite_db, StaffSession)[0].ended_at is None
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("enter")  # no reason: refused at the field
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ReasonDialog"
+        app.screen.query_one("#in-reason", Input).value = "家中急事"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
         await login(pilot, "赵保安", "2222")
         app.push_screen(HandoverScreen())
         await pilot.pause()
@@ -185,13 +247,18 @@ async def test_duty_log_entry_and_bad_input(sqlite_db, clock):
         await pilot.pause()
         assert rows(sqlite_db, DutyEntry)[0].status == "open"
         screen.query_one("#in-close_note", Input).value = "已清理"
-        await pilot.press("f4")
+        await pilot.press("f4")  # a confirmation naming the incident first
+        await pilot.pause()
+        assert "2栋楼道堆放杂物" in str(app.screen.query_one("#confirm-text", Static).render())
+        assert rows(sqlite_db, DutyEntry)[0].status == "open"
+        await pilot.press("enter")
         await pilot.pause()
         assert rows(sqlite_db, DutyEntry)[0].status == "closed"
 
 
 async def test_key_lend_and_return(sqlite_db, clock):
     staff_pair(sqlite_db)
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "张保安", "1111")
@@ -214,8 +281,25 @@ async def test_key_lend_and_return(sqlite_db, clock):
         await pilot.pause()
         [loan] = rows(sqlite_db, KeyLoan)
         assert loan.lent_to == "工程部 小刘" and loan.returned_at is None
-        s.query_one("#in-code", Input).value = "R-POWER"
+        # F3 with the code field empty returns nothing, whatever row the cursor is on
+        s.query_one("#in-code", Input).value = ""
+        s.query_one("#key-table", DataTable).move_cursor(row=0)
         await pilot.press("f3")
+        await pilot.pause()
+        assert rows(sqlite_db, KeyLoan)[0].returned_at is None and s is app.screen
+        assert str(s.query_one("#err-code", Static).render())
+        # named: a confirmation naming key and borrower; Esc keeps it out, Enter returns it
+        s.query_one("#in-code", Input).value = "r-power"
+        await pilot.press("f3")
+        await pilot.pause()
+        text = str(app.screen.query_one("#confirm-text", Static).render())
+        assert "R-POWER" in text and "配电房" in text and "工程部 小刘" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert rows(sqlite_db, KeyLoan)[0].returned_at is None
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         assert rows(sqlite_db, KeyLoan)[0].returned_at is not None
 
@@ -240,3 +324,34 @@ async def test_supervisor_reports_open_and_refuse_bad_dates(sqlite_db, clock):
         await pilot.pause()
         table = app.screen.query_one("#coverage-table", DataTable)
         assert table.row_count == 7 * len(load_reference().routes)
+
+
+async def test_supervisor_home_shows_the_flags_of_the_night(sqlite_db, clock):
+    """A guard who left without handover (with his reason) and rounds without a reason are
+    on the supervisor's home screen; a guard owing reasons is asked at his login."""
+    from datetime import timedelta
+
+    from wuye_tui.services import guard_sessions
+
+    staff_pair(sqlite_db)
+    add_staff(sqlite_db, "王主管", "supervisor", "1234")
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "张保安", "1111")  # 09:00, the morning shift
+        await pilot.pause()
+        clock.advance(hours=3)  # he walks no round; at 12:00 he leaves
+        app.end_login("logout", "家中急事")
+        await pilot.pause()
+        await login(pilot, "王主管", "1234")
+        await pilot.pause()
+        flags = str(app.screen.query_one("#home-flags", Static).render())
+        assert "离岗未交接" in flags and "张保安" in flags and "家中急事" in flags
+        assert "漏巡" in flags and "未说明原因" in flags
+        app.end_login("logout")
+        await pilot.pause()
+        # the guard of the shift is asked for the reasons at his next login
+        await login(pilot, "张保安", "1111")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MissedRoundDialog"
+        assert guard_sessions.STALE_AFTER < timedelta(minutes=10)

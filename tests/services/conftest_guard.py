@@ -10,10 +10,12 @@ def provided(ctx, kind: str):  # type: ignore[no-untyped-def]
     return open_items.providers()[kind](ctx, ctx.now())
 
 
-def add_unit(db, building: str = "3栋", entrance: str = "2单元", room: str = "1202") -> str:  # type: ignore[no-untyped-def]
+def add_unit(db, building: str = "3栋", entrance: str = "2单元", room: str = "1202",  # type: ignore[no-untyped-def]
+             resident: str = "王先生") -> str:
+    """A unit with one resident (who may authorise lending the unit's key)."""
     from sqlalchemy import select
 
-    from wuye_tui.models import Building, Unit
+    from wuye_tui.models import Building, Resident, Unit
 
     with db.write() as s:
         b = s.execute(select(Building).where(Building.name == building)).scalar_one_or_none()
@@ -22,5 +24,9 @@ def add_unit(db, building: str = "3栋", entrance: str = "2单元", room: str = 
             s.add(b)
             s.flush()
         code = f"{building}{entrance}{room}"
-        s.add(Unit(building_id=b.id, entrance=entrance, room=room, code=code))
+        unit = Unit(building_id=b.id, entrance=entrance, room=room, code=code)
+        s.add(unit)
+        s.flush()
+        if resident:
+            s.add(Resident(unit_id=unit.id, name=resident))
     return code

@@ -50,7 +50,7 @@ def prepare(make_ctx, clock, db):  # type: ignore[no-untyped-def]
     dutylog.add_entry(a, "main_gate", "equipment", "critical", "1栋2号电梯困人", major_type="elevator_entrapment")
     code = add_unit(db)
     keys.add_key(a, "K0102", unit=code)
-    keys.lend_key(a, "K0102", "维修工 李师傅", "repair", "业主王先生")
+    keys.lend_key(a, "K0102", "维修工 李师傅", "repair", "王先生")
     at(clock, 14, 40)
     return a, b
 
@@ -61,7 +61,8 @@ def test_assembly_of_open_items(make_ctx, clock, db, only_known_providers):
     view = handover.get_view(a, h.id)
     assert (view.handover.shift, view.handover.duty_date.isoformat()) == ("morning", "2026-03-02")
     kinds = {i.kind for i in view.items}
-    assert kinds == {"visitor_on_site", "incident", "escalation", "key_out", "patrol_round", "patrol_missed"}
+    assert kinds == {"visitor_on_site", "incident", "escalation", "key_out", "patrol_round", "patrol_missed",
+                     "equipment"}
     titles = "\n".join(i.title for i in view.items)
     assert "A区消防管滴水" in titles and "K0102" in titles and "电梯困人" in titles and "刘某" in titles
     missed = [i for i in view.items if i.kind == "patrol_missed" and i.overdue]
@@ -71,12 +72,12 @@ def test_assembly_of_open_items(make_ctx, clock, db, only_known_providers):
 
 
 def test_draft_survives_and_resumes(make_ctx, clock, db, only_known_providers):
-    a, _b = prepare(make_ctx, clock, db)
+    a, b = prepare(make_ctx, clock, db)
     h = handover.open_handover(a)
     handover.set_notes(a, h.id, "3栋电梯已报维保\n明早跟进")
     handover.set_equipment(a, h.id, "radio", "1", "一台在充电")
-    item = handover.get_view(a, h.id).items[0]
-    handover.acknowledge_item(a, h.id, item.id)
+    item = next(i for i in handover.get_view(a, h.id).items if i.kind == "key_out")
+    handover.acknowledge_item(b, h.id, item.id)
     # the terminal closes; a fresh context (same person) opens the handover again
     again = ServiceContext(db=db, actor=a.actor, clock=clock)
     clock.advance(minutes=5)
@@ -112,7 +113,9 @@ def test_bad_input(make_ctx, clock, db, only_known_providers, call, field):
     assert err.value.field == "post"
 
 
-def _ready(a, h):  # type: ignore[no-untyped-def]
+def _ready(a, h, b=None):  # type: ignore[no-untyped-def]
+    """Reasons for the missed rounds (the outgoing guard a), every item acknowledged by the
+    incoming guard b (a context for 赵保安 when not given)."""
     view = handover.get_view(a, h.id)
     for i in view.items:
         if i.kind == "patrol_missed" and '"due": true' not in i.detail:
@@ -121,20 +124,27 @@ def _ready(a, h):  # type: ignore[no-untyped-def]
             d = json.loads(i.detail)
             patrol.explain_missed(a, d["route"], datetime.fromisoformat(d["slot_at"]), "understaffed")
     handover.refresh_items(a, h.id)
+    if b is None:
+        from wuye_tui.models import Staff
+        from wuye_tui.services.context import Actor
+
+        with a.db.read() as s:
+            row = s.execute(select(Staff).where(Staff.name == "赵保安")).scalar_one()
+        b = a.as_actor(Actor(row.id, row.name, row.role))
     for i in handover.get_view(a, h.id).items:
-        handover.acknowledge_item(a, h.id, i.id)
+        handover.acknowledge_item(b, h.id, i.id)
 
 
 def test_signing_rules_and_lock(make_ctx, clock, db, only_known_providers):
     a, b = prepare(make_ctx, clock, db)
     h = handover.open_handover(a)
     with pytest.raises(ValidationError) as err:
-        handover.sign(a, h.id, "赵保安", "2222")
+        handover.sign(b, h.id, "赵保安", "2222")
     assert err.value.field == "items"  # nothing acknowledged yet
     for i in handover.get_view(a, h.id).items:
-        handover.acknowledge_item(a, h.id, i.id)
+        handover.acknowledge_item(b, h.id, i.id)
     with pytest.raises(ValidationError) as err:
-        handover.sign(a, h.id, "赵保安", "2222")
+        handover.sign(b, h.id, "赵保安", "2222")
     assert err.value.field == "items" and "漏巡" in err.value.message  # missed rounds need a reason
     _ready(a, h)
     # the outgoing guard cannot sign their own handover, right PIN or not
@@ -142,7 +152,7 @@ def test_signing_rules_and_lock(make_ctx, clock, db, only_known_providers):
         handover.sign(a, h.id, "张保安", "1111")
     # wrong PIN: refused, counted on the handover and on the account
     with pytest.raises(AuthError):
-        handover.sign(a, h.id, "赵保安", "9999")
+        handover.sign(b, h.id, "赵保安", "9999")
     view = handover.get_view(a, h.id)
     assert view.handover.status == "draft" and view.handover.failed_signatures == 1
     from wuye_tui.models import Staff
@@ -150,14 +160,14 @@ def test_signing_rules_and_lock(make_ctx, clock, db, only_known_providers):
     with db.read() as s:
         assert s.execute(select(Staff.failed_attempts).where(Staff.name == "赵保安")).scalar_one() == 1
     clock.advance(minutes=15)
-    signed = handover.sign(a, h.id, "赵保安", "2222")
+    signed = handover.sign(b, h.id, "赵保安", "2222")
     assert signed.status == "signed" and signed.incoming_id == b.actor.id
     view = handover.get_view(b, h.id)
     assert view.locked and view.incoming == "赵保安" and view.outgoing == "张保安"
     with pytest.raises(Conflict):
         handover.set_notes(a, h.id, "改")
     with pytest.raises(Conflict):
-        handover.sign(a, h.id, "赵保安", "2222")
+        handover.sign(b, h.id, "赵保安", "2222")
     handover.add_correction(a, h.id, "补充：K0102 归还时间约定为明早9点")
     assert len(handover.get_view(a, h.id).corrections) == 1
     with db.read() as s:
@@ -179,7 +189,7 @@ def test_logout_reason(make_ctx, clock, db, only_known_providers):
     staff.end_session(a, sid, "without_handover")
     h = handover.open_handover(a)
     _ready(a, h)
-    handover.sign(a, h.id, "赵保安", "2222")
+    handover.sign(b, h.id, "赵保安", "2222")
     assert handover.logout_reason(a) == "logout"
     at(clock, 15, 30)  # within the first hour of the next shift: still the morning's handover
     assert handover.logout_reason(a) == "logout"
@@ -207,7 +217,7 @@ def test_new_item_after_acknowledging_blocks_signature(make_ctx, clock, db, only
     dutylog.add_entry(a, "main_gate", "security", "warning", "可疑人员在2栋徘徊", incident=True)
     handover.refresh_items(a, h.id)
     with pytest.raises(ValidationError):
-        handover.sign(a, h.id, "赵保安", "2222")
+        handover.sign(b, h.id, "赵保安", "2222")
     assert handover.get_view(a, h.id).unacknowledged == 1
     with db.read() as s:
         assert s.get(Handover, h.id).status == "draft"

@@ -21,7 +21,7 @@ def test_handover_report_day(make_ctx, clock, db, only_known_providers):  # noqa
     h = handover.open_handover(a)
     _ready(a, h)
     clock.set(datetime(2026, 3, 2, 15, 40, tzinfo=SH))  # signed 40 minutes after the shift: late
-    handover.sign(a, h.id, "赵保安", "2222")
+    handover.sign(b, h.id, "赵保安", "2222")  # on the incoming guard's own login
     sid = staff.start_session(b)
     clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=SH))
     staff.end_session(b, sid, handover.logout_reason(b))

@@ -24,7 +24,8 @@ def test_lend_return_and_overdue_boundary(make_ctx, db, clock):
     code = add_unit(db)
     key = keys.add_key(ctx, "k0102", unit=code)
     assert key.code == "K0102" and code in key.label
-    loan = keys.lend_key(ctx, "K0102", "李师傅（维修）", "repair", "业主王先生电话同意", phone="13812345678")
+    loan = keys.lend_key(ctx, "K0102", "李师傅（维修）", "repair", "王先生", phone="13812345678")
+    assert loan.authorised_resident_id is not None and loan.authorised_staff_id is None
     assert loan.due_at == clock.now() + timedelta(hours=keys.overdue_hours())
     assert keys.overdue_hours() == 24
     [row] = keys.keys_out(ctx)
@@ -49,6 +50,7 @@ def test_lend_return_and_overdue_boundary(make_ctx, db, clock):
 
 def test_list_keys_search_and_out_only(make_ctx, db):
     ctx = make_ctx("guard")
+    make_ctx("supervisor", "王主管")
     keys.add_key(ctx, "R-POWER", label="配电房")
     keys.add_key(ctx, "R-PUMP", label="水泵房")
     keys.lend_key(ctx, "R-PUMP", "工程部 小刘", "inspection", "王主管")
@@ -70,6 +72,7 @@ def test_list_keys_search_and_out_only(make_ctx, db):
 ])
 def test_lend_bad_input(make_ctx, db, field, kwargs):
     ctx = make_ctx("guard")
+    make_ctx("supervisor", "王主管")
     keys.add_key(ctx, "R-POWER", label="配电房")
     args = {"code": "R-POWER", "lent_to": "小刘", "purpose": "inspection", "authorised_by": "王主管"}
     args.update(kwargs)
@@ -93,3 +96,32 @@ def test_add_key_bad_input(make_ctx, db):
     assert err.value.field == "code"
     with db.read() as s:
         assert s.execute(select(func.count()).select_from(KeyItem)).scalar_one() == 1
+
+
+def test_the_approver_is_a_real_person(make_ctx, db):
+    from wuye_tui.errors import AuthError
+    from wuye_tui.services import settings
+
+    ctx = make_ctx("guard", "张保安", "1111")
+    sup = make_ctx("supervisor", "王主管", "4321")
+    code = add_unit(db, resident="王先生")
+    keys.add_key(ctx, "K0102", unit=code)
+    keys.add_key(ctx, "R-POWER", label="配电房")
+    for who, key in (("随便谁", "K0102"), ("王先生", "R-POWER"), ("张保安", "R-POWER")):
+        with pytest.raises(ValidationError) as err:
+            keys.lend_key(ctx, key, "李师傅", "repair", who)  # free text, a resident for a room key, oneself
+        assert err.value.field == "authorised_by"
+    assert _loans(db) == 0
+    settings.update(sup, key_approver_pin="yes")
+    with pytest.raises(ValidationError) as err:
+        keys.lend_key(ctx, "R-POWER", "李师傅", "repair", "王主管")
+    assert err.value.field == "approver_pin"
+    with pytest.raises(AuthError):
+        keys.lend_key(ctx, "R-POWER", "李师傅", "repair", "王主管", approver_pin="0000")
+    assert _loans(db) == 0
+    loan = keys.lend_key(ctx, "R-POWER", "李师傅", "repair", "王主管", approver_pin="4321")
+    assert loan.authorised_staff_id == sup.actor.id
+    # a resident of the unit needs no PIN
+    assert keys.lend_key(ctx, "K0102", "李师傅", "repair", "王先生").authorised_resident_id is not None
+    with pytest.raises(ValidationError):
+        settings.update(sup, key_approver_pin="maybe")

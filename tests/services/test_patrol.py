@@ -182,3 +182,28 @@ def test_renovation_route_last_round(make_ctx, clock):
     last = slots[-1]
     assert last.closes - last.at == timedelta(minutes=110)  # one interval, less the early margin
     assert all(s.status == "missed" for s in slots)
+
+
+def test_an_anomaly_that_matters_escalates(make_ctx, clock, db):
+    """A burning smell or water in the switch room opens a critical incident and a
+    火灾 / 水浸 escalation (severity and major type from data/patrol.toml)."""
+    from wuye_tui.models import Escalation
+    from wuye_tui.models.guard import DutyEntry
+    from wuye_tui.reference import load_reference
+    from wuye_tui.services.patrol import ItemResult
+
+    g = make_ctx("guard")
+    ref = load_reference()
+    assert (ref.item("no_burning_smell").severity, ref.item("no_burning_smell").major_type) == ("critical", "fire")
+    assert ref.item("room_dry").major_type == "flooding"
+    rnd = patrol.start_round(g, "power_room")
+    cp = ref.route("power_room").checkpoints[0]
+    bad = {"no_burning_smell": "配电柜有焦糊味", "room_dry": "地面积水", "doors_locked": "门未锁"}
+    patrol.record_checkpoint(g, rnd.id, cp.code, [ItemResult(i, i not in bad, bad.get(i, "")) for i in cp.items])
+    with db.read() as s:
+        entries = {e.text.split(": ")[-1]: e for e in s.execute(select(DutyEntry)).scalars()}
+        escalations = s.execute(select(Escalation).order_by(Escalation.id)).scalars().all()
+    assert entries["配电柜有焦糊味"].severity == "critical" and entries["配电柜有焦糊味"].major_type == "fire"
+    assert entries["地面积水"].major_type == "flooding"
+    assert entries["门未锁"].major_type == "" and entries["门未锁"].severity == "warning"
+    assert sorted(e.major_type for e in escalations) == ["fire", "flooding"]

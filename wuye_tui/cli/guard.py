@@ -168,12 +168,14 @@ def key_lend(
     authorised_by: Annotated[str, typer.Option("--authorised-by", help=_("Who allowed it."))],
     phone: Annotated[str, typer.Option(help=_("Phone of the borrower."))] = "",
     note: Annotated[str, typer.Option(help=_("Note."))] = "",
+    approver_pin: Annotated[str, typer.Option("--approver-pin", help=_(
+        "PIN of the staff member who allowed it, when the site asks for it."))] = "",
     as_: AsOption = None,
 ) -> None:
     from ..services import keys
 
     ctx = acting_ctx(as_)
-    loan = keys.lend_key(ctx, code, to, purpose, authorised_by, phone, note)
+    loan = keys.lend_key(ctx, code, to, purpose, authorised_by, phone, note, approver_pin)
     typer.echo(_("Key lent; due back by {due}").format(due=_when(ctx, loan.due_at)))
 
 
@@ -205,3 +207,6 @@ def key_list(
             state = (_("OVERDUE") + " " if r.overdue else "") + _("lent to {to} since {t}").format(
                 to=r.loan.lent_to, t=_when(ctx, r.loan.lent_at))
         typer.echo("\t".join([r.key.code, r.key.label, r.unit_code or "-", state]))
+
+
+from . import guard_roster  # noqa: E402,F401  (registers "wuye roster")

@@ -102,6 +102,7 @@ class Handover(SQLModel, table=True):
     incoming_id: int | None = Field(default=None, foreign_key="staff.id")
     signed_at: datetime | None = Field(default=None, index=True)
     failed_signatures: int = Field(default=0)
+    content_hash: str = Field(default="", max_length=64)  # sha256 of the sealed content, set at signing
 
 
 class HandoverItem(SQLModel, table=True):
@@ -118,6 +119,23 @@ class HandoverItem(SQLModel, table=True):
     overdue: bool = Field(default=False)
     detail: str = Field(default="", max_length=2000)  # JSON
     acknowledged: bool = Field(default=False)
+    acknowledged_by: int | None = Field(default=None, foreign_key="staff.id")
+    acknowledged_at: datetime | None = Field(default=None)
+    added_at: datetime | None = Field(default=None)  # when the item came into the handover
+    reset_at: datetime | None = Field(default=None)  # an acknowledgement undone by a later change
+
+
+class GuardDuty(SQLModel, table=True):
+    """The duty roster (排班): who is on duty at a post for one shift of one duty date."""
+
+    __tablename__ = "guard_duty"
+    __table_args__ = (UniqueConstraint("duty_date", "shift", "post", name="uq_guard_duty_date_shift_post"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    duty_date: date = Field(index=True)
+    shift: str = Field(max_length=40)
+    post: str = Field(max_length=40)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
 
 
 class HandoverEquipment(SQLModel, table=True):
@@ -169,6 +187,8 @@ class KeyLoan(SQLModel, table=True):
     purpose: str = Field(max_length=40)
     purpose_note: str = Field(default="", max_length=200)
     authorised_by: str = Field(max_length=60)
+    authorised_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    authorised_resident_id: int | None = Field(default=None, foreign_key="resident.id")
     due_at: datetime
     returned_at: datetime | None = Field(default=None, index=True)
     returned_by: int | None = Field(default=None, foreign_key="staff.id")

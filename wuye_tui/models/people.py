@@ -66,3 +66,4 @@ class StaffSession(SQLModel, table=True):
     started_at: datetime
     ended_at: datetime | None = Field(default=None)
     end_reason: str = Field(default="", max_length=30)  # logout / idle_lock / without_handover
+    last_seen: datetime | None = Field(default=None, index=True)  # the terminal's heartbeat

@@ -1,6 +1,7 @@
 """The key register (钥匙): owners' keys and room keys held by the office (article 5).
 
-A key is lent (to whom, why, authorised by whom) and returned; a loan not returned
+A key is lent (to whom, why, authorised by whom: a staff member, with his PIN when the
+setting ``key_approver_pin`` asks, or a resident of the key's unit) and returned; a loan not returned
 within the site's ``key_overdue_hours`` (data/site.toml, default 24) is overdue. Keys out
 are carried into the shift handover.
 """
@@ -16,7 +17,7 @@ from sqlalchemy import or_, select
 from ..clock import as_utc
 from ..errors import Conflict, NotFound, ValidationError
 from ..i18n import N_, _
-from ..models import Unit
+from ..models import Resident, Staff, Unit
 from ..models.guard import KeyItem, KeyLoan
 from ..reference import load_reference
 from ..validators import clean_text, normalise_text_width, validate_phone
@@ -92,8 +93,27 @@ def _open_loan(session, key_id: int) -> KeyLoan | None:  # type: ignore[no-untyp
                            .where(KeyLoan.returned_at.is_(None))).scalar_one_or_none()
 
 
+def _approver(ctx: ServiceContext, session, key: KeyItem, name: str) -> tuple[int | None, int | None]:  # type: ignore[no-untyped-def]
+    """(staff id, resident id) of the person who authorised a loan: a staff member other
+    than the one lending, or a resident of the key's unit; else a field error."""
+    person = session.execute(select(Staff).where(Staff.name == name)).scalar_one_or_none()
+    if person is not None and person.active:
+        if person.id == ctx.actor.id:
+            raise ValidationError("authorised_by", _("You cannot authorise your own loan"))
+        return person.id, None
+    if key.unit_id is not None:
+        res = session.execute(select(Resident.id).where(Resident.unit_id == key.unit_id)
+                              .where(Resident.name == name).where(Resident.active.is_(True))).scalar()
+        if res is not None:
+            return None, res
+        unit = session.get(Unit, key.unit_id)
+        raise ValidationError("authorised_by", _("Not a staff member or a resident of {unit}").format(
+            unit=unit.code if unit else ""))
+    raise ValidationError("authorised_by", _("Not a staff member (a room key is authorised by staff)"))
+
+
 def lend_key(ctx: ServiceContext, code: object, lent_to: object, purpose: object, authorised_by: object,
-             phone: object = "", note: object = "") -> KeyLoan:
+             phone: object = "", note: object = "", approver_pin: object = "") -> KeyLoan:
     require(ctx.actor, STAFF, _("lend a key"))
     code = check_code(code)
     to = clean_text(lent_to, field="lent_to", max_len=60, required=True)
@@ -108,18 +128,36 @@ def lend_key(ctx: ServiceContext, code: object, lent_to: object, purpose: object
     phone_s = str(phone or "").strip()
     phone_s = validate_phone(phone_s, field="phone") if phone_s else ""
     note = clean_text(note, field="note", max_len=200)
+    with ctx.db.read() as session:
+        key = _key(session, code)
+        if _open_loan(session, key.id) is not None:  # type: ignore[arg-type]
+            raise Conflict(_("Key {code} is already out").format(code=code))
+        staff_id, _res = _approver(ctx, session, key, auth)
+    if staff_id is not None:
+        from . import settings
+
+        if settings.load(ctx).key_approver_pin:
+            from ..validators import validate_pin
+            from .staff import authenticate
+
+            if not str(approver_pin or "").strip():
+                raise ValidationError("approver_pin", _("The approver's PIN is required"))
+            authenticate(ctx, auth, validate_pin(approver_pin, field="approver_pin"))
     now = ctx.now()
     with ctx.db.write() as session:
         key = _key(session, code)
         if _open_loan(session, key.id) is not None:  # type: ignore[arg-type]
             raise Conflict(_("Key {code} is already out").format(code=code))
+        staff_id, resident_id = _approver(ctx, session, key, auth)
         loan = KeyLoan(key_id=key.id, lent_at=now, lent_by=ctx.actor.id, lent_to=to, phone=phone_s,  # type: ignore[arg-type]
                        purpose=purpose, purpose_note=note, authorised_by=auth,
+                       authorised_staff_id=staff_id, authorised_resident_id=resident_id,
                        due_at=now + timedelta(hours=overdue_hours()))
         session.add(loan)
         session.flush()
         audit.record(session, ctx.actor, now, "keys.lend", "key_loan", loan.id, after={
-            "key": code, "to": to, "phone": phone_s, "purpose": purpose, "note": note, "authorised_by": auth})
+            "key": code, "to": to, "phone": phone_s, "purpose": purpose, "note": note, "authorised_by": auth,
+            "authorised_staff_id": staff_id, "authorised_resident_id": resident_id})
     return loan
 
 
@@ -138,6 +176,20 @@ def return_key(ctx: ServiceContext, code: object, note: object = "") -> KeyLoan:
         audit.record(session, ctx.actor, ctx.now(), "keys.return", "key_loan", loan.id,
                      after={"key": code, "note": note})
     return loan
+
+
+def key_row(ctx: ServiceContext, code: object) -> KeyRow:
+    """One key by its exact code, with its open loan (to name it before acting on it)."""
+    require(ctx.actor, STAFF, _("read the key register"))
+    code_s = check_code(code)
+    with ctx.db.read() as session:
+        row = session.execute(
+            select(KeyItem, Unit.code, KeyLoan).join(Unit, Unit.id == KeyItem.unit_id, isouter=True)
+            .join(KeyLoan, (KeyLoan.key_id == KeyItem.id) & KeyLoan.returned_at.is_(None), isouter=True)
+            .where(KeyItem.code == code_s).where(KeyItem.active.is_(True))).first()
+    if row is None:
+        raise ValidationError("code", _("No key with this code"))
+    return KeyRow(row[0], row[1] or "", row[2], bool(row[2] and is_overdue(row[2], ctx.now())))
 
 
 def is_overdue(loan: KeyLoan, now: datetime) -> bool:

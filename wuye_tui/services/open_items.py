@@ -73,6 +73,14 @@ def collect(ctx: ServiceContext, now: datetime | None = None) -> list[OpenItem]:
     return items
 
 
+def kind_labels() -> dict[str, str]:
+    """Every kind's label id (after loading every area, so no raw kind is shown)."""
+    _load_areas()
+    from . import handover  # noqa: F401  (the handover's own kinds: equipment, notes)
+
+    return KIND_LABELS
+
+
 def providers() -> dict[str, Provider]:
     """The registered providers by kind (after loading every area)."""
     _load_areas()

@@ -39,7 +39,7 @@ ITEM_DUTY_TYPE = {  # which duty-log type an anomaly of a checklist item opens
     "fire_exit_clear": "fire", "extinguisher_ok": "fire", "no_leaks": "equipment",
     "no_suspicious": "security", "doors_locked": "security", "lights_ok": "equipment",
     "equipment_normal": "equipment", "no_odor": "equipment", "renovation_compliant": "renovation",
-    "cctv_ok": "equipment",
+    "cctv_ok": "equipment", "no_burning_smell": "fire", "room_dry": "equipment",
 }
 
 
@@ -276,10 +276,13 @@ def record_checkpoint(ctx: ServiceContext, round_id: int, checkpoint: object, re
                 kind = ITEM_DUTY_TYPE.get(r.item, "other")
                 if kind not in ref.codes("duty_type"):
                     kind = ref.duty_types[-1].code
-                severity = "warning" if "warning" in ref.codes("severity") else ref.severities[0].code
+                item_ref = ref.item(r.item)
+                severity = item_ref.severity if item_ref.severity in ref.codes("severity") else (
+                    "warning" if "warning" in ref.codes("severity") else ref.severities[0].code)
+                major = item_ref.major_type if item_ref.major_type in ref.codes("major_type") else ""
                 text = f"{route.label} {cp.label}: {ref.label('item', r.item)}: {r.note}"
                 entry, _esc = dutylog.add_in(session, ctx, dutylog.EntryInput(post, kind, severity, text[:2000],
-                                                                              True, ""),
+                                                                              True, major),
                                              source="patrol", source_ref=f"round:{round_id}")
                 incident_id = entry.id
                 rnd.anomalies += 1

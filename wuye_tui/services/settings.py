@@ -59,6 +59,7 @@ class SiteSettings:
     site_address: str = ""  # printed on the letterhead of reply letters
     site_phone: str = ""  # the office's phone, on the letterhead and in letters
     printer: str = ""  # CUPS queue for `wuye print` and the print keys ("" = none configured)
+    key_approver_pin: bool = False  # a staff member authorising a key loan confirms with his PIN
 
 
 def _defaults() -> SiteSettings:
@@ -213,6 +214,11 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
                 raise ValidationError(key, _("One of: {choices}").format(choices=", ".join(ID_STORAGE)))
         elif key in _TEXT_LIMITS:
             value = _text_setting(key, value)
+        elif isinstance(getattr(current, key), bool):
+            text = str(value).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValidationError(key, _("Must be yes or no"))
+            value = text in ("true", "1", "yes", "on")
         elif key == "time_zone":
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
