@@ -74,7 +74,7 @@ class ReportScreen(WuyeScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        from wuye_tui.exports.registry import load_registers
+        from wuye_tui.exports.registers import load_registers
 
         today = self.ctx.local(self.ctx.now()).date()
         self.items: list[tuple[str, str]] = []

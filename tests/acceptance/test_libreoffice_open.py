@@ -75,7 +75,7 @@ def test_every_register_of_a_demo_site(tmp_path):
     from wuye_tui.clock import FixedClock
     from wuye_tui.db import Database
     from wuye_tui.demo import build_demo
-    from wuye_tui.exports.registry import load_registers
+    from wuye_tui.exports.registers import load_registers
     from wuye_tui.services import complaints as complaint_service
     from wuye_tui.services.context import ServiceContext
 

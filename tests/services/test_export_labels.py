@@ -12,7 +12,7 @@ import pytest
 from wuye_tui.clock import FixedClock
 from wuye_tui.exports.exporter import export
 from wuye_tui.exports.labels import STATUS_LABELS
-from wuye_tui.exports.registry import load_registers
+from wuye_tui.exports.registers import load_registers
 from wuye_tui.i18n import set_language
 from wuye_tui.reference import load_reference
 from wuye_tui.services.complaint_common import EVENT_LABELS, STATUSES

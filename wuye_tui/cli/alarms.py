@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from . import app
+from .root import app
 from ..i18n import _
 from .common import AsOption, acting_ctx
 from .complaints import escalation_app

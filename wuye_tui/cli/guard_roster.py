@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from . import app
+from .root import app
 from .common import AsOption, acting_ctx
 
 roster_app = typer.Typer(help=_("Duty roster (排班): who is on duty at which post."), no_args_is_help=True)
