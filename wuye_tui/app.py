@@ -313,9 +313,9 @@ class WuyeApp(StorageSafe, App[None]):
 
     def _handover_reason(self, how: str = "logout", note: str = "") -> str:
         """A guard leaving without a signed handover is recorded as such."""
-        from .services import handover
+        from .services import guard_sessions
 
-        return handover.logout_reason(self.ctx, how, note)  # type: ignore[arg-type]
+        return guard_sessions.end_reason(self.ctx, how, note)  # type: ignore[arg-type]
 
     def action_logout(self) -> None:
         """F10. A guard whose handover nobody has signed is warned and asked why first."""

@@ -328,14 +328,14 @@ class ComplaintDetailScreen(WuyeScreen):
 
     def action_print_letter(self) -> None:
         """Print the reply letter on the configured printer (in a thread: lp may take a while)."""
-        from wuye_tui.services import printing
+        from wuye_tui.exports import letters
 
         ctx, cid = self.ctx, self.complaint_id
         self.notify(_("Printing the reply letter..."), timeout=4)
 
         def work() -> None:
             try:
-                job = printing.print_letter(ctx, cid)
+                job = letters.print_letter(ctx, cid)
             except WuyeError as exc:
                 self.app.call_from_thread(self.report, exc)
                 return

@@ -49,14 +49,14 @@ class LetterDialog(FieldDialog):
             self._write)
 
     def _write(self, values: dict[str, Any]) -> Path:
-        from wuye_tui.services import complaint_letters
+        from wuye_tui.exports import letters
 
         path: Path = values["path"]
         if path.exists() and path != self._replace:
             self._replace = path
             raise ValidationError("path", _("The file exists: press Enter again to replace it"))
         try:
-            return complaint_letters.write_letter(self.ctx, self.complaint_id, path)
+            return letters.write_letter(self.ctx, self.complaint_id, path)
         except OSError as exc:
             raise ValidationError("path", _("Cannot write the file: {error}").format(
                 error=exc.strerror or exc.__class__.__name__)) from exc

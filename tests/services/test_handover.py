@@ -14,6 +14,7 @@ from wuye_tui.errors import AuthError, Conflict, ValidationError
 from wuye_tui.models import AuditEntry, StaffSession
 from wuye_tui.models.guard import Handover
 from wuye_tui.services import dutylog, handover, keys, patrol, staff
+from wuye_tui.services import guard_sessions
 from wuye_tui.services.context import ServiceContext
 
 from tests.open_items_stub import keep_guard_providers, visitor
@@ -181,18 +182,18 @@ def test_signing_rules_and_lock(make_ctx, clock, db, only_known_providers):
 def test_logout_reason(make_ctx, clock, db, only_known_providers):
     a, b = prepare(make_ctx, clock, db)
     sup = make_ctx("supervisor")
-    assert handover.logout_reason(sup) == "logout"
+    assert guard_sessions.end_reason(sup) == "logout"
     sid = staff.start_session(a)
-    assert handover.logout_reason(a) == "without_handover"
+    assert guard_sessions.end_reason(a) == "without_handover"
     with db.read() as s:
         assert s.execute(select(AuditEntry).where(AuditEntry.action == "handover.left_without")).first()
     staff.end_session(a, sid, "without_handover")
     h = handover.open_handover(a)
     _ready(a, h)
     handover.sign(b, h.id, "赵保安", "2222")
-    assert handover.logout_reason(a) == "logout"
+    assert guard_sessions.end_reason(a) == "logout"
     at(clock, 15, 30)  # within the first hour of the next shift: still the morning's handover
-    assert handover.logout_reason(a) == "logout"
+    assert guard_sessions.end_reason(a) == "logout"
     with db.read() as s:
         ended = s.execute(select(StaffSession.end_reason).where(StaffSession.id == sid)).scalar_one()
     assert ended == "without_handover"

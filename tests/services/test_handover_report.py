@@ -9,6 +9,7 @@ import pytest
 
 from wuye_tui.errors import PermissionDenied, ValidationError
 from wuye_tui.services import guard_reports, handover, staff
+from wuye_tui.services import guard_sessions
 
 from .test_handover import _ready, only_known_providers, prepare  # noqa: F401
 
@@ -24,7 +25,7 @@ def test_handover_report_day(make_ctx, clock, db, only_known_providers):  # noqa
     handover.sign(b, h.id, "赵保安", "2222")  # on the incoming guard's own login
     sid = staff.start_session(b)
     clock.set(datetime(2026, 3, 2, 16, 0, tzinfo=SH))
-    staff.end_session(b, sid, handover.logout_reason(b))
+    staff.end_session(b, sid, guard_sessions.end_reason(b))
     clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=SH))
     rep = guard_reports.handover_report(sup, date(2026, 3, 2))
     assert [s.shift for s in rep.shifts] == ["morning", "middle", "night"]

@@ -13,6 +13,7 @@ from wuye_tui.errors import Conflict, ValidationError
 from wuye_tui.models import AuditEntry
 from wuye_tui.models.guard import Handover, HandoverItem
 from wuye_tui.services import guard_duty, handover, open_items, staff
+from wuye_tui.services import guard_sessions
 from wuye_tui.services.open_items import OpenItem
 
 from tests.open_items_stub import GUARD_KINDS
@@ -158,6 +159,6 @@ def test_incoming_guard_who_signed_is_not_flagged(make_ctx, clock, db, on_site):
     ack_all(b, h.id)
     handover.sign(b, h.id, "赵保安", "2222")
     at(clock, 15, 10)
-    assert handover.logout_reason(b) == "logout"
-    assert handover.logout_reason(a) == "logout"
+    assert guard_sessions.end_reason(b) == "logout"
+    assert guard_sessions.end_reason(a) == "logout"
     staff.end_session(b, sb, "logout")

@@ -11,6 +11,7 @@ import pytest
 
 from tests.services.conftest_complaints import intake, seed_roster
 from wuye_tui.errors import Conflict
+from wuye_tui.exports import letters
 from wuye_tui.services import complaint_letters, complaints, settings
 from wuye_tui.services import complaint_workflow as wf
 
@@ -56,7 +57,7 @@ def test_pdf_letter_written_recorded_and_archive_needs_it(desk, clock, tmp_path)
     with pytest.raises(Conflict, match="书面回复函"):
         wf.archive(desk, c.id)
     out = tmp_path / "letter.pdf"
-    complaint_letters.write_letter(desk, c.id, out)
+    letters.write_letter(desk, c.id, out)
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and b"STSong-Light" in data
     assert len(re.findall(rb"/Type /Page[^s]", data)) == 1
@@ -78,5 +79,5 @@ def test_phone_complaint_archives_without_letter(desk):
 def test_no_letter_before_a_reply(desk, tmp_path):
     c = complaints.add_complaint(desk, **intake(channel="written"))
     with pytest.raises(Conflict):
-        complaint_letters.write_letter(desk, c.id, tmp_path / "x.pdf")
+        letters.write_letter(desk, c.id, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()

@@ -209,7 +209,7 @@ def complaint_unlink(
 @complaint_app.command("letter", help=_("Write the reply letter of a (written) complaint to a file."))
 def complaint_letter(complaint_id: int, out: Annotated[Path, typer.Option("--out", help=_("PDF (.pdf) or text file."))],
                      as_: AsOption = None) -> None:
-    from ..services.complaint_letters import write_letter
+    from ..exports.letters import write_letter
 
     ctx = acting_ctx(as_)
     write_letter(ctx, complaint_id, out)

@@ -51,12 +51,13 @@ def print_cmd(
     if file is not None and not Path(file).expanduser().is_file():
         raise ValidationError("file", _("No such file: {path}").format(path=file))
     ctx = acting_ctx(as_)
+    from ..exports import letters
     from ..services import printing
 
     if file is not None:
         job = printing.print_file(ctx, file)
     elif letter is not None:
-        job = printing.print_letter(ctx, letter)
+        job = letters.print_letter(ctx, letter)
     else:
         from ..exports.printable import report_document
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
-from ..errors import NotFound, ValidationError
+from ..errors import Conflict, NotFound, ValidationError
 from ..i18n import N_, _
 from ..models.complaints import Complaint, ComplaintEvent
-from .context import Actor
+from .context import Actor, ServiceContext
 
 RECEIVED, DISPATCHED, IN_PROGRESS = "received", "dispatched", "in_progress"
 REPLIED, CONFIRMED, ARCHIVED = "replied", "confirmed", "archived"
@@ -176,3 +177,42 @@ def is_overdue(c: Complaint, now: datetime) -> bool:
 def snapshot(c: Complaint) -> dict[str, Any]:
     return {"status": c.status, "department": c.department, "due_at": c.due_at, "satisfaction": c.satisfaction,
             "contact_failures": c.contact_failures, "valid": c.valid}
+
+
+def unit_id_of(ctx: ServiceContext, unit: object) -> int | None:
+    from .roster import get_unit, unit_by_id
+
+    if unit is None or (isinstance(unit, str) and not unit.strip()):
+        return None
+    if isinstance(unit, int):
+        try:
+            return unit_by_id(ctx, unit).id
+        except NotFound:
+            raise ValidationError("unit", _("No such unit in the roster")) from None
+    return get_unit(ctx, str(unit)).id
+
+
+# A reply letter (书面回复) produced for a complaint is this event; a complaint made on a
+# channel that needs a written reply is archived only after one (complaint_letters).
+LETTER_EVENT = "letter"
+
+
+def written_reply_needed(c: Complaint) -> bool:
+    from ..reference import load_reference
+
+    try:
+        return bool(load_reference().channel(c.channel).written_reply)
+    except LookupError:
+        return False
+
+
+def has_letter(session: Session, complaint_id: int) -> bool:
+    return session.execute(select(ComplaintEvent.id).where(ComplaintEvent.complaint_id == complaint_id)
+                           .where(ComplaintEvent.kind == LETTER_EVENT).limit(1)).first() is not None
+
+
+def require_letter(session: Session, c: Complaint) -> None:
+    """Refuse to archive a complaint that needs a written reply before one was produced."""
+    if written_reply_needed(c) and not has_letter(session, c.id):  # type: ignore[arg-type]
+        raise Conflict(_("Complaint #{id} was made in writing: produce the reply letter before archiving it")
+                       .format(id=c.id))

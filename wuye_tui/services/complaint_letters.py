@@ -3,7 +3,7 @@
 ``letter(ctx, id)`` gathers what the customer is told — and only that: the complaint's
 number, the customer, the facts as received, the steps taken (by their names and dates,
 never the staff's internal notes), the reply or explanation given, the next step, the
-office's name, address and phone from the settings. ``write_letter`` writes it as a PDF
+office's name, address and phone from the settings. ``exports.letters.write_letter`` writes it as a PDF
 on the letterhead (``.pdf``) or as plain text (any other name) and records in the
 complaint's timeline and the audit trail that a letter was produced. A complaint whose
 channel asks for a written reply cannot be archived before one was produced
@@ -14,19 +14,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlmodel import Session
 
 from ..errors import Conflict
 from ..i18n import _
-from ..models.complaints import Complaint, ComplaintEvent
+from ..models.complaints import Complaint
 from . import audit
-from .complaint_common import add_event, event_label, load_for_update, ref_label
+from .complaint_common import (  # noqa: F401  (LETTER_EVENT, has_letter, require_letter: re-exported)
+    LETTER_EVENT,
+    add_event,
+    event_label,
+    has_letter,
+    load_for_update,
+    ref_label,
+    require_letter,
+    written_reply_needed,
+)
 from .complaints import detail
 from .context import ServiceContext
-from .permissions import OFFICE, require
 
-LETTER_EVENT = "letter"
 # Steps a customer is told about (their dates and names; notes on them stay internal).
 CUSTOMER_STEPS = ("received", "dispatched", "started", "deferred", "replied", "confirmed")
 
@@ -56,13 +61,6 @@ def complaint_number(c: Complaint, ctx: ServiceContext) -> str:
     return f"TS-{ctx.local(c.received_at):%Y%m%d}-{c.id:04d}"
 
 
-def written_reply_needed(c: Complaint) -> bool:
-    from ..reference import load_reference
-
-    try:
-        return bool(load_reference().channel(c.channel).written_reply)
-    except LookupError:
-        return False
 
 
 def letter(ctx: ServiceContext, complaint_id: int) -> Letter:
@@ -131,38 +129,3 @@ def _record(ctx: ServiceContext, complaint_id: int, path: Path) -> None:
         c = load_for_update(session, complaint_id)
         add_event(session, c, now, ctx.actor, LETTER_EVENT, note=_("Reply letter {file}").format(file=path.name))
         audit.record(session, ctx.actor, now, "complaint.letter", "complaint", c.id, after={"file": path.name})
-
-
-def write_letter(ctx: ServiceContext, complaint_id: int, path: Path) -> Path:
-    """Write the letter (PDF when the name ends in .pdf, text otherwise; mode 0600, whole or
-    not at all) and record that it was produced."""
-    require(ctx.actor, OFFICE, _("write a reply letter"))
-    from ..exports.exporter import check_target, write_private
-
-    lt = letter(ctx, complaint_id)
-    path = check_target(path)
-
-    def produce(tmp: Path) -> int:
-        if path.suffix.lower() == ".pdf":
-            from ..exports.pdf_docs import letter_pdf
-
-            letter_pdf(lt, tmp)
-        else:
-            tmp.write_text(letter_text(lt), encoding="utf-8")
-        return 1
-
-    write_private(path, produce)
-    _record(ctx, complaint_id, path)
-    return path
-
-
-def has_letter(session: Session, complaint_id: int) -> bool:
-    return session.execute(select(ComplaintEvent.id).where(ComplaintEvent.complaint_id == complaint_id)
-                           .where(ComplaintEvent.kind == LETTER_EVENT).limit(1)).first() is not None
-
-
-def require_letter(session: Session, c: Complaint) -> None:
-    """Refuse to archive a complaint that needs a written reply before one was produced."""
-    if written_reply_needed(c) and not has_letter(session, c.id):  # type: ignore[arg-type]
-        raise Conflict(_("Complaint #{id} was made in writing: produce the reply letter before archiving it")
-                       .format(id=c.id))

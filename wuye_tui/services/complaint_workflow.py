@@ -239,7 +239,7 @@ def archive(ctx: ServiceContext, complaint_id: int, note: str = "") -> Complaint
         if c.status == REPLIED:
             raise Conflict(_("Complaint #{id} cannot be archived: the customer has not confirmed the reply")
                            .format(id=c.id))
-        from .complaint_letters import require_letter
+        from .complaint_common import require_letter
 
         require_letter(session, c)
         before = snapshot(c)
@@ -264,7 +264,7 @@ def archive_unconfirmed(ctx: ServiceContext, complaint_id: int, reason: str) -> 
         if c.contact_failures < needed:
             raise Conflict(_("Complaint #{id}: {n} failed contact attempts recorded, {m} needed").format(
                 id=c.id, n=c.contact_failures, m=needed))
-        from .complaint_letters import require_letter
+        from .complaint_common import require_letter
 
         require_letter(session, c)
         before = snapshot(c)

@@ -12,13 +12,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from ..errors import NotFound, ValidationError
+from ..errors import ValidationError
 from ..i18n import N_, _
 from ..models import Escalation, Staff, Unit
 from ..models.complaints import Complaint, ComplaintEvent
 from ..validators import clean_text, parse_local_datetime, validate_name, validate_phone
 from . import audit
 from .complaint_common import (
+    unit_id_of,
     OPEN_STATUSES,
     load_for_update,
     RECEIVED,
@@ -53,17 +54,6 @@ class Intake:
     major_type: str
 
 
-def _unit_id(ctx: ServiceContext, unit: object) -> int | None:
-    from .roster import get_unit, unit_by_id
-
-    if unit is None or (isinstance(unit, str) and not unit.strip()):
-        return None
-    if isinstance(unit, int):
-        try:
-            return unit_by_id(ctx, unit).id
-        except NotFound:
-            raise ValidationError("unit", _("No such unit in the roster")) from None
-    return get_unit(ctx, str(unit)).id
 
 
 def validate_intake(ctx: ServiceContext, *, caller: object, unit: object = None, phone: object = "",
@@ -76,7 +66,7 @@ def validate_intake(ctx: ServiceContext, *, caller: object, unit: object = None,
 
     ref = load_reference()
     caller_s = validate_name(caller, field="caller")
-    unit_id = _unit_id(ctx, unit)
+    unit_id = unit_id_of(ctx, unit)
     phone_s = validate_phone(phone, field="phone") if str(phone or "").strip() else ""
     channel_c = resolve_choice("channel", channel, "channel")
     category_c = resolve_choice("category", category, "category")

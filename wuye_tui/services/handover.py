@@ -608,17 +608,6 @@ def desk(ctx: ServiceContext) -> Desk:
     return Desk("none", None, _("No handover to fill in or to receive; F6 opens your own handover"))
 
 
-def logout_reason(ctx: ServiceContext, how: str = "logout", reason: str = "") -> str:
-    """Called by the app when a guard's login ends (by ``how``: logout, idle_lock):
-    "without_handover" unless the guard's current shift (or this login) ended with a
-    handover signed by an incoming guard, or the guard himself took over the shift being
-    handed over (he leaves nothing behind). A departure without handover is also written
-    to the audit chain, with how it ended and the reason he gave."""
-    from .guard_sessions import end_reason
-
-    return end_reason(ctx, how, reason)
-
-
 def left_without_handover(ctx: ServiceContext, staff_id: int, when: datetime,
                           login: datetime | None = None) -> bool:
     """Whether guard ``staff_id`` leaving at ``when`` leaves without a signed handover."""

@@ -50,6 +50,7 @@ PROVIDER_MODULES = (
     "wuye_tui.services.complaints",
     "wuye_tui.services.dutylog",
     "wuye_tui.services.gate",
+    "wuye_tui.services.handover",  # its own kinds (equipment, notes)
     "wuye_tui.services.keys",
     "wuye_tui.services.patrol",
 )
@@ -76,8 +77,6 @@ def collect(ctx: ServiceContext, now: datetime | None = None) -> list[OpenItem]:
 def kind_labels() -> dict[str, str]:
     """Every kind's label id (after loading every area, so no raw kind is shown)."""
     _load_areas()
-    from . import handover  # noqa: F401  (the handover's own kinds: equipment, notes)
-
     return KIND_LABELS
 
 

@@ -80,11 +80,3 @@ def print_document(ctx: ServiceContext, name: str, produce: Callable[[Path], obj
         path = Path(folder) / name
         produce(path)
         return print_file(ctx, path, what or name)
-
-
-def print_letter(ctx: ServiceContext, complaint_id: int) -> PrintJob:
-    """The reply letter of a complaint, as PDF (producing it is recorded, as for a file)."""
-    from .complaint_letters import write_letter
-
-    return print_document(ctx, f"回复函_{complaint_id}.pdf", lambda p: write_letter(ctx, complaint_id, p),
-                          _("Reply letter #{id}").format(id=complaint_id))

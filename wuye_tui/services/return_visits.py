@@ -183,9 +183,9 @@ def plan_director(ctx: ServiceContext, unit: object, due: object) -> ReturnVisit
     """The office director's own home visit (主任每年登门回访1~2次): at most two a year for a
     household."""
     require(ctx.actor, SUPERVISORS, _("plan the director's visit"))
-    from .complaints import _unit_id
+    from .complaint_common import unit_id_of
 
-    unit_id = _unit_id(ctx, unit)
+    unit_id = unit_id_of(ctx, unit)
     if unit_id is None:
         raise ValidationError("unit", _("This field is required"))
     due_date = parse_date(due, field="due")

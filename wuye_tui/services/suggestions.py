@@ -46,10 +46,10 @@ def supervisors(ctx: ServiceContext) -> list[str]:
 
 def log(ctx: ServiceContext, name: str, content: str, unit: object = None, phone: str = "") -> Suggestion:
     require(ctx.actor, OFFICE, _("log a suggestion"))
-    from .complaints import _unit_id
+    from .complaint_common import unit_id_of
 
     name = validate_name(name, field="name")
-    unit_id = _unit_id(ctx, unit)
+    unit_id = unit_id_of(ctx, unit)
     phone = validate_phone(phone, field="phone") if str(phone or "").strip() else ""
     content = clean_text(content, field="content", max_len=2000, required=True, multiline=True)
     now = ctx.now()

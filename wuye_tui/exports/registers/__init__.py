@@ -1,7 +1,7 @@
 
 
 from ..registry import REGISTERS, Register
-from . import complaints, core, gate, guard  # noqa: F401  (each registers its own)
+from . import complaints, core, gate, gate_refusals, guard  # noqa: F401  (each registers its own)
 
 
 def load_registers() -> dict[str, Register]:

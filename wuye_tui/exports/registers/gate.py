@@ -177,5 +177,3 @@ register(Register("vehicles", N_("Vehicle register"), VEHICLE_COLUMNS, vehicle_r
 register(Register("passes", N_("Contractor passes"), PASS_COLUMNS, pass_rows, SUPERVISORS, sensitive=True))
 register(Register("release-slips", N_("Release slips"), SLIP_COLUMNS, slip_rows, GATE | OFFICE))
 register(Register("watch-list", N_("Watch list"), WATCH_COLUMNS, watch_rows, SUPERVISORS, sensitive=True))
-
-from . import gate_refusals  # noqa: E402,F401  (refusals, pass checks, slip uses)
