@@ -36,7 +36,7 @@ def issue_permit(ctx: ServiceContext, unit: str, company: str, foreman: str, pho
                  end: object, workers: object, worker_names: list[str] | None = None) -> tuple[RenovationPermit, list[str]]:
     """Issue a permit and one pass per worker; returns the permit and the pass numbers."""
     require(ctx.actor, OFFICE, _("issue renovation permits"))
-    from .gate_visits import resolve_unit
+    from .gate_common import resolve_unit
 
     u = resolve_unit(ctx, unit)
     company = clean_text(company, field="company", max_len=60, required=True)

@@ -36,7 +36,7 @@ def create_prereg(ctx: ServiceContext, unit: str, name: str, phone: str = "", va
                   headcount: object = None, purpose: str = "", id_type: str = "", id_number: str = "",
                   plate: str = "") -> PreRegistration:
     require(ctx.actor, STAFF, _("pre-register a visitor"))
-    from .gate_visits import resolve_unit
+    from .gate_common import resolve_unit
 
     u = resolve_unit(ctx, unit)
     name = validate_name(name)

@@ -60,7 +60,7 @@ def issue_slip(ctx: ServiceContext, unit: str, items: object, reason: str = "", 
                approved_by: str = "") -> ReleaseSlip:
     """Issue a slip; the approving staff member defaults to the issuer."""
     require(ctx.actor, OFFICE, _("issue release slips"))
-    from .gate_visits import resolve_unit
+    from .gate_common import resolve_unit
 
     u = resolve_unit(ctx, unit)
     parsed = parse_items(items)

@@ -39,7 +39,7 @@ def plate_info(ctx: ServiceContext, plate: str) -> PlateInfo:
     require(ctx.actor, GATE, _("register vehicles"))
     p = validate_plate(plate)
     reg = resident_vehicle(ctx, p)
-    from .gate_visits import watch_hits
+    from .gate_common import watch_hits
 
     with ctx.db.read() as session:
         inside = session.execute(select(VehicleMove.id).where(VehicleMove.plate == p, VehicleMove.out_at.is_(None))
@@ -77,7 +77,7 @@ def resident_in(ctx: ServiceContext, plate: str, override: Actor | None = None) 
     reg = resident_vehicle(ctx, p)
     if reg is None:
         raise ValidationError("plate", _("Not a resident's registered vehicle: register it as a visitor vehicle"))
-    from .gate_visits import _blocked, record_watch_hit, watch_hits
+    from .gate_common import _blocked, record_watch_hit, watch_hits
 
     with ctx.db.read() as session:
         hits = watch_hits(session, plate=p, now=ctx.now())
@@ -100,7 +100,7 @@ def strange_in(ctx: ServiceContext, plate: str, driver: str, phone: str, unit: s
     typed name (which must equal the driver)."""
     require(ctx.actor, GATE, _("register vehicles"))
     supervisor_only(override)
-    from .gate_visits import _blocked, record_watch_hit, resolve_unit, watch_hits
+    from .gate_common import _blocked, record_watch_hit, resolve_unit, watch_hits
 
     p = validate_plate(plate)
     driver = validate_name(driver, field="driver")

@@ -20,7 +20,7 @@ from ..clock import as_utc
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..i18n import _
 from ..models import Staff, Unit
-from ..models.gate import GateVisitor, VehicleMove, Visit, VisitRefusal, WatchEntry
+from ..models.gate import GateVisitor, VehicleMove, Visit, VisitRefusal
 from ..validators import (
     clean_text,
     compact,
@@ -45,7 +45,15 @@ from .gate_common import (
     supervisor_only,
 )
 from .permissions import GATE, require
-from .roster import get_unit, pinyin_initials
+from .roster import pinyin_initials
+
+from .gate_common import (  # noqa: E402,F401  (the watch list and units, shared by the gate desks)
+    _blocked,
+    check_watch,
+    record_watch_hit,
+    resolve_unit,
+    watch_hits,
+)
 
 FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
 
@@ -64,14 +72,6 @@ class CleanCheckIn:
     plate: str
     stay_hours: float | None
     prereg_code: str = ""
-
-
-def resolve_unit(ctx: ServiceContext, value: object, field: str = "unit") -> Unit:
-    text = clean_text(value, field=field, max_len=80, required=True)
-    try:
-        return get_unit(ctx, text)
-    except ValidationError as exc:
-        raise ValidationError(field, exc.message) from None
 
 
 def clean_checkin(ctx: ServiceContext, raw: dict[str, Any]) -> CleanCheckIn:
@@ -102,42 +102,12 @@ def clean_checkin(ctx: ServiceContext, raw: dict[str, Any]) -> CleanCheckIn:
                         purpose, plate, stay, str(raw.get("prereg_code") or ""))
 
 
-# --------------------------------------------------------------------------- watch list
-
-
-_W = WatchEntry.__table__
-_WATCH_HITS = (select(_W.c.name, _W.c.id_number, _W.c.plate, _W.c.reason)
-               .where(_W.c.active.is_(True), or_(_W.c.name == bindparam("name"), _W.c.id_number == bindparam("id_number"),
-                                                _W.c.plate == bindparam("plate")),
-                      or_(_W.c.valid_from.is_(None), _W.c.valid_from <= bindparam("now")),
-                      or_(_W.c.valid_until.is_(None), _W.c.valid_until > bindparam("now")))
-               .order_by(_W.c.id).limit(20))
-
-
-def watch_hits(session: Session, name: str = "", id_number: str = "", plate: str = "",
-               now: datetime | None = None) -> list[str]:
-    """Reasons of the active watch-list entries matching a name, an ID number or a plate,
-    valid at ``now`` (an entry may carry a validity period); all of them, up to 20."""
-    if not (name or id_number or plate):
-        return []
-    from datetime import timezone
-
-    # Missing values are NULL, which never equals anything: one prebuilt statement serves all.
-    rows = session.connection().execute(
-        _WATCH_HITS, {"name": name or None, "id_number": id_number or None, "plate": plate or None,
-                      "now": now or datetime.now(timezone.utc)}).all()
-    return [" ".join(x for x in (r[0], mask_id_number(r[1]) if r[1] else "", r[2], r[3]) if x) for r in rows]
-
-
-def check_watch(ctx: ServiceContext, name: str = "", id_number: str = "", plate: str = "") -> list[str]:
-    require(ctx.actor, GATE, _("check the watch list"))
-    with ctx.db.read() as session:
-        return watch_hits(session, name, id_number, plate, now=ctx.now())
-
-
-def _blocked(hits: list[str]) -> WatchListHit:
-    # one hit a line: several hits stay readable in the PIN dialog and the message line
-    return WatchListHit(_("Watch list: {hits}. Entry needs a supervisor PIN.").format(hits="\n".join(hits)), hits)
+@dataclass(frozen=True)
+class WatchHitRow:
+    at: datetime
+    guard: str
+    hits: list[str]
+    who: str  # the name and/or plate that was checked
 
 
 # --------------------------------------------------------------------------- check-in
@@ -200,20 +170,6 @@ def _open_duplicate(session: Session, c: CleanCheckIn) -> tuple[int, str, dateti
     return (row[0], row[1], as_utc(row[2])) if row else None
 
 
-def record_watch_hit(ctx: ServiceContext, hits: list[str], entity: str, detail: dict[str, Any]) -> None:
-    """A watch-list hit is part of the record whatever the guard does next (override,
-    refusal or walking away with Esc): its own short write, ``gate.watch_hit`` in the audit
-    trail, listed for supervisors by ``recent_watch_hits``."""
-    with ctx.db.write() as session:
-        audit.record(session, ctx.actor, ctx.now(), "gate.watch_hit", entity, "", after={"hits": hits, **detail})
-
-
-@dataclass(frozen=True)
-class WatchHitRow:
-    at: datetime
-    guard: str
-    hits: list[str]
-    who: str  # the name and/or plate that was checked
 
 
 def recent_watch_hits(ctx: ServiceContext, limit: int = 50) -> list[WatchHitRow]:
