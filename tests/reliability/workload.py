@@ -23,7 +23,16 @@ from collections import defaultdict
 from pathlib import Path
 
 ID_NUMBER = "11010519491231002X"
+
+
+def id_number(rng: random.Random) -> str:
+    """A valid, practically unique 18-digit ID (one visitor, one visit: no two on site share one)."""
+    from wuye_tui.validators import id_check_digit
+
+    first17 = f"110105{rng.randint(1950, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    return first17 + id_check_digit(first17)
 NAMES = ("张三", "李娜", "王芳", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴霞", "徐明", "孙丽")
+GIVEN = ("明", "华", "强", "丽", "军", "平", "刚", "桂英", "秀兰", "建国", "志强", "海燕")
 UNITS = (("1栋", "1单元", "101", "张伟", "13800138001"), ("1栋", "1单元", "102", "李娜", "13800138002"),
          ("2栋", "1单元", "301", "刘洋", "13800138004"), ("3栋", "2单元", "1202", "李四", "13912345678"))
 UNIT_CODES = tuple(f"{b}{e}{r}" for b, e, r, _n, _p in UNITS)
@@ -92,10 +101,21 @@ def _gate_step(ctx, ack: Ack, rng: random.Random, mine: list[int], i: int) -> No
         gate_visits.check_out(ctx, vid)
         ack("checkout", vid)
         return
-    raw = {"name": rng.choice(NAMES), "id_type": "1", "id_number": ID_NUMBER, "phone": "13800138000",
-           "headcount": str(rng.randint(1, 3)), "unit": rng.choice(UNIT_CODES), "approval": "1",
-           "purpose": "1", "plate": "", "stay": ""}
-    visit = gate_visits.check_in(ctx, raw)
+    from wuye_tui.services.gate_visits import AlreadyOnSite
+
+    for _attempt in range(20):
+        # One visitor, one visit: a name and unit drawn at random may be on site already (the
+        # rule refuses it, as at a real gate); draw another visitor then.
+        raw = {"name": rng.choice(NAMES) + rng.choice(GIVEN), "id_type": "1", "id_number": id_number(rng),
+               "phone": "13800138000", "headcount": str(rng.randint(1, 3)), "unit": rng.choice(UNIT_CODES),
+               "approval": "1", "purpose": "1", "plate": "", "stay": ""}
+        try:
+            visit = gate_visits.check_in(ctx, raw)
+            break
+        except AlreadyOnSite:
+            continue
+    else:
+        raise AssertionError("20 visitors in a row already on site")
     mine.append(visit.id)  # type: ignore[arg-type]
     ack("visit", visit.id)
 
