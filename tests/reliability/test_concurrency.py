@@ -34,5 +34,5 @@ def test_four_terminals_lose_nothing(db, tmp_path):
         assert path.stat().st_size > 0, f"{path.name}: a terminal wrote nothing"
     assert workload.check_acknowledged(db.url, acks) == []
     ok, checked = workload.audit_ok(db.url)
-    assert ok and checked >= total
+    assert ok and checked >= total - per_kind.get("login", 0)  # a login checks a PIN: it writes no audit row
     assert db.check() == []
