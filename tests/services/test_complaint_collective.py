@@ -118,7 +118,9 @@ def test_after_a_resolved_collective_a_new_cluster_gets_a_new_escalation(desk, m
     for u in U[:3]:
         log(desk, u)
     [esc] = escalations(desk)
-    escalation.resolve(make_ctx("supervisor", "钱主管"), esc.id, "已清运")
+    sup = make_ctx("supervisor", "钱主管")
+    escalation.acknowledge(sup, esc.id)  # resolved only once a supervisor has acknowledged it
+    escalation.resolve(sup, esc.id, "已清运")
     clock.advance(hours=25)
     for u in U[2:5]:
         log(desk, u)
