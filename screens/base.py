@@ -18,11 +18,12 @@ from textual.screen import Screen
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 from .faults import StorageSafe
 from .widgets.alert_bar import AlertBar
 from .widgets.footer import WuyeFooter
+from .widgets.form import show_at_field
 from .widgets.status_bar import StatusBar
 
 
@@ -58,7 +59,6 @@ class WuyeScreen(StorageSafe, Screen):
             self.app.pop_screen()
 
     def report(self, exc: WuyeError) -> None:
-        from .widgets.form import show_at_field
 
         if show_at_field(self, exc):
             return

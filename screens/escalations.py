@@ -5,17 +5,20 @@ an escalation."""
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from wuye_tui.errors import WuyeError
+from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services import escalation, notify
+from wuye_tui.services.core import escalation, notify
 
 from .base import WuyeScreen
+from .dialogs.pin import SupervisorPinDialog
+from .notifications import NotificationScreen
 from .widgets.form import FormField
 
 CSS = """
@@ -128,7 +131,6 @@ class EscalationScreen(WuyeScreen):
         if self.ctx.actor.is_supervisor:
             then(self.ctx)
             return
-        from .dialogs.pin import SupervisorPinDialog
 
         def done(supervisor) -> None:  # type: ignore[no-untyped-def]
             if supervisor is not None:
@@ -140,7 +142,6 @@ class EscalationScreen(WuyeScreen):
         if self.selected is None:
             return
         esc_id = self.selected
-        from rich.markup import escape
 
         def ack(ctx) -> None:  # type: ignore[no-untyped-def]
             try:
@@ -151,7 +152,6 @@ class EscalationScreen(WuyeScreen):
             self.notify(_("Acknowledged #{id}").format(id=esc_id))
             self._after_change()
 
-        from .dialogs.pin import SupervisorPinDialog
 
         try:
             esc = escalation.timeline(self.ctx, esc_id).escalation
@@ -197,7 +197,6 @@ class EscalationScreen(WuyeScreen):
         self._with_supervisor(_("Resolving an escalation needs a supervisor PIN"), resolve)
 
     def _report_text(self, exc: WuyeError) -> None:
-        from wuye_tui.errors import ValidationError
 
         if isinstance(exc, ValidationError):
             self.query_one("#field-esc_text", FormField).show_error(exc.message)
@@ -216,6 +215,5 @@ class EscalationScreen(WuyeScreen):
         if not self.ctx.actor.is_supervisor:
             self.notify(_("Only supervisors see the notifications"), severity="warning")
             return
-        from .notifications import NotificationScreen
 
         self.app.push_screen(NotificationScreen())

@@ -9,10 +9,11 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from wuye_tui.i18n import N_, _
-from wuye_tui.services.permissions import role_label
+from wuye_tui.services.core.permissions import role_label
 
 from .base import WuyeScreen
 from .desks import desks_for
+from .guard.flags import SupervisorFlags
 
 
 class HomeScreen(WuyeScreen):
@@ -30,7 +31,6 @@ class HomeScreen(WuyeScreen):
                 yield Static(Text.assemble((f"[{desk.key.upper()}]", "bold"), "  ", _(desk.label)), classes="desk-line")
             yield Static(_("Press a key to open a desk. F10 logs out."), classes="hint")
             if actor.is_supervisor:
-                from .guard.flags import SupervisorFlags
 
                 yield SupervisorFlags(id="home-flags")
 

@@ -146,7 +146,7 @@ class FirstSupervisorScreen(StorageSafe, Screen):
         if idx < 2:
             self.query_one(f"#{order[idx + 1]}", Input).focus()
             return
-        from wuye_tui.services import staff
+        from wuye_tui.services.core import staff
 
         name = self.query_one("#first-name", Input).value
         pin = self.query_one("#first-pin", Input).value

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services import notify
+from wuye_tui.services.core import notify
 
 from .base import WuyeScreen
 

@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services import staff
-from wuye_tui.services.permissions import role_label
+from wuye_tui.services.core import staff
+from wuye_tui.services.core.permissions import role_label
 from wuye_tui.validators import validate_name, validate_pin
 
 from .base import WuyeScreen

@@ -123,7 +123,7 @@ def clock():
 def add_staff(database, name: str, role: str, pin: str = "1234"):  # type: ignore[no-untyped-def]
     """Insert a staff member directly (tests only) and return their Actor."""
     from wuye_tui.models import Staff
-    from wuye_tui.services.context import Actor
+    from wuye_tui.services.core.context import Actor
 
     with database.write() as session:
         s = Staff(name=name, role=role, pin_hash=_cached_hash(pin), created_at=datetime.now(timezone.utc))
@@ -136,7 +136,7 @@ _HASHES: dict[str, str] = {}
 
 
 def _cached_hash(pin: str) -> str:
-    from wuye_tui.services.security import hash_pin
+    from wuye_tui.services.core.security import hash_pin
 
     if pin not in _HASHES:
         _HASHES[pin] = hash_pin(pin)
@@ -145,7 +145,7 @@ def _cached_hash(pin: str) -> str:
 
 @pytest.fixture
 def make_ctx(db, clock):  # type: ignore[no-untyped-def]
-    from wuye_tui.services.context import ServiceContext
+    from wuye_tui.services.core.context import ServiceContext
 
     counter = {"n": 0}
     default_names = {"guard": "张保安", "front_desk": "陈客服", "supervisor": "王主管", "manager": "李经理"}

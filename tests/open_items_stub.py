@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from wuye_tui.services import open_items
-from wuye_tui.services.open_items import OpenItem
+from wuye_tui.services.core import open_items
+from wuye_tui.services.core.open_items import OpenItem
 
 GUARD_KINDS = ("escalation", "incident", "patrol_round", "patrol_missed", "key_out")
 

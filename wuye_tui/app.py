@@ -58,8 +58,8 @@ class WuyeApp(StorageSafe, App[None]):
 
         keep_wide_chars()  # before any screen: toasts and overlays keep their wide characters
         super().__init__()
-        from .services.context import ServiceContext  # light: no database yet
-        from .services.serve import terminal_name
+        from .services.core.context import ServiceContext  # light: no database yet
+        from .services.core.serve import terminal_name
 
         self.db_url = db_url
         self.kiosk = kiosk
@@ -149,8 +149,8 @@ class WuyeApp(StorageSafe, App[None]):
 
     def _open_once(self):  # type: ignore[no-untyped-def]
         from .db import Database
-        from .services import settings, staff
-        from .services.context import ServiceContext
+        from .services.core import settings, staff
+        from .services.core.context import ServiceContext
 
         db = Database(self.db_url)
         try:
@@ -200,7 +200,7 @@ class WuyeApp(StorageSafe, App[None]):
         self.poll_alerts()
         self.set_interval(NOTIFY_SEND_SECONDS, self.send_notifications)
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
-        from .services.guard_sessions import HEARTBEAT
+        from .services.guard.sessions import HEARTBEAT
 
         self.set_interval(HEARTBEAT.total_seconds(), self.send_heartbeat)
         if not names:
@@ -226,7 +226,7 @@ class WuyeApp(StorageSafe, App[None]):
     def log_in_db(self, name: str, pin: str):  # type: ignore[no-untyped-def]
         """The database half of a login (safe in a worker thread): check the PIN and open a
         session. Returns what ``finish_login`` needs."""
-        from .services import staff
+        from .services.core import staff
 
         assert self.ctx is not None
         actor = staff.authenticate(self.ctx, name, pin)
@@ -246,7 +246,7 @@ class WuyeApp(StorageSafe, App[None]):
         """A guard whose shift left rounds without a reason is asked for them first."""
         from datetime import timedelta
 
-        from .services import guard_missed
+        from .services.guard import missed as guard_missed
 
         try:
             owed = guard_missed.owed_by(self.ctx, self.ctx.actor.id)  # type: ignore[union-attr]
@@ -273,7 +273,7 @@ class WuyeApp(StorageSafe, App[None]):
     def send_heartbeat(self) -> None:
         """This login is alive (a killed terminal's login goes stale); logins elsewhere
         whose heartbeat stopped are closed."""
-        from .services import guard_sessions
+        from .services.guard import sessions as guard_sessions
 
         if self.ctx is None or self.db is None:
             return
@@ -285,8 +285,8 @@ class WuyeApp(StorageSafe, App[None]):
             return
 
     def end_login(self, reason: str, note: str = "") -> None:
-        from .services import staff
-        from .services.context import SYSTEM
+        from .services.core import staff
+        from .services.core.context import SYSTEM
 
         if self.ctx is None or self.ctx.actor.id is None:
             return
@@ -313,13 +313,13 @@ class WuyeApp(StorageSafe, App[None]):
 
     def _handover_reason(self, how: str = "logout", note: str = "") -> str:
         """A guard leaving without a signed handover is recorded as such."""
-        from .services import guard_sessions
+        from .services.guard import sessions as guard_sessions
 
         return guard_sessions.end_reason(self.ctx, how, note)  # type: ignore[arg-type]
 
     def action_logout(self) -> None:
         """F10. A guard whose handover nobody has signed is warned and asked why first."""
-        from .services import handover
+        from .services.guard import handover
 
         ctx = self.ctx
         if ctx is None or ctx.actor.id is None or ctx.actor.role != "guard":
@@ -374,7 +374,7 @@ class WuyeApp(StorageSafe, App[None]):
     def poll_alerts(self) -> None:
         if self.ctx is None:
             return
-        from .services import escalation, reminders, settings
+        from .services.core import escalation, reminders, settings
 
         ctx = self.ctx
         try:
@@ -441,7 +441,7 @@ class WuyeApp(StorageSafe, App[None]):
     def send_notifications(self) -> None:
         if self.ctx is None:
             return
-        from .services import notify
+        from .services.core import notify
 
         try:
             notify.deliver_due(self.ctx)
@@ -452,7 +452,7 @@ class WuyeApp(StorageSafe, App[None]):
     def check_reminders(self) -> None:
         if self.ctx is None:
             return
-        from .services import reminders
+        from .services.core import reminders
 
         try:
             if reminders.run_due(self.ctx):
@@ -478,7 +478,7 @@ class WuyeApp(StorageSafe, App[None]):
         def done(supervisor) -> None:  # type: ignore[no-untyped-def]
             if supervisor is None:
                 return
-            from .services import escalation
+            from .services.core import escalation
 
             try:
                 escalation.acknowledge(self.ctx.as_actor(supervisor), esc_id)  # type: ignore[union-attr]
@@ -489,7 +489,7 @@ class WuyeApp(StorageSafe, App[None]):
         self.push_screen(SupervisorPinDialog(_("Acknowledge #{id}: {text}").format(id=esc_id, text=escape(text))), done)
 
     def _dismiss_reminder(self) -> None:
-        from .services import reminders
+        from .services.core import reminders
 
         try:
             reminders.dismiss_first(self.ctx, self.ctx.actor.role)  # type: ignore[arg-type,union-attr]

@@ -17,12 +17,24 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from screens.dialogs.pin import SupervisorPinDialog
 from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.exports import letters
 from wuye_tui.i18n import N_, _
+from wuye_tui.reference import load_reference
+from wuye_tui.services.complaints import collective as coll
+from wuye_tui.services.complaints import intake as complaints
+from wuye_tui.services.complaints import workflow as wf
+from wuye_tui.services.complaints.common import event_label, ref_label, status_label
+from wuye_tui.services.complaints.workflow import failed_contacts_needed, unconfirmed_archive_due
+from wuye_tui.services.core.permissions import OFFICE, SUPERVISORS, allowed
 from wuye_tui.textsafe import escape_markup as esc
+from wuye_tui.validators import clean_text, validate_int
 
 from ..base import WuyeScreen
+from .entry import choice_text
 from .field_dialog import Field, FieldDialog
+from .letter import LetterDialog
 from .step_dialog import StepDialog
 
 ACTIONS = {  # action name -> step name of complaint_workflow.next_steps
@@ -84,7 +96,6 @@ class ComplaintDetailScreen(WuyeScreen):
     def _collective_action(self) -> str:
         """"link" for a supervisor on a complaint outside any escalation, "unlink" on one in a
         collective complaint, "" otherwise."""
-        from wuye_tui.services.permissions import SUPERVISORS, allowed
 
         c = self.complaint
         if c is None or c.major_type or c.status == "archived" or not allowed(self.ctx.actor, SUPERVISORS):
@@ -96,8 +107,6 @@ class ComplaintDetailScreen(WuyeScreen):
     def _offered(self, c, steps: list[str], event_kinds: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
         """The service's legal steps, plus the letter and, for the front desk, the archive a
         supervisor approves with their PIN."""
-        from wuye_tui.services.complaint_workflow import unconfirmed_archive_due
-        from wuye_tui.services.permissions import OFFICE, allowed
 
         offered = list(steps)
         self.pin_archive = False
@@ -110,8 +119,6 @@ class ComplaintDetailScreen(WuyeScreen):
         return offered
 
     def reload(self) -> None:
-        from wuye_tui.services import complaints
-        from wuye_tui.services.complaint_common import event_label, ref_label, status_label
 
         try:
             d = complaints.detail(self.ctx, self.complaint_id)
@@ -146,7 +153,6 @@ class ComplaintDetailScreen(WuyeScreen):
             esc(c.description),
         ]
         if c.status == "replied" and c.contact_failures:
-            from wuye_tui.services.complaint_workflow import failed_contacts_needed
 
             head.append(esc(_("Customer not reached {n} times ({m} allow archiving without confirmation)").format(
                 n=c.contact_failures, m=failed_contacts_needed())))
@@ -185,9 +191,7 @@ class ComplaintDetailScreen(WuyeScreen):
         self.app.push_screen(StepDialog(title, fields, hint, submit=run), done)
 
     def action_dispatch(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
 
-        from .entry import choice_text
 
         self._ask(_("Dispatch to a department"), [("department", _("Department (empty: default)"), ""),
                                                   ("note", _("Note"), "")],
@@ -195,27 +199,22 @@ class ComplaintDetailScreen(WuyeScreen):
                   choice_text("department"))
 
     def action_start(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
 
         self._ask(_("Work started"), [("note", _("Note"), "")],
                   lambda v: wf.start(self.ctx, self.complaint_id, v["note"]))
 
     def action_reply(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
 
         self._ask(_("Reply to the customer"), [("reply", _("What was done and the result"), "")],
                   lambda v: wf.reply(self.ctx, self.complaint_id, v["reply"]))
 
     def action_defer(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
 
         self._ask(_("Cannot be solved now"), [("explanation", _("Explanation given to the customer"), ""),
                                               ("next_reply", _("Next reply (YYYY-MM-DD HH:MM)"), "")],
                   lambda v: wf.defer(self.ctx, self.complaint_id, v["explanation"], v["next_reply"]))
 
     def action_confirm(self) -> None:
-        from wuye_tui.reference import load_reference
-        from wuye_tui.services import complaint_workflow as wf
 
         hint = Content.from_markup("  ".join(f"[b]{i}[/b] {esc(s.label)}"
                                              for i, s in enumerate(load_reference().satisfactions, 1))
@@ -228,13 +227,11 @@ class ComplaintDetailScreen(WuyeScreen):
                                        reopen=_yes(v["reopen"])), hint)
 
     def action_contact_failed(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
 
         self._ask(_("Customer could not be reached"), [("note", _("Note"), "")],
                   lambda v: wf.contact_failed(self.ctx, self.complaint_id, v["note"]))
 
     def action_archive(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
 
         if "archive" not in self.steps and self.complaint is not None:
             why = wf.why_not_archivable(self.complaint)
@@ -247,7 +244,6 @@ class ComplaintDetailScreen(WuyeScreen):
     def action_archive_unconfirmed(self) -> None:
         """A supervisor archives it themselves; a front-desk operator needs one's name and
         PIN, and the archive (with the reason) is then recorded as that supervisor's."""
-        from screens.dialogs.pin import SupervisorPinDialog
 
         if not self.pin_archive:
             self._archive_unconfirmed(self.ctx)
@@ -262,7 +258,6 @@ class ComplaintDetailScreen(WuyeScreen):
                 id=self.complaint_id)), approved)
 
     def _archive_unconfirmed(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        from wuye_tui.services import complaint_workflow as wf
 
         c = self.complaint
         lines = _("Supervisor: {name}").format(name=ctx.actor.name)
@@ -274,7 +269,6 @@ class ComplaintDetailScreen(WuyeScreen):
             lambda v: wf.archive_unconfirmed(ctx, self.complaint_id, v["reason"]), lines=lines, supervisor=True))
 
     def action_validity(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
 
         valid = self.complaint is None or self.complaint.valid
         now = _("Now: counted as a valid complaint") if valid else _("Now: not a valid complaint")
@@ -287,8 +281,6 @@ class ComplaintDetailScreen(WuyeScreen):
             supervisor=True))
 
     def action_link(self) -> None:
-        from wuye_tui.services import complaint_collective as coll
-        from wuye_tui.validators import validate_int
 
         try:
             running = coll.open_collectives(self.ctx, limit=9)
@@ -306,14 +298,12 @@ class ComplaintDetailScreen(WuyeScreen):
                                       v["reason"]), hint)
 
     def action_unlink(self) -> None:
-        from wuye_tui.services import complaint_collective as coll
 
         self._ask(_("Take out of the collective complaint"), [("reason", _("Why it is not the same problem"), "")],
                   lambda v: coll.unlink(self.ctx, self.complaint_id, v["reason"]),
                   _("The rule will not link it again; a supervisor can link it back by hand."))
 
     def action_letter(self) -> None:
-        from .letter import LetterDialog
 
         def written(path) -> None:  # type: ignore[no-untyped-def]
             if path is None:
@@ -328,7 +318,6 @@ class ComplaintDetailScreen(WuyeScreen):
 
     def action_print_letter(self) -> None:
         """Print the reply letter on the configured printer (in a thread: lp may take a while)."""
-        from wuye_tui.exports import letters
 
         ctx, cid = self.ctx, self.complaint_id
         self.notify(_("Printing the reply letter..."), timeout=4)
@@ -360,13 +349,10 @@ class ComplaintDetailScreen(WuyeScreen):
         self.app.push_screen(dialog, done)
 
     def action_note(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
 
         self._ask(_("Note"), [("note", _("Note"), "")], lambda v: wf.add_note(self.ctx, self.complaint_id, v["note"]))
 
     def action_correct(self) -> None:
-        from wuye_tui.services import complaint_workflow as wf
-        from wuye_tui.validators import validate_int
 
         self._ask(_("Correction"), [("event", _("Event number being corrected"), ""), ("note", _("Correction"), "")],
                   lambda v: wf.correct(self.ctx, self.complaint_id,
@@ -374,7 +360,6 @@ class ComplaintDetailScreen(WuyeScreen):
 
 
 def _reason(text: str) -> str:
-    from wuye_tui.validators import clean_text
 
     return clean_text(text, field="reason", max_len=2000, required=True, multiline=True)
 

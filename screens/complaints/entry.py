@@ -12,13 +12,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-
-from wuye_tui.textsafe import escape_markup as esc
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from wuye_tui.errors import WuyeError
+from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.reference import load_reference
+from wuye_tui.services.complaints import common as cc
+from wuye_tui.services.complaints import intake as complaints
+from wuye_tui.services.complaints.intake import check_promised_reply, resolve_major
+from wuye_tui.services.core import roster
+from wuye_tui.textsafe import escape_markup as esc
+from wuye_tui.validators import clean_text, validate_name, validate_phone
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
@@ -39,14 +44,10 @@ def _labels() -> dict[str, str]:
 
 
 def _checker(name: str, screen: "ComplaintEntryScreen"):  # type: ignore[no-untyped-def]
-    from wuye_tui.services import complaint_common as cc
-    from wuye_tui.services.complaints import check_promised_reply
-    from wuye_tui.validators import clean_text, validate_name, validate_phone
 
     if name in ("channel", "category", "cause", "department"):
         return lambda v: cc.resolve_choice(name, v, name)
     if name == "major_type":
-        from wuye_tui.services.complaints import resolve_major
 
         return resolve_major
     return {
@@ -59,21 +60,17 @@ def _checker(name: str, screen: "ComplaintEntryScreen"):  # type: ignore[no-unty
 
 
 def _label_of(name: str):  # type: ignore[no-untyped-def]
-    from wuye_tui.reference import load_reference
 
     collection = "major_type" if name == "major_type" else name
     return lambda code: load_reference().label(collection, code)
 
 
 def choice_text(name: str):  # type: ignore[no-untyped-def]  (a Content)
-    from wuye_tui.reference import load_reference
-    from wuye_tui.services import complaint_common as cc
 
     if name == "major_type":
         items = list(load_reference().major_types)
     else:
         items = cc.choices(name)
-    from wuye_tui.textsafe import escape_markup as esc
 
     return Content.from_markup("  ".join(f"[b]{i}[/b] {esc(item.label)}" for i, item in enumerate(items, 1)))
 
@@ -130,7 +127,6 @@ class ComplaintEntryScreen(WuyeScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "in-unit":
             return
-        from wuye_tui.services import roster
 
         hits = roster.search_units(self.ctx, event.value, limit=6) if event.value.strip() else []
         self._hits = hits
@@ -171,7 +167,6 @@ class ComplaintEntryScreen(WuyeScreen):
         self.focus_next("Input, TextArea")
 
     def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
-        from textual.widgets import TextArea
 
         widget = event.widget
         name = widget.id[3:] if isinstance(widget, (Input, TextArea)) and widget.id and widget.id.startswith("in-") \
@@ -189,7 +184,6 @@ class ComplaintEntryScreen(WuyeScreen):
 
     def check_all(self) -> list[str]:
         """Check every field now; each error shows at its field. The names that failed."""
-        from wuye_tui.errors import ValidationError
 
         bad = []
         for name in LEFT + RIGHT:
@@ -202,7 +196,6 @@ class ComplaintEntryScreen(WuyeScreen):
         return bad
 
     def action_save(self) -> None:
-        from wuye_tui.services import complaints
 
         for name in LEFT + RIGHT:
             self.field(name).clear_error()

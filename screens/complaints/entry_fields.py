@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import Label, Static, TextArea
 
 from wuye_tui.errors import ValidationError
+from wuye_tui.i18n import _
 
 from ..widgets.form import FormField
 
@@ -92,7 +93,6 @@ class DescriptionField(EntryField):
         self.remove_class("-has-message")
 
     def validate_now(self) -> Any:
-        from wuye_tui.i18n import _
 
         text = self._area.text
         try:

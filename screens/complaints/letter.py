@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from wuye_tui.errors import ValidationError
+from wuye_tui.exports import letters
 from wuye_tui.i18n import _
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 from .field_dialog import Field, FieldDialog
 
@@ -49,7 +50,6 @@ class LetterDialog(FieldDialog):
             self._write)
 
     def _write(self, values: dict[str, Any]) -> Path:
-        from wuye_tui.exports import letters
 
         path: Path = values["path"]
         if path.exists() and path != self._replace:

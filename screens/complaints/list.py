@@ -12,8 +12,13 @@ from textual.widgets import DataTable, Input, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.complaints import intake as complaints
+from wuye_tui.services.complaints.common import STATUSES, choices, ref_label, status_label, unconfirmed_days
+from wuye_tui.services.complaints.intake import Filters
 
 from ..base import WuyeScreen
+from .detail import ComplaintDetailScreen
+from .entry import ComplaintEntryScreen
 
 PAGE = 20
 
@@ -40,7 +45,6 @@ class ComplaintListScreen(WuyeScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        from wuye_tui.services.complaints import Filters
 
         self.filters = Filters()
         self.pages: list[int | None] = [None]  # before_id of each page shown so far
@@ -68,17 +72,14 @@ class ComplaintListScreen(WuyeScreen):
         self.action_reload()
 
     def action_cycle_status(self) -> None:
-        from wuye_tui.services.complaint_common import STATUSES
 
         self._cycle("status", ["", "open", *STATUSES])
 
     def action_cycle_category(self) -> None:
-        from wuye_tui.services.complaint_common import choices
 
         self._cycle("category", [""] + [c.code for c in choices("category")])
 
     def action_cycle_department(self) -> None:
-        from wuye_tui.services.complaint_common import choices
 
         self._cycle("department", [""] + [c.code for c in choices("department")])
 
@@ -100,7 +101,6 @@ class ComplaintListScreen(WuyeScreen):
         self.query_one("#cp-table", DataTable).focus()
 
     def _filter_line(self) -> str:
-        from wuye_tui.services.complaint_common import ref_label, status_label
 
         f = self.filters
         all_ = _("all")
@@ -139,8 +139,6 @@ class ComplaintListScreen(WuyeScreen):
             self.notify(_("This is the first page"))
 
     def _load(self) -> None:
-        from wuye_tui.services import complaints
-        from wuye_tui.services.complaint_common import ref_label, status_label, unconfirmed_days
 
         now = self.ctx.now()
         try:
@@ -173,14 +171,12 @@ class ComplaintListScreen(WuyeScreen):
     # ---- opening ----------------------------------------------------------------------
 
     def action_new(self) -> None:
-        from .entry import ComplaintEntryScreen
 
         self.app.push_screen(ComplaintEntryScreen())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is None:
             return
-        from .detail import ComplaintDetailScreen
 
         self.app.push_screen(ComplaintDetailScreen(int(event.row_key.value)))
 

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
 from rich.text import Text
-from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from wuye_tui.errors import WuyeError
+from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.reference import load_reference
+from wuye_tui.services.complaints import return_visits
+from wuye_tui.services.core.permissions import SUPERVISORS, allowed
 
 from ..base import WuyeScreen
 from .list import theme_colour
 from .step_dialog import StepDialog
+from .suggestions import SuggestionScreen
 
 
 class ReturnVisitScreen(WuyeScreen):
@@ -53,13 +58,11 @@ class ReturnVisitScreen(WuyeScreen):
         table.focus()
 
     def _method(self):  # type: ignore[no-untyped-def]
-        from wuye_tui.reference import load_reference
 
         methods = load_reference().return_visit_methods
         return methods[self.method_index % len(methods)]
 
     def _info(self) -> None:
-        from wuye_tui.services import return_visits
 
         waiting = len(return_visits.unhandled(self.ctx, limit=500))
         self.query_one("#rv-info", Static).update(
@@ -67,7 +70,6 @@ class ReturnVisitScreen(WuyeScreen):
             .format(m=self._method().label, n=waiting))
 
     def action_reload(self) -> None:
-        from wuye_tui.services import return_visits
 
         try:
             rows = return_visits.due_list(self.ctx, limit=200)
@@ -101,7 +103,6 @@ class ReturnVisitScreen(WuyeScreen):
         self._info()
 
     def action_outcome(self, outcome: str) -> None:
-        from wuye_tui.services import return_visits
 
         vid = self._current()
         if vid is None:
@@ -129,10 +130,7 @@ class ReturnVisitScreen(WuyeScreen):
 
     def action_handled(self) -> None:
         """Choose which waiting feedback item was handled (by its number in the list)."""
-        from rich.markup import escape
 
-        from wuye_tui.errors import ValidationError
-        from wuye_tui.services import return_visits
 
         waiting = return_visits.unhandled(self.ctx, limit=9)
         if not waiting:
@@ -162,7 +160,6 @@ class ReturnVisitScreen(WuyeScreen):
                              lambda _v: self.action_reload())
 
     def action_plan_director(self) -> None:
-        from wuye_tui.services import return_visits
 
         self.app.push_screen(StepDialog(_("Plan the director's home visit"),
                                         [("unit", _("Unit"), ""), ("due", _("Due date (YYYY-MM-DD)"), "")],
@@ -171,7 +168,6 @@ class ReturnVisitScreen(WuyeScreen):
                              lambda _v: self.action_reload())
 
     def action_forum(self) -> None:
-        from wuye_tui.services import return_visits
 
         self.app.push_screen(StepDialog(_("Residents' forum (one each half-year)"),
                                         [("half", _("Half-year (e.g. 2026H1)"), ""),
@@ -182,14 +178,12 @@ class ReturnVisitScreen(WuyeScreen):
                              lambda _v: self.action_reload())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from wuye_tui.services.permissions import SUPERVISORS, allowed
 
         if action in ("plan_zone", "plan_director"):
             return allowed(self.ctx.actor, SUPERVISORS)
         return True
 
     def action_plan_zone(self) -> None:
-        from wuye_tui.services import return_visits
 
         zones = "  ".join(return_visits.zones(self.ctx))
         self.app.push_screen(StepDialog(_("Plan a zone's quarterly visits"),
@@ -200,6 +194,5 @@ class ReturnVisitScreen(WuyeScreen):
                              lambda _v: self.action_reload())
 
     def action_suggestions(self) -> None:
-        from .suggestions import SuggestionScreen
 
         self.app.push_screen(SuggestionScreen())

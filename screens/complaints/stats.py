@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -11,16 +12,18 @@ from textual.widgets import Input, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import _
+from wuye_tui.services.complaints import stats as complaint_stats
+from wuye_tui.services.complaints.common import ref_label
+from wuye_tui.services.complaints.stats import percent
+from wuye_tui.textsafe import escape_markup as esc
+from wuye_tui.validators import parse_month
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 
 
 def render_stats(st) -> str:  # type: ignore[no-untyped-def]
-    from wuye_tui.services.complaint_common import ref_label
-    from wuye_tui.services.complaint_stats import percent
 
-    from wuye_tui.textsafe import escape_markup as esc
 
     def block(title: str, collection: str, counts: dict[str, int]) -> list[str]:
         items = [esc(f"{ref_label(collection, k)} {v}") for k, v in counts.items() if v]
@@ -32,7 +35,6 @@ def render_stats(st) -> str:  # type: ignore[no-untyped-def]
     lines += block(_("By cause"), "cause", st.by_cause)
     lines += block(_("By channel"), "channel", st.by_channel)
     lines += block(_("By department"), "department", st.by_department)
-    from rich.markup import escape
 
     defs = st.definitions
 
@@ -57,7 +59,6 @@ class MonthlyStatsScreen(WuyeScreen):
     CSS_PATH = str(Path(__file__).with_name("complaints.tcss"))
 
     def compose_body(self) -> ComposeResult:
-        from wuye_tui.validators import parse_month
 
         now = self.ctx.local(self.ctx.now())
         yield FormField(_("Month"), "month", lambda v: parse_month(v), value=now.strftime("%Y-%m"),
@@ -74,7 +75,6 @@ class MonthlyStatsScreen(WuyeScreen):
         self.show()
 
     def show(self) -> None:
-        from wuye_tui.services import complaint_stats
 
         field = self.query_one("#field-month", FormField)
         try:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from rich.markup import escape
-from textual.content import Content
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.complaints import suggestions as sg
+from wuye_tui.services.core.permissions import SUPERVISORS, allowed
 
 from ..base import WuyeScreen
 from .step_dialog import StepDialog
@@ -39,7 +41,6 @@ class SuggestionScreen(WuyeScreen):
         self.query_one("#sg-table", DataTable).focus()
 
     def action_reload(self) -> None:
-        from wuye_tui.services import suggestions as sg
 
         table = self.query_one("#sg-table", DataTable)
         table.clear()
@@ -55,7 +56,6 @@ class SuggestionScreen(WuyeScreen):
         return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0) or None
 
     def action_new(self) -> None:
-        from wuye_tui.services import suggestions as sg
 
         self.app.push_screen(StepDialog(_("New suggestion"), [("name", _("Name"), ""), ("unit", _("Unit"), ""),
                                                                ("phone", _("Phone"), ""),
@@ -65,12 +65,10 @@ class SuggestionScreen(WuyeScreen):
                              lambda _v: self.action_reload())
 
     def action_report_to(self) -> None:
-        from wuye_tui.services import suggestions as sg
 
         sid = self._current()
         if sid is None:
             return
-        from rich.markup import escape
 
         names = sg.supervisors(self.ctx)
         hint = Content.from_markup("  ".join(f"[b]{i}[/b] {escape(n)}" for i, n in enumerate(names, 1)))
@@ -80,7 +78,6 @@ class SuggestionScreen(WuyeScreen):
                              lambda _v: self.action_reload())
 
     def action_decide(self) -> None:
-        from wuye_tui.services import suggestions as sg
 
         sid = self._current()
         if sid is None:
@@ -94,7 +91,6 @@ class SuggestionScreen(WuyeScreen):
                              lambda _v: self.action_reload())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from wuye_tui.services.permissions import SUPERVISORS, allowed
 
         if action == "decide":  # only a supervisor decides: the front desk is not offered it
             return allowed(self.ctx.actor, SUPERVISORS)

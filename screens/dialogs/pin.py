@@ -13,7 +13,8 @@ from textual.widgets import Input, Label, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services.context import Actor
+from wuye_tui.services.core import staff
+from wuye_tui.services.core.context import Actor
 
 
 class SupervisorPinDialog(ModalScreen[Actor | None]):
@@ -41,7 +42,6 @@ class SupervisorPinDialog(ModalScreen[Actor | None]):
         if event.input.id == "sup-name":
             self.query_one("#sup-pin", Input).focus()
             return
-        from wuye_tui.services import staff
 
         name = self.query_one("#sup-name", Input).value
         pin = self.query_one("#sup-pin", Input).value

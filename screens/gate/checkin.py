@@ -13,21 +13,41 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.gate import prereg as gate_prereg
+from wuye_tui.services.gate import visits as gate_visits
+from wuye_tui.services.gate.common import (
+    WatchListHit,
+    approval_options,
+    choice_hint,
+    id_type_options,
+    parse_approval,
+    parse_headcount,
+    parse_id_type,
+    parse_purpose,
+    parse_stay_hours,
+    purpose_options,
+)
+from wuye_tui.services.gate.visits import resolve_unit
 from wuye_tui.validators import validate_name, validate_phone, validate_plate
 
 from ..base import WuyeScreen
+from ..dialogs.pin import SupervisorPinDialog
 from ..widgets.form import FormField
 from ..widgets.id_field import IdNumberField
-from .devices import CheckInDevices
 from ..widgets.unit_picker import UnitPicker
+from .ask import KeyChoiceDialog
+from .devices import CheckInDevices
+from .onsite import OnSiteScreen
+from .refusals import RefusalsScreen
+from .refuse import RefuseDialog
 
 FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
 
@@ -56,12 +76,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
     # ---- layout -------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        from wuye_tui.services.gate_common import (
-            approval_options,
-            choice_hint,
-            id_type_options,
-            purpose_options,
-        )
 
         opts = {"id_type": id_type_options(), "approval": approval_options(), "purpose": purpose_options()}
 
@@ -120,12 +134,10 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
     # ---- field checks ---------------------------------------------------------------
 
     def _check_id_type(self, v: str) -> str:
-        from wuye_tui.services.gate_common import parse_id_type
 
         return parse_id_type(v)
 
     def _check_approval(self, v: str) -> str:
-        from wuye_tui.services.gate_common import parse_approval
 
         code = parse_approval(v)
         if code == "prereg" and not self._prereg:
@@ -133,27 +145,22 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         return code
 
     def _check_purpose(self, v: str) -> str:
-        from wuye_tui.services.gate_common import parse_purpose
 
         return parse_purpose(v)
 
     def _check_headcount(self, v: str) -> int:
-        from wuye_tui.services.gate_common import parse_headcount
 
         return parse_headcount(v)
 
     def _check_stay(self, v: str) -> float | None:
-        from wuye_tui.services.gate_common import parse_stay_hours
 
         return parse_stay_hours(v)
 
     def _check_unit(self, v: str) -> str:
-        from wuye_tui.services.gate_visits import resolve_unit
 
         return resolve_unit(self.ctx, v).code
 
     def _id_type_for_check(self) -> str:
-        from wuye_tui.services.gate_common import parse_id_type
 
         try:
             return parse_id_type(self.field("id_type").raw or "1")
@@ -196,7 +203,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         """A pre-registration read by a keyboard-wedge scanner into any field (its text,
         then Enter): the field gets back what it held, the code fills the form, or the
         message says at once why the code cannot be used (unknown, used, expired)."""
-        from wuye_tui.services import gate_prereg
 
         name = (event.input.id or "").removeprefix("in-")
         if name == "lookup" and self._filled:
@@ -227,7 +233,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         return True
 
     def _lookup(self, text: str) -> None:
-        from wuye_tui.services import gate_prereg, gate_visits
 
         if self._filled or self._prereg:
             self.message("")  # a new visitor: the last one's message is stale
@@ -275,7 +280,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
             self.focus_next() if step > 0 else self.focus_previous()
 
     def _fill_from_hit(self) -> None:
-        from wuye_tui.services import gate_visits
 
         hit = self._hits[self._pick]
         if hit.last_visit_id is None:
@@ -293,7 +297,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         self.field("approval").input.focus()
 
     def _fill(self, form: dict[str, str]) -> None:
-        from wuye_tui.services.gate_common import approval_options, id_type_options, purpose_options
 
         labels = {"id_type": dict(id_type_options()), "approval": dict(approval_options()),
                   "purpose": dict(purpose_options())}
@@ -329,8 +332,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         return raw
 
     def action_save(self, override=None) -> None:  # type: ignore[no-untyped-def]
-        from wuye_tui.services import gate_visits
-        from wuye_tui.services.gate_common import WatchListHit
 
         raw = self.collect()
         if raw is None:
@@ -357,8 +358,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
 
     def _ask_duplicate(self, exc, override) -> None:  # type: ignore[no-untyped-def]
         """The same person is still on site: check that visit out, or a supervisor allows it."""
-        from ..dialogs.pin import SupervisorPinDialog
-        from .ask import KeyChoiceDialog
 
         earlier = exc.visit_id
 
@@ -381,7 +380,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
              ("s", _("Supervisor allows a second visit"), "allow")]), done)
 
     def _ask_override(self, reason: str) -> None:
-        from ..dialogs.pin import SupervisorPinDialog
 
         def done(supervisor) -> None:  # type: ignore[no-untyped-def]
             if supervisor is not None:
@@ -390,7 +388,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         self.app.push_screen(SupervisorPinDialog(reason), done)
 
     def action_clear(self) -> None:
-        from wuye_tui.services.gate_common import id_type_options, purpose_options
 
         self._hits, self._pick, self._filled, self._prereg = [], 0, False, ""
         self._replace, self._allow_dup = None, None
@@ -403,7 +400,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         self.field("lookup").input.focus()
 
     def action_refuse(self) -> None:
-        from .refuse import RefuseDialog
 
         prefill = {n: self.field(n).raw for n in ("name", "phone", "unit", "plate")}
         prefill["id_number"] = self._id_field().full()
@@ -416,11 +412,9 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         self.app.push_screen(RefuseDialog(prefill), done)
 
     def action_refusals(self) -> None:
-        from .refusals import RefusalsScreen
 
         self.app.push_screen(RefusalsScreen())
 
     def action_onsite(self) -> None:
-        from .onsite import OnSiteScreen
 
         self.app.push_screen(OnSiteScreen())

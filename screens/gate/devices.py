@@ -19,6 +19,7 @@ paper or hanging shows its message when the timeout ends, and the desk stays usa
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.markup import escape
@@ -28,10 +29,21 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 
+from wuye_tui.devices import DeviceError
+from wuye_tui.devices.idcard import CardReaderServer
+from wuye_tui.devices.qr import parse_scan, prereg_payload, terminal_lines
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.core.settings import load
+from wuye_tui.services.devices import cameras as device_lpr
+from wuye_tui.services.devices import slips as device_print
+from wuye_tui.services.gate import vehicles as gate_vehicles
+from wuye_tui.services.gate import visits as gate_visits
+from wuye_tui.services.gate.common import id_type_options
+from wuye_tui.validators import mask_id_number, validate_id_number
 
 from ..base import WuyeScreen
+from ..desks import DESKS
 
 
 def _say(screen: Screen, text: str, cls: str = "") -> None:
@@ -50,7 +62,6 @@ def print_in_background(screen: Screen, kind: str, ref: object) -> None:
     ctx = screen.app.ctx  # type: ignore[attr-defined]
 
     def job() -> None:
-        from wuye_tui.services import device_print
 
         try:
             doc = device_print.print_slip(ctx, kind, ref)
@@ -72,7 +83,6 @@ def _printed(screen: Screen, text: str, cls: str) -> None:
 
 
 def auto_print(screen: Screen, kind: str, ref: object) -> None:
-    from wuye_tui.services import device_print
 
     try:
         if device_print.auto_print(screen.app.ctx, kind):  # type: ignore[attr-defined]
@@ -91,9 +101,6 @@ class CheckInDevices(WuyeScreen):
     _reader: Any = None
 
     async def on_mount(self) -> None:
-        from wuye_tui.devices import DeviceError
-        from wuye_tui.devices.idcard import CardReaderServer
-        from wuye_tui.services.settings import load
 
         address = load(self.ctx).card_reader
         if not address:
@@ -125,8 +132,6 @@ class CheckInDevices(WuyeScreen):
     # ---- the card reader ------------------------------------------------------------
 
     def card_read(self, card: Any) -> None:
-        from wuye_tui.services.gate_common import id_type_options
-        from wuye_tui.validators import mask_id_number
 
         fill = self.field  # type: ignore[attr-defined]
         fill("name").set_value(card.name)
@@ -155,7 +160,6 @@ class CheckInDevices(WuyeScreen):
         which the desk's look-up then fills the form from."""
         if event.input.id != "in-lookup":
             return
-        from wuye_tui.devices.qr import parse_scan
 
         scan = parse_scan(event.value)
         if scan is not None and scan.kind == "prereg":
@@ -169,7 +173,6 @@ class CheckInDevices(WuyeScreen):
         text = event.value.strip()
         if len(text) != 18 or not text[:17].isdigit():
             return
-        from wuye_tui.validators import mask_id_number, validate_id_number
 
         try:
             number = validate_id_number(text, "resident_id", today=self.ctx.local(self.ctx.now()).date())
@@ -200,7 +203,6 @@ class VehicleCameras(WuyeScreen):
             self._hold_until = 0.0  # the guard is typing the plate: the notice has done its job
 
     def _idle(self) -> bool:
-        import time
 
         if self.app.screen is not self or time.monotonic() < self._hold_until:
             return False
@@ -210,7 +212,6 @@ class VehicleCameras(WuyeScreen):
             return False
 
     def poll_camera(self) -> None:
-        from wuye_tui.services import device_lpr
 
         if not self._idle():
             return
@@ -222,7 +223,6 @@ class VehicleCameras(WuyeScreen):
             self.show_event(event)
 
     def show_event(self, event: Any) -> None:
-        from wuye_tui.services import device_lpr, gate_vehicles
 
         self._event = event
         box = self.query_one("#plate-info", Static)
@@ -232,7 +232,6 @@ class VehicleCameras(WuyeScreen):
         more = ("  " + _("{n} more waiting").format(n=waiting)) if waiting else ""
         plate_field = self.field("plate")  # type: ignore[attr-defined]
         if not event.readable:
-            import time
 
             self._hold_until = time.monotonic() + self.HOLD_UNREADABLE_SECONDS
             plate_field.set_value("")
@@ -263,9 +262,7 @@ class VehicleCameras(WuyeScreen):
         box.update(escape(text + more))
 
     def action_visitor_for_car(self) -> None:
-        import time
 
-        from ..desks import DESKS
 
         CheckInScreen = next(d for d in DESKS if d.key == "1").load()  # the desks' one list (no import circle)
 
@@ -284,8 +281,6 @@ class VehicleCameras(WuyeScreen):
 
 class OnSiteScans(WuyeScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        from wuye_tui.devices.qr import parse_scan
-        from wuye_tui.services import gate_visits
 
         scan = parse_scan(event.value)
         if event.input.id != "onsite-find" or scan is None:
@@ -351,7 +346,6 @@ class QrDialog(ModalScreen[None]):
         self._title, self._payload, self._caption = title, payload, caption
 
     def compose(self) -> ComposeResult:
-        from wuye_tui.devices.qr import terminal_lines
 
         with Vertical():
             yield Label(self._title, classes="title")
@@ -364,7 +358,6 @@ class QrDialog(ModalScreen[None]):
 
 
 def show_prereg_qr(app: Any, code: str, name: str) -> None:
-    from wuye_tui.devices.qr import prereg_payload
 
     app.push_screen(QrDialog(_("Pre-registration code for {name}: {code}").format(name=name, code=code),
                              prereg_payload(code),

@@ -11,9 +11,13 @@ from textual.widgets import Input, Label, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.gate import passes as gate_passes
+from wuye_tui.services.gate import prereg as gate_prereg
+from wuye_tui.services.gate import slips as gate_slips
 
 from ..widgets.form import FormField, show_at_field
 from ..widgets.unit_picker import UnitPicker
+from .devices import after_permit_issued, after_slip_issued, show_prereg_qr
 
 
 class _IssueDialog(ModalScreen[str | None]):
@@ -73,11 +77,9 @@ class PermitDialog(_IssueDialog):
               ("start", N_("From date")), ("end", N_("To date")), ("workers", N_("Workers")))
 
     def issue(self, v: dict[str, str]) -> str:
-        from wuye_tui.services import gate_passes
 
         _permit, numbers = gate_passes.issue_permit(self.app.ctx, v["unit"], v["company"], v["foreman"],  # type: ignore[attr-defined]
                                                     v["phone"], v["start"], v["end"], v["workers"])
-        from .devices import after_permit_issued
 
         after_permit_issued(self, numbers)  # auto_print_pass
         return _("Permit issued; passes: {numbers}").format(numbers=", ".join(numbers))
@@ -89,11 +91,9 @@ class SlipDialog(_IssueDialog):
               ("approved_by", N_("Approved by")))
 
     def issue(self, v: dict[str, str]) -> str:
-        from wuye_tui.services import gate_slips
 
         slip = gate_slips.issue_slip(self.app.ctx, v["unit"], v["items"], v["reason"], v["valid_on"] or None,  # type: ignore[attr-defined]
                                      v["approved_by"])
-        from .devices import after_slip_issued
 
         after_slip_issued(self, gate_slips.slip_number(slip.id))  # type: ignore[arg-type]  # auto_print_release
         return _("Release slip No. {number} issued").format(number=gate_slips.slip_number(slip.id))  # type: ignore[arg-type]
@@ -104,10 +104,8 @@ class PreregDialog(_IssueDialog):
     FIELDS = (("unit", N_("Unit")), ("name", N_("Name")), ("phone", N_("Phone")), ("valid_hours", N_("Valid hours")))
 
     def issue(self, v: dict[str, str]) -> str:
-        from wuye_tui.services import gate_prereg
 
         pre = gate_prereg.create_prereg(self.app.ctx, v["unit"], v["name"], v["phone"], v["valid_hours"] or None)  # type: ignore[attr-defined]
-        from .devices import show_prereg_qr
 
         self.app.call_later(show_prereg_qr, self.app, pre.code, pre.name)  # the QR, once this dialog is closed
         return _("Pre-registration code for {name}: {code}").format(name=pre.name, code=pre.code)

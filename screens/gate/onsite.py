@@ -18,9 +18,14 @@ from textual.widgets import DataTable, Input, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.reference import load_reference
+from wuye_tui.services.gate import vehicles as gate_vehicles
+from wuye_tui.services.gate import visits as gate_visits
 
 from ..base import WuyeScreen
+from .ask import KeyChoiceDialog
 from .devices import OnSiteScans
+from .reveal import reveal_visit_id
 
 
 def _duration(now: datetime, since: datetime) -> str:
@@ -64,7 +69,6 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         self.query_one("#onsite-find", Input).focus()
 
     def action_refresh(self) -> None:
-        from wuye_tui.services import gate_vehicles, gate_visits
 
         text = self.query_one("#onsite-find", Input).value.strip()
         try:
@@ -91,7 +95,6 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
                                                                                   v=len(vehicles)))
 
     def _fill_table(self) -> None:
-        from wuye_tui.reference import load_reference
 
         ref = load_reference()
         now = self.ctx.now()
@@ -137,9 +140,7 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
 
     def action_checkout(self) -> None:
         """Ask first: the names leaving, and whether their vehicle leaves with them."""
-        from wuye_tui.services import gate_visits
 
-        from .ask import KeyChoiceDialog
 
         ids = sorted(self.marked) if self.marked else [v for v in [self._current()] if v is not None]
         if not ids:
@@ -168,7 +169,6 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         self.app.push_screen(KeyChoiceDialog(title, lines, choices), done)
 
     def _do_checkout(self, ids: list[int], names: list[str], with_vehicle: bool) -> None:
-        from wuye_tui.services import gate_visits
 
         try:
             if len(ids) > 1:
@@ -189,7 +189,6 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         self.action_refresh()
 
     def action_undo(self) -> None:
-        from wuye_tui.services import gate_visits
 
         if not self.last_out:
             self.message(_("Nothing to undo"), "-warn")
@@ -204,7 +203,6 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         self.action_refresh()
 
     def action_vehicle_out(self) -> None:
-        from wuye_tui.services import gate_vehicles
 
         v = self.query_one("#vehicles-table", DataTable)
         if v.row_count == 0 or v.cursor_row is None:
@@ -222,7 +220,6 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         vid = self._current()
         if vid is None:
             return
-        from .reveal import reveal_visit_id
 
         reveal_visit_id(self, vid)
 

@@ -19,11 +19,15 @@ from textual.widgets import DataTable, Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services.permissions import GATE, OFFICE, allowed
+from wuye_tui.services.core.permissions import GATE, OFFICE, allowed
+from wuye_tui.services.gate import passes as gate_passes
+from wuye_tui.services.gate import slips as gate_slips
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from .devices import PassDeskPrints
+from .issue import PermitDialog, PreregDialog, SlipDialog
+from .reason import ReasonDialog
 
 
 class PassDeskScreen(PassDeskPrints, WuyeScreen):
@@ -70,7 +74,6 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
     # ---- active permits -----------------------------------------------------------
 
     def load_permits(self) -> None:
-        from wuye_tui.services import gate_passes
 
         try:
             self._permits = gate_passes.active_permits(self.ctx)
@@ -93,7 +96,6 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
         return self._permits[t.cursor_row]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        from wuye_tui.services import gate_passes
 
         event.stop()
         p = self._current_permit()
@@ -109,9 +111,7 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
             id=p.permit_id, unit=p.unit, company=p.company, numbers=numbers))
 
     def action_revoke(self) -> None:
-        from wuye_tui.services import gate_passes
 
-        from .reason import ReasonDialog
 
         if not allowed(self.ctx.actor, OFFICE):
             return
@@ -162,7 +162,6 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
         box.update(text)
 
     def check_pass(self, number: str) -> None:
-        from wuye_tui.services import gate_passes
 
         if not number.strip():
             return
@@ -176,7 +175,6 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
         self.query_one("#in-pass", Input).value = ""
 
     def show_slip(self, number: str) -> None:
-        from wuye_tui.services import gate_slips
 
         try:
             view = gate_slips.show_slip(self.ctx, number)
@@ -197,7 +195,6 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
                                                             who=view.approved_by or "-"), True)
 
     def action_use_slip(self, number: str | None = None) -> None:
-        from wuye_tui.services import gate_slips
 
         number = number or self.query_one("#in-slip", Input).value
         if not number.strip():
@@ -216,7 +213,6 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
             self.query_one("#in-slip", Input).value = ""
 
     def action_no_slip(self) -> None:
-        from wuye_tui.services import gate_slips
 
         field = self.query_one("#field-items", FormField)
         try:
@@ -232,17 +228,14 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
         self.query_one("#gate-msg", Static).update(_("Items without a slip refused and recorded"))
 
     def action_issue_permit(self) -> None:
-        from .issue import PermitDialog
 
         self.app.push_screen(PermitDialog(), self._issued)
 
     def action_issue_slip(self) -> None:
-        from .issue import SlipDialog
 
         self.app.push_screen(SlipDialog(), self._issued)
 
     def action_prereg(self) -> None:
-        from .issue import PreregDialog
 
         self.app.push_screen(PreregDialog(), self._issued)
 

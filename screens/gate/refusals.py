@@ -10,6 +10,8 @@ from textual.widgets import DataTable, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import _
+from wuye_tui.reference import load_reference
+from wuye_tui.services.gate import visits as gate_visits
 
 from ..base import WuyeScreen
 
@@ -24,8 +26,6 @@ class RefusalsScreen(WuyeScreen):
             yield Static("", id="gate-msg")
 
     def on_mount(self) -> None:
-        from wuye_tui.reference import load_reference
-        from wuye_tui.services import gate_visits
 
         ref = load_reference()
         t = self.query_one("#refusals-table", DataTable)

@@ -13,6 +13,8 @@ from textual.widgets import Input, Label, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.gate import visits as gate_visits
+from wuye_tui.services.gate.common import choice_hint, parse_refusal, refusal_options
 
 from ..widgets.form import FormField, show_at_field
 
@@ -34,7 +36,6 @@ class RefuseDialog(ModalScreen[Any]):
         self.prefill = prefill or {}
 
     def compose(self) -> ComposeResult:
-        from wuye_tui.services.gate_common import choice_hint, parse_refusal, refusal_options
 
         with Vertical():
             yield Label(_("Refuse entry"), classes="title")
@@ -57,7 +58,6 @@ class RefuseDialog(ModalScreen[Any]):
         self.action_save()
 
     def action_save(self) -> None:
-        from wuye_tui.services import gate_visits
 
         reason_field = self.query_one("#field-reason", FormField)
         try:

@@ -7,10 +7,12 @@ from textual.screen import Screen
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import _
+from wuye_tui.services.gate import watch as gate_watch
+
+from ..dialogs.pin import SupervisorPinDialog
 
 
 def reveal_visit_id(screen: Screen, visit_id: int) -> None:
-    from wuye_tui.services import gate_watch
 
     ctx = screen.app.ctx  # type: ignore[attr-defined]
 
@@ -28,6 +30,5 @@ def reveal_visit_id(screen: Screen, visit_id: int) -> None:
     if ctx.actor.is_supervisor:
         show(ctx.actor)
         return
-    from ..dialogs.pin import SupervisorPinDialog
 
     screen.app.push_screen(SupervisorPinDialog(_("Reveal the full ID number (recorded)")), show)

@@ -5,6 +5,7 @@ F6 lets the vehicle with the typed plate out; F8 opens the on-site board."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -12,12 +13,25 @@ from textual.widgets import Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.gate import vehicles as gate_vehicles
+from wuye_tui.services.gate.common import (
+    WatchListHit,
+    choice_hint,
+    parse_purpose,
+    parse_vehicle_kind,
+    purpose_options,
+    vehicle_kind_options,
+)
+from wuye_tui.services.gate.visits import resolve_unit
 from wuye_tui.validators import validate_name, validate_phone, validate_plate
 
 from ..base import WuyeScreen
+from ..dialogs.pin import SupervisorPinDialog
 from ..widgets.form import FormField
-from .devices import VehicleCameras
 from ..widgets.unit_picker import UnitPicker
+from .devices import VehicleCameras
+from .onsite import OnSiteScreen
+from .reason import ReasonDialog
 
 STRANGE = ("driver", "phone", "unit", "purpose", "kind", "inspection", "confirm")
 
@@ -32,8 +46,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        from wuye_tui.services.gate_common import choice_hint, parse_purpose, parse_vehicle_kind, purpose_options
-        from wuye_tui.services.gate_common import vehicle_kind_options
 
         self._legends = {"purpose": _("Purpose: {h}").format(h=choice_hint(purpose_options())),
                          "kind": _("Kind: {h}").format(h=choice_hint(vehicle_kind_options()))}
@@ -58,7 +70,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
             yield Static(self._keys_legend(), classes="gate-legend", id="gate-legend")
 
     def _label(self, name: str):  # type: ignore[no-untyped-def]
-        from wuye_tui.services.gate_common import purpose_options, vehicle_kind_options
 
         labels = dict(purpose_options() if name == "purpose" else vehicle_kind_options())
         return lambda code: labels.get(code, code)
@@ -67,7 +78,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         return _("* required  Enter on the plate: in or out  F2 register  F6 out  F3 clear  F8 on site")
 
     def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
-        from rich.text import Text
 
         name = (getattr(event.widget, "id", "") or "").removeprefix("in-")
         try:
@@ -79,7 +89,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         self.query_one("#in-plate", Input).focus()
 
     def _check_unit(self, v: str) -> str:
-        from wuye_tui.services.gate_visits import resolve_unit
 
         return resolve_unit(self.ctx, v).code
 
@@ -87,7 +96,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         return self.query_one(f"#field-{name}", FormField)
 
     def message(self, text: str, cls: str = "") -> None:
-        from rich.text import Text
 
         msg = self.query_one("#gate-msg", Static)
         msg.set_classes(cls)
@@ -101,8 +109,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         self._plate_entered()
 
     def _plate_entered(self, override=None) -> None:  # type: ignore[no-untyped-def]
-        from wuye_tui.services import gate_vehicles
-        from wuye_tui.services.gate_common import WatchListHit
 
         try:
             plate = self.field("plate").validate_now()
@@ -135,7 +141,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
                 box.update(_("Strange vehicle {plate}: fill in the driver and press F2").format(plate=info.plate))
                 self.field("driver").input.focus()
         except WatchListHit as exc:
-            from ..dialogs.pin import SupervisorPinDialog
 
             # a resident's car on the watch list: the same PIN dialog as a person
             self.message(exc.message, "-warn")
@@ -145,8 +150,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
             self.message(exc.message, "-error")
 
     def action_save(self, override=None) -> None:  # type: ignore[no-untyped-def]
-        from wuye_tui.services import gate_vehicles
-        from wuye_tui.services.gate_common import WatchListHit
 
         bad = None
         for name in ("plate", *STRANGE):
@@ -162,7 +165,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
             m = gate_vehicles.strange_in(self.ctx, f["plate"], f["driver"], f["phone"], f["unit"], f["purpose"],
                                          f["kind"], f["inspection"], f["confirm"], override=override)
         except WatchListHit as exc:
-            from ..dialogs.pin import SupervisorPinDialog
 
             self.message(exc.message, "-warn")
             self.app.push_screen(SupervisorPinDialog(exc.message),
@@ -177,9 +179,7 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
 
     def _ask_slip(self, plate: str, why: str) -> None:
         """A truck leaving when the office requires its release slip: ask for the number."""
-        from wuye_tui.services import gate_vehicles
 
-        from .reason import ReasonDialog
 
         def act(number: str) -> str:
             gate_vehicles.vehicle_out(self.ctx, plate, slip=number)
@@ -193,7 +193,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         self.app.push_screen(ReasonDialog(_("Release slip"), why, act, label=_("Slip No.")), done)
 
     def action_out(self) -> None:
-        from wuye_tui.services import gate_vehicles
 
         try:
             m = gate_vehicles.vehicle_out(self.ctx, self.field("plate").raw)
@@ -216,6 +215,5 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         self.field("plate").input.focus()
 
     def action_onsite(self) -> None:
-        from .onsite import OnSiteScreen
 
         self.app.push_screen(OnSiteScreen())

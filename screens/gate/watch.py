@@ -10,6 +10,7 @@ the change audited). Check-ins and vehicle entries are checked against the activ
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,13 +18,17 @@ from textual.widgets import DataTable, Input, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services.permissions import SUPERVISORS, allowed
+from wuye_tui.services.core.permissions import SUPERVISORS, allowed
+from wuye_tui.services.gate import visits as gate_visits
+from wuye_tui.services.gate import watch as gate_watch
+from wuye_tui.services.gate.common import choice_hint, id_type_options, parse_id_type
+from wuye_tui.services.gate.watch import watch_period
 from wuye_tui.validators import validate_name, validate_plate
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from ..widgets.id_field import IdNumberField
-from .reason import check_reason
+from .reason import ReasonDialog, check_reason
 
 FIELDS = ("name", "id_type", "id_number", "plate", "reason", "valid_until")
 PAGE = 50
@@ -51,7 +56,6 @@ class WatchListScreen(WuyeScreen):
     # ---- layout -------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        from wuye_tui.services.gate_common import choice_hint, id_type_options
 
         with Vertical(id="gate-body"):
             yield Static(_("Watch list"), classes="title", id="watch-title")
@@ -94,21 +98,17 @@ class WatchListScreen(WuyeScreen):
     # ---- field checks ---------------------------------------------------------------
 
     def _check_id_type(self, v: str) -> str:
-        from wuye_tui.services.gate_common import parse_id_type
 
         return parse_id_type(v)
 
     def _check_until(self, v: str) -> str:
-        from wuye_tui.services.gate_watch import watch_period
 
         watch_period(self.ctx, "", v)
         return v.strip()
 
     def _show_hits(self) -> None:
         """Supervisors see the latest watch-list hits, whatever the guard did with them."""
-        from rich.text import Text
 
-        from wuye_tui.services import gate_visits
 
         box = self.query_one("#watch-hits", Static)
         if not allowed(self.ctx.actor, SUPERVISORS):
@@ -124,7 +124,6 @@ class WatchListScreen(WuyeScreen):
         box.update(Text("\n".join(lines)))
 
     def _id_type_for_check(self) -> str:
-        from wuye_tui.services.gate_common import parse_id_type
 
         try:
             return parse_id_type(self.field("id_type").raw)
@@ -147,7 +146,6 @@ class WatchListScreen(WuyeScreen):
         self._load_page()
 
     def _load_page(self) -> None:
-        from wuye_tui.services import gate_watch
 
         before = self._rows[-1].entry_id if self._rows else None
         try:
@@ -179,7 +177,6 @@ class WatchListScreen(WuyeScreen):
     # ---- add -------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        from wuye_tui.services import gate_watch
 
         values: dict[str, object] = {}
         first_bad: FormField | None = None
@@ -213,7 +210,6 @@ class WatchListScreen(WuyeScreen):
         self.message(_("Added to the watch list as No. {id}").format(id=entry.id))
 
     def action_clear(self) -> None:
-        from wuye_tui.services.gate_common import id_type_options
 
         for name in FIELDS:
             f = self.field(name)
@@ -225,9 +221,7 @@ class WatchListScreen(WuyeScreen):
     # ---- deactivate ------------------------------------------------------------------
 
     def action_deactivate(self) -> None:
-        from wuye_tui.services import gate_watch
 
-        from .reason import ReasonDialog
 
         row = self._current()
         if row is None:

@@ -14,10 +14,11 @@ from textual.widgets import Checkbox, DataTable, Select, Static
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.reference import load_reference
-from wuye_tui.services import dutylog
+from wuye_tui.services.guard import dutylog
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from .confirm import ConfirmDialog
 
 CSS = str(Path(__file__).with_name("guard.tcss"))
 PAGE = 50
@@ -142,7 +143,6 @@ class DutyLogScreen(WuyeScreen):
         if entry_id is None:
             self.notify(_("Select an incident in the list first"), severity="warning")
             return
-        from .confirm import ConfirmDialog
 
         field = self.query_one("#field-close_note", FormField)
         try:

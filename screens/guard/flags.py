@@ -12,7 +12,8 @@ from textual.widgets import Static
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import _
 from wuye_tui.reference import load_reference
-from wuye_tui.services import guard_missed, guard_sessions
+from wuye_tui.services.guard import missed as guard_missed
+from wuye_tui.services.guard import sessions as guard_sessions
 
 SHOW = 4  # lines of each list, then "and N more"
 

@@ -22,12 +22,13 @@ from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.models.guard import HandoverItem
 from wuye_tui.reference import load_reference
-from wuye_tui.services import handover
+from wuye_tui.services.guard import handover
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from . import handover_items as hi
 from .dutylog import CSS, _options
+from .missed_dialog import MissedRoundDialog
 
 NOTES_SAVE_DELAY = 0.6
 POLL_SECONDS = 3.0  # the other terminal's changes (acknowledgements, a changed note) shown this soon
@@ -463,7 +464,6 @@ class HandoverScreen(WuyeScreen):
     def action_give_reason(self) -> None:
         """Reasons for the missed rounds of this handover's shift; the highlighted missed
         round (if any) is preselected. The same dialog as on the patrol screen."""
-        from .missed_dialog import MissedRoundDialog
 
         if self.view is None:
             return

@@ -18,8 +18,8 @@ from textual.widgets import DataTable
 from wuye_tui.i18n import _
 from wuye_tui.models.guard import HandoverItem
 from wuye_tui.reference import load_reference
-from wuye_tui.services import open_items
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core import open_items
+from wuye_tui.services.core.context import ServiceContext
 
 MORE = "..."
 KIND_MAX = 16  # the longest kind label in Chinese (未确认的重大事件)

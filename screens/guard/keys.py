@@ -11,10 +11,11 @@ from textual.widgets import DataTable, Select, Static
 
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services import keys
+from wuye_tui.services.guard import keys
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from .confirm import ConfirmDialog
 from .dutylog import CSS, _options
 from .handover_items import fit
 
@@ -159,7 +160,6 @@ class KeyScreen(WuyeScreen):
 
     def action_give_back(self) -> None:
         """F3: after a confirmation naming the key and who has it."""
-        from .confirm import ConfirmDialog
 
         code = self._code()
         try:

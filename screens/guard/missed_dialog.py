@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Input, Select, Static
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.reference import load_reference
-from wuye_tui.services import patrol
-from wuye_tui.services.patrol import Slot
+from wuye_tui.services.guard import patrol
+from wuye_tui.services.guard.patrol import Slot
 
 from .dutylog import CSS, _options
 

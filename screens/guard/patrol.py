@@ -15,13 +15,14 @@ from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.models.guard import PatrolRound
 from wuye_tui.reference import load_reference
-from wuye_tui.services import patrol
-from wuye_tui.services.guard_shifts import handover_shift
-from wuye_tui.services.patrol import ItemResult
+from wuye_tui.services.guard import patrol
+from wuye_tui.services.guard.patrol import ItemResult
+from wuye_tui.services.guard.shifts import handover_shift
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
 from .dutylog import CSS
+from .missed_dialog import MissedRoundDialog
 
 STATUS = {"done": N_("walked"), "in_progress": N_("in progress"), "missed": N_("missed"),
           "due": N_("due now"), "upcoming": N_("upcoming")}
@@ -186,7 +187,6 @@ class PatrolScreen(WuyeScreen):
 
     def action_missed_reasons(self) -> None:
         """Reasons for the missed rounds of the current shift (as on the handover, F7)."""
-        from .missed_dialog import MissedRoundDialog
 
         win = handover_shift(self.ctx)
         ref = load_reference()

@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Select, Static
 
 from wuye_tui.errors import WuyeError
 from wuye_tui.i18n import N_, _
-from wuye_tui.services import guard_reports
-from wuye_tui.services.guard_report_text import render_handover_report
+from wuye_tui.services.guard import reports as guard_reports
+from wuye_tui.services.guard.report_text import render_handover_report
 from wuye_tui.validators import parse_date
 
 from ..base import WuyeScreen

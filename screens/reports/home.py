@@ -8,6 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich import box
+from rich.console import Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,11 +21,19 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from wuye_tui.errors import ValidationError, WuyeError
-from wuye_tui.validators import parse_date_range
+from wuye_tui.exports.exporter import check_target, export, write_private
+from wuye_tui.exports.printable import report_document
+from wuye_tui.exports.registers import load_registers
+from wuye_tui.exports.reports import complaints as reports_monthly
+from wuye_tui.exports.reports import guard as reports_guard
+from wuye_tui.exports.reports.common import renderer
 from wuye_tui.i18n import N_, _
+from wuye_tui.services.core import printing
+from wuye_tui.validators import parse_date, parse_date_range, parse_month
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from .preview import ReportPreview
 
 REPORTS = (("report:monthly", N_("Monthly complaint statistics")),
            ("report:handover", N_("Shift handover report")),
@@ -42,10 +55,6 @@ def _check_format(kind: str):  # type: ignore[no-untyped-def]
 def report_renderable(report: Any) -> Any:
     """A report as Rich tables (the title, then one ruled table per section, notes under
     them): what the screen shows instead of Markdown source. Every cell is plain Text."""
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
 
     parts: list[Any] = [Text(report.title, style="bold"), Text(report.subtitle)]
     for sec in report.sections:
@@ -74,7 +83,6 @@ class ReportScreen(WuyeScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        from wuye_tui.exports.registers import load_registers
 
         today = self.ctx.local(self.ctx.now()).date()
         self.items: list[tuple[str, str]] = []
@@ -100,13 +108,11 @@ class ReportScreen(WuyeScreen):
 
     @staticmethod
     def _date(field: str):  # type: ignore[no-untyped-def]
-        from wuye_tui.validators import parse_date
 
         return lambda v: parse_date(v, field=field)
 
     @staticmethod
     def _month(value: str) -> tuple[int, int]:
-        from wuye_tui.validators import parse_month
 
         return parse_month(value, field="month")
 
@@ -174,7 +180,6 @@ class ReportScreen(WuyeScreen):
                     else f"{p['start']:%Y%m%d}-{p['end']:%Y%m%d}")
             out = str(Path.home() / f"{stem}_{span}.{p['fmt']}")
             self.field("out").set_value(out)
-        from wuye_tui.exports.exporter import check_target
 
         try:
             p["out"] = check_target(out)
@@ -207,23 +212,17 @@ class ReportScreen(WuyeScreen):
             self.app.call_from_thread(self._progress, n)
 
         if choice.startswith("register:"):
-            from wuye_tui.exports.exporter import export
 
             res = export(ctx, choice.split(":", 1)[1], p["start"], p["end"], p["fmt"], p["out"], progress=progress)
             return res.rows, res.path
-        from wuye_tui.exports.exporter import write_private
-        from wuye_tui.exports.reports_common import renderer
 
         if choice == "report:monthly":
-            from wuye_tui.exports import reports_monthly
 
             report = reports_monthly.build(ctx, reports_monthly.load(ctx, *p["month"]))
         elif choice == "report:handover":
-            from wuye_tui.exports import reports_guard
 
             report = reports_guard.handover_report(ctx, p["start"], p["shift"])
         else:
-            from wuye_tui.exports import reports_guard
 
             report = reports_guard.patrol_report(ctx, p["start"], p["end"])
         out = renderer(report, p["fmt"])
@@ -259,14 +258,11 @@ class ReportScreen(WuyeScreen):
         except WuyeError as exc:
             self.report(exc)
             return
-        from rich.markup import escape
 
         ctx, kind = self.ctx, choice.split(":", 1)[1]
         self._status(_("Printing..."))
 
         def work() -> None:
-            from wuye_tui.exports.printable import report_document
-            from wuye_tui.services import printing
 
             try:
                 name, produce = report_document(ctx, kind, **kw)
@@ -305,7 +301,6 @@ class ReportScreen(WuyeScreen):
     def action_preview(self) -> None:
         try:
             year, month = self.field("month").validate_now()
-            from wuye_tui.exports import reports_monthly
 
             report = reports_monthly.build(self.ctx, reports_monthly.load(self.ctx, year, month))
         except (WuyeError, TypeError) as exc:
@@ -314,6 +309,5 @@ class ReportScreen(WuyeScreen):
             return
         renderable = report_renderable(report)
         self.query_one("#rp-preview-text", Static).update(renderable)
-        from .preview import ReportPreview
 
         self.app.push_screen(ReportPreview(renderable))

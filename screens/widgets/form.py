@@ -7,9 +7,11 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Static
 
 from wuye_tui.errors import ValidationError
+from wuye_tui.i18n import _
 
 
 class FormField(Horizontal):
@@ -77,7 +79,6 @@ class FormField(Horizontal):
 
     def validate_now(self) -> Any:
         """Return the normalised value, or show the message and raise ValidationError."""
-        from wuye_tui.i18n import _
 
         text = self._input.value
         try:
@@ -122,7 +123,6 @@ def show_at_field(node, exc: Exception) -> bool:  # type: ignore[no-untyped-def]
     """Show a ValidationError at the FormField it names, below ``node`` (a screen or a
     dialog), and focus it. False when the error names no field there: the caller shows it
     elsewhere."""
-    from textual.css.query import NoMatches
 
     if not isinstance(exc, ValidationError):
         return False

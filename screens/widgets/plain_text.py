@@ -27,6 +27,7 @@ from textual.content import Content
 
 from wuye_tui.textsafe import clean, escape_markup  # noqa: F401  (re-exported for screens)
 
+
 def plain(value: object) -> Content:
     """Text shown literally (no markup), control characters made visible."""
     return Content(clean(value))

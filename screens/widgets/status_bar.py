@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from wuye_tui.i18n import _
+from wuye_tui.services.core.permissions import role_label
 
 
 class StatusBar(Static):
@@ -22,7 +23,6 @@ class StatusBar(Static):
         ctx = getattr(app, "ctx", None)
         actor = getattr(ctx, "actor", None)
         if actor is not None and actor.id is not None:
-            from wuye_tui.services.permissions import role_label
 
             parts.append(f"{actor.name}（{role_label(actor.role)}）")
         if ctx is not None:

@@ -23,6 +23,10 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from wuye_tui.i18n import _
+from wuye_tui.services.core.roster import find_units
+from wuye_tui.services.gate.visits import resolve_unit
+
 from .form import FormField
 
 PICK_LIMIT = 6
@@ -43,7 +47,6 @@ class UnitPicker(FormField):
 
     def __init__(self, label: str, name: str = "unit", required: bool = False, compact: bool = True,
                  placeholder: str = "") -> None:
-        from wuye_tui.i18n import _
 
         super().__init__(label, name, self._check_unit, required=required, max_length=30, compact=compact,
                          placeholder=placeholder or _("3-2-1202, room, owner, phone or pinyin"))
@@ -55,7 +58,6 @@ class UnitPicker(FormField):
         yield Static("", classes="unit-picks", id=f"picks-{self.field_name}")
 
     def _check_unit(self, text: str) -> str:
-        from wuye_tui.services.gate_visits import resolve_unit
 
         return resolve_unit(self.app.ctx, text, field=self.field_name).code  # type: ignore[attr-defined]
 
@@ -80,7 +82,6 @@ class UnitPicker(FormField):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         super().on_input_changed(event)
-        from wuye_tui.services.roster import find_units
 
         text = event.value.strip()
         ctx = getattr(self.app, "ctx", None)

@@ -13,7 +13,8 @@ import pytest
 from tests.services.conftest_complaints import intake, seed_roster as seed_complaint_roster
 from tests.services.conftest_gate import gate_site, visitor  # noqa: F401
 from wuye_tui.exports.exporter import export
-from wuye_tui.services import complaints, gate_visits
+from wuye_tui.services.complaints import intake as complaints
+from wuye_tui.services.gate import visits as gate_visits
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 
@@ -76,8 +77,8 @@ def test_every_register_of_a_demo_site(tmp_path):
     from wuye_tui.db import Database
     from wuye_tui.demo import build_demo
     from wuye_tui.exports.registers import load_registers
-    from wuye_tui.services import complaints as complaint_service
-    from wuye_tui.services.context import ServiceContext
+    from wuye_tui.services.complaints import intake as complaint_service
+    from wuye_tui.services.core.context import ServiceContext
 
     now = datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc)
     db = Database(f"sqlite:///{tmp_path / 'demo.db'}")

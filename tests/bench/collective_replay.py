@@ -25,7 +25,7 @@ from wuye_tui.db import Database
 from wuye_tui.demo import build_demo
 from wuye_tui.models import Escalation
 from wuye_tui.models.complaints import Complaint
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 NOW = datetime(2026, 11, 30, 4, 0, tzinfo=timezone.utc)
 
@@ -64,7 +64,7 @@ def replay(seed: int, days: int, households: int, folder: Path) -> dict:  # type
     dst.upgrade()
     site = build_demo(dst, households=households, days=days, seed=seed, clock=FixedClock(NOW), areas=())
     desk = site.staff["front_desk"]
-    from wuye_tui.services import complaints
+    from wuye_tui.services.complaints import intake as complaints
 
     for at, unit, cat, text, loc, major, channel, cause, caller in rows:
         ctx = ServiceContext(db=dst, actor=desk, clock=FixedClock(as_utc(at)), tz_name=site.ctx.tz_name)

@@ -15,8 +15,8 @@ from wuye_tui.clock import FixedClock
 from wuye_tui.db import Database
 from wuye_tui.demo import build_demo
 from wuye_tui.models.complaints import Complaint
-from wuye_tui.services import complaints
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.complaints import intake as complaints
+from wuye_tui.services.core.context import ServiceContext
 
 NOW = datetime(2026, 11, 30, 4, 0, tzinfo=timezone.utc)
 SAME = 5_000

@@ -75,7 +75,7 @@ def fill_audit(path: Path, n: int) -> None:
 
 
 def ctx_for(url: str):  # type: ignore[no-untyped-def]
-    from wuye_tui.services.context import Actor, ServiceContext
+    from wuye_tui.services.core.context import Actor, ServiceContext
 
     return ServiceContext(db=Database(url), actor=Actor(1, "王主管", "supervisor"))
 
@@ -121,7 +121,7 @@ def hwm_mb():
     raise SystemExit("no VmHWM")
 
 from wuye_tui.exports.exporter import export
-from wuye_tui.services.context import Actor, ServiceContext
+from wuye_tui.services.core.context import Actor, ServiceContext
 from wuye_tui.db import Database
 ctx = ServiceContext(db=Database(sys.argv[1]), actor=Actor(1, "王主管", "supervisor"))
 base = hwm_mb()

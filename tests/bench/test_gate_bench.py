@@ -93,7 +93,7 @@ def timed(fn, n: int = ROUNDS) -> list[float]:  # type: ignore[no-untyped-def]
 
 def test_check_in_and_out_speed(large, tmp_path):  # type: ignore[no-untyped-def]
     from wuye_tui.demo.names import id_number, person_name, phone_number
-    from wuye_tui.services import gate_visits
+    from wuye_tui.services.gate import visits as gate_visits
 
     db, site, clock = large
     guard = site.as_role("guard")
@@ -132,7 +132,7 @@ def test_check_in_and_out_speed(large, tmp_path):  # type: ignore[no-untyped-def
 
 def test_lookup_and_board_speed(large):  # type: ignore[no-untyped-def]
     from wuye_tui.demo.names import SURNAMES
-    from wuye_tui.services import gate_vehicles, gate_visits
+    from wuye_tui.services.gate import vehicles as gate_vehicles, visits as gate_visits
 
     db, site, clock = large
     guard = site.as_role("guard")

@@ -150,7 +150,8 @@ def _seed_peers(ctx, n: int) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import insert, select
 
     from wuye_tui.models.complaints import Complaint
-    from wuye_tui.services import complaints, roster
+    from wuye_tui.services.complaints import intake as complaints
+    from wuye_tui.services.core import roster
 
     roster.add_resident(ctx, "1栋", "1单元", "101", "张伟", "13800138001")
     first = complaints.add_complaint(ctx, caller="张伟", unit="1栋1单元101", phone="13800138001", channel="phone",
@@ -173,10 +174,11 @@ def _seed_peers(ctx, n: int) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("backend", ["sqlite", "pg"])
 @pytest.mark.parametrize("peers", [200, 5000])
 def test_collective_check_cost(backend, peers, tmp_path):
-    pytest.importorskip("wuye_tui.services.complaint_collective")
+    pytest.importorskip("wuye_tui.services.complaints.collective")
     from wuye_tui.db import Database
-    from wuye_tui.services import complaints, staff
-    from wuye_tui.services.context import ServiceContext
+    from wuye_tui.services.complaints import intake as complaints
+    from wuye_tui.services.core import staff
+    from wuye_tui.services.core.context import ServiceContext
 
     url = _fresh(backend, tmp_path)
     db = Database(url)

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.conftest import add_staff
-from tests.services.test_escalation_notify import Receiver
+from tests.services.core.test_escalation_notify import Receiver
 from wuye_tui.clock import FixedClock
 from wuye_tui.cli import app
 from wuye_tui.models import NotifyOutbox
-from wuye_tui.services import notify, settings
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core import notify, settings
+from wuye_tui.services.core.context import ServiceContext
 
 ROOT = Path(__file__).resolve().parents[2]
 GUARD = {"WUYE_USER": "张保安", "WUYE_PIN": "1111"}

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 from tests.conftest import add_staff
 from wuye_tui.cli import app
 from wuye_tui.cli.common import STATE
-from wuye_tui.services import roster
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core import roster
+from wuye_tui.services.core.context import ServiceContext
 
 DESK = {"WUYE_USER": "陈客服", "WUYE_PIN": "3333"}
 SUP = {"WUYE_USER": "王主管", "WUYE_PIN": "1234"}

@@ -9,7 +9,7 @@ from tests.conftest import add_staff
 from tests.services.conftest_gate import ID1, seed_roster
 from wuye_tui.cli import app
 from wuye_tui.cli.common import STATE
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 GUARD = {"WUYE_USER": "张保安", "WUYE_PIN": "1111"}
 DESK = {"WUYE_USER": "陈客服", "WUYE_PIN": "3333"}

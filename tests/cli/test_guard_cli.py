@@ -62,8 +62,8 @@ def test_export_registers_stream_rows(sqlite_db, clock):
     from datetime import timedelta
 
     from wuye_tui.exports.registers import load_registers
-    from wuye_tui.services import dutylog, keys
-    from wuye_tui.services.context import ServiceContext
+    from wuye_tui.services.guard import dutylog, keys
+    from wuye_tui.services.core.context import ServiceContext
 
     g = add_staff(sqlite_db, "张保安", "guard", "1111")
     add_staff(sqlite_db, "王主管", "supervisor", "1234")  # authorises the loan

@@ -92,7 +92,7 @@ def test_no_tracebacks_on_bad_values(dbfile):
 
 def test_slip_quantity_refused():
     from wuye_tui.errors import ValidationError
-    from wuye_tui.services.gate_slips import parse_items
+    from wuye_tui.services.gate.slips import parse_items
 
     for text in ("冰箱x-3", "纸箱*1.5", "沙发 -2", "冰箱x0"):
         with pytest.raises(ValidationError, match="数量"):
@@ -214,7 +214,7 @@ def test_every_writer_leaves_private_files(tmp_path):
         letter = tmp_path / "letter.md"
         fsafe.write_private(letter, "尊敬的住户".encode())  # what write_letter uses
         assert _mode(letter) == 0o600
-        from wuye_tui.services import sitekey
+        from wuye_tui.services.core import sitekey
 
         keys = sitekey.key_dir()
         assert _mode(keys) == 0o700

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import add_staff
 from wuye_tui.cli import app
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 SUP = {"WUYE_USER": "王主管", "WUYE_PIN": "1234"}
 
@@ -40,8 +40,8 @@ def fake_lp(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def site(sqlite_db, clock, tmp_path):  # type: ignore[no-untyped-def]
     from tests.services.conftest_complaints import intake, seed_roster
-    from wuye_tui.services import complaints
-    from wuye_tui.services import complaint_workflow as wf
+    from wuye_tui.services.complaints import intake as complaints
+    from wuye_tui.services.complaints import workflow as wf
 
     sup = add_staff(sqlite_db, "王主管", "supervisor", "1234")
     desk = ServiceContext(db=sqlite_db, actor=add_staff(sqlite_db, "陈客服", "front_desk"), clock=clock)
@@ -66,7 +66,8 @@ def test_no_printer_configured_is_one_line(site, fake_lp):
 
 def test_letter_report_and_file_go_to_lp(site, fake_lp, tmp_path):
     dbpath, sup, cid = site
-    from wuye_tui.services import complaints, settings
+    from wuye_tui.services.complaints import intake as complaints
+    from wuye_tui.services.core import settings
 
     settings.update(sup, printer="office")
     r = run(dbpath, ["print", "--letter", str(cid)])
@@ -91,7 +92,7 @@ def test_letter_report_and_file_go_to_lp(site, fake_lp, tmp_path):
 
 def test_printer_refused_and_bad_input(site, fake_lp, tmp_path, monkeypatch):
     dbpath, sup, cid = site
-    from wuye_tui.services import settings
+    from wuye_tui.services.core import settings
 
     settings.update(sup, printer="broken")
     r = run(dbpath, ["print", "--report", "monthly", "--month", "2026-03"])
@@ -108,7 +109,7 @@ def test_printer_refused_and_bad_input(site, fake_lp, tmp_path, monkeypatch):
 def test_bad_printer_name_refused(site):
     _dbpath, sup, _cid = site
     from wuye_tui.errors import ValidationError
-    from wuye_tui.services import settings
+    from wuye_tui.services.core import settings
 
     with pytest.raises(ValidationError):
         settings.update(sup, printer="office; rm -rf /")

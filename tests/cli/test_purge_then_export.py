@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from tests.conftest import add_staff
 from tests.services.conftest_gate import ID1, ID2, seed_roster, visitor
 from wuye_tui.cli import app
-from wuye_tui.services import gate_visits
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.gate import visits as gate_visits
+from wuye_tui.services.core.context import ServiceContext
 
 runner = CliRunner()
 

@@ -12,18 +12,18 @@ from typer.testing import CliRunner
 
 from tests.conftest import add_staff
 from wuye_tui.cli import app
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 SUP = {"WUYE_USER": "王主管", "WUYE_PIN": "1234"}
 GUARD = {"WUYE_USER": "张保安", "WUYE_PIN": "1111"}
 
-pytest.importorskip("wuye_tui.services.complaint_stats")
+pytest.importorskip("wuye_tui.services.complaints.stats")
 
 
 @pytest.fixture
 def site(sqlite_db, clock, tmp_path):
     from tests.services.conftest_complaints import intake, seed_roster
-    from wuye_tui.services import complaints
+    from wuye_tui.services.complaints import intake as complaints
 
     sup = add_staff(sqlite_db, "王主管", "supervisor", "1234")
     add_staff(sqlite_db, "张保安", "guard", "1111")
@@ -113,7 +113,7 @@ def test_patrol_bad_range(site):
 
 
 def test_handover_and_patrol_reports(site):
-    pytest.importorskip("wuye_tui.services.guard_reports")
+    pytest.importorskip("wuye_tui.services.guard.reports")
     dbpath, out = site
     r = run(dbpath, ["report", "handover", "--date", "2026-03-01"])
     assert r.exit_code == 0, r.output

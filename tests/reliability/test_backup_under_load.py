@@ -24,7 +24,7 @@ def test_backup_while_writing_restores_clean(sqlite_db, tmp_path):
              for (role, key), path in zip(roles, ack_files)]
     time.sleep(3.0)
     before, _errors = workload.read_acks(*ack_files)
-    from wuye_tui.services.backup import backup
+    from wuye_tui.services.core.backup import backup
 
     t0 = time.perf_counter()
     bak = backup(sqlite_db, tmp_path / "under-load.bak")
@@ -39,7 +39,7 @@ def test_backup_while_writing_restores_clean(sqlite_db, tmp_path):
     print(f"\nbackup took {took:.2f} s; {n_before} writes acknowledged before it, {n_after} in all")
     assert n_after > n_before > 0
 
-    from wuye_tui.services.restore import restore
+    from wuye_tui.services.core.restore import restore
 
     target = tmp_path / "restored" / "wuye.db"
     checked = restore(f"sqlite:///{target}", bak)

@@ -31,8 +31,8 @@ def site(tmp_path_factory):
     from wuye_tui.clock import FixedClock
     from wuye_tui.db import Database
     from wuye_tui.demo import build_demo
-    from wuye_tui.services import escalation
-    from wuye_tui.services.context import ServiceContext
+    from wuye_tui.services.core import escalation
+    from wuye_tui.services.core.context import ServiceContext
 
     path = tmp_path_factory.mktemp("readback") / "site.db"
     db = Database(f"sqlite:///{path}")
@@ -46,7 +46,7 @@ def site(tmp_path_factory):
         if i == 0:
             escalation.acknowledge(sup, esc.id, "已到场")  # type: ignore[arg-type]
     clock.set(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc))
-    from wuye_tui.services import gate_passes
+    from wuye_tui.services.gate import passes as gate_passes
 
     gate_passes.issue_permit(sup, demo.unit_codes[0], "美家装饰（深圳）有限公司", "欧阳建国", "13812345678",
                              "2026-03-02", "2026-03-20", 2, ["张伟", "李强"])

@@ -7,7 +7,7 @@ descriptor: the kernel keeps the line even if the process is killed right after.
 exception (a "database is locked" included) is written to the file as ``error ...`` and
 ends the worker with exit code 3, the way it would reach a user.
 
-Gate workers register visitors and check them out (wuye_tui.services.gate_visits); the
+Gate workers register visitors and check them out (wuye_tui.services.gate.visits); the
 front desk logs complaints (services.complaints) and adds residents; the supervisor adds
 staff, acknowledges escalations, changes settings and logs in. When an area's services
 are missing the worker falls back to core services (escalations).
@@ -66,8 +66,8 @@ def read_acks(*paths: Path) -> tuple[dict[str, set[str]], list[str]]:
 def seed(db_url: str) -> dict[str, tuple[int, str, str]]:
     """Staff for the four terminals (id, name, role) and a small roster, via services."""
     from wuye_tui.db import Database
-    from wuye_tui.services import roster, staff
-    from wuye_tui.services.context import ServiceContext
+    from wuye_tui.services.core import roster, staff
+    from wuye_tui.services.core.context import ServiceContext
 
     db = Database(db_url)
     try:
@@ -88,20 +88,20 @@ def seed(db_url: str) -> dict[str, tuple[int, str, str]]:
 
 def _ctx(db_url: str, person: tuple[int, str, str]):  # type: ignore[no-untyped-def]
     from wuye_tui.db import Database
-    from wuye_tui.services.context import Actor, ServiceContext
+    from wuye_tui.services.core.context import Actor, ServiceContext
 
     return ServiceContext(db=Database(db_url), actor=Actor(*person), terminal=f"rel-{os.getpid()}")
 
 
 def _gate_step(ctx, ack: Ack, rng: random.Random, mine: list[int], i: int) -> None:  # type: ignore[no-untyped-def]
-    from wuye_tui.services import gate_visits
+    from wuye_tui.services.gate import visits as gate_visits
 
     if mine and (len(mine) > 5 or rng.random() < 0.4):
         vid = mine.pop(0)
         gate_visits.check_out(ctx, vid)
         ack("checkout", vid)
         return
-    from wuye_tui.services.gate_visits import AlreadyOnSite
+    from wuye_tui.services.gate.visits import AlreadyOnSite
 
     for _attempt in range(20):
         # One visitor, one visit: a name and unit drawn at random may be on site already (the
@@ -121,10 +121,10 @@ def _gate_step(ctx, ack: Ack, rng: random.Random, mine: list[int], i: int) -> No
 
 
 def _desk_step(ctx, ack: Ack, rng: random.Random, i: int) -> None:  # type: ignore[no-untyped-def]
-    from wuye_tui.services import roster
+    from wuye_tui.services.core import roster
 
     if i % 5:
-        from wuye_tui.services import complaints
+        from wuye_tui.services.complaints import intake as complaints
 
         b, e, r, name, phone = rng.choice(UNITS)
         c = complaints.add_complaint(ctx, caller=name, unit=f"{b}{e}{r}", phone=phone, channel="phone",
@@ -142,7 +142,7 @@ def _cn(n: int) -> str:
 
 
 def _supervisor_step(ctx, ack: Ack, rng: random.Random, i: int) -> None:  # type: ignore[no-untyped-def]
-    from wuye_tui.services import escalation, settings, staff
+    from wuye_tui.services.core import escalation, settings, staff
 
     step = i % 4
     if step == 0:
@@ -240,7 +240,7 @@ def check_acknowledged(db_url: str, acks: dict[str, set[str]]) -> list[str]:
 
 def audit_ok(db_url: str) -> tuple[bool, int]:
     from wuye_tui.db import Database
-    from wuye_tui.services import audit
+    from wuye_tui.services.core import audit
 
     db = Database(db_url)
     try:

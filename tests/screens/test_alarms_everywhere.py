@@ -13,8 +13,9 @@ from screens.login import LoginScreen
 from screens.widgets.alert_bar import AlertBar, AlertOverlay
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app, wait_ready
-from wuye_tui.services import dutylog, escalation, settings
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.guard import dutylog
+from wuye_tui.services.core import escalation, settings
+from wuye_tui.services.core.context import ServiceContext
 
 
 def shown(app) -> str:  # type: ignore[no-untyped-def]
@@ -191,7 +192,7 @@ async def test_two_apps_give_a_reminder_once_and_both_show_it(sqlite_db, clock):
     from sqlalchemy import select
 
     from wuye_tui.models import ReminderClaim
-    from wuye_tui.services import keys
+    from wuye_tui.services.guard import keys
 
     sup_ctx, guard_ctx = people(sqlite_db, clock)
     add_staff(sqlite_db, "赵保安", "guard", "2222")
@@ -220,7 +221,7 @@ async def test_supervisor_sees_each_notification_and_its_state(sqlite_db, clock)
     manager = ServiceContext(db=sqlite_db, actor=add_staff(sqlite_db, "李经理", "manager"), clock=clock)
     settings.update(manager, webhook_url="http://127.0.0.1:9/hook")  # nobody listens: it fails
     dutylog.add_entry(guard_ctx, "main_gate", "fire", "critical", "垃圾房冒烟", incident=True, major_type="fire")
-    from wuye_tui.services import notify
+    from wuye_tui.services.core import notify
 
     notify.wait_for_sends(15)
     app = make_app(sqlite_db, clock)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.screens.helpers import SIZE, login, make_app, no_blink
 from tests.screens.test_alert_two_instances import bar_text
 from tests.screens.test_complaint_screens import seed
-from wuye_tui.services import complaints
+from wuye_tui.services.complaints import intake as complaints
 
 
 def test_alert_snapshot(sqlite_db, clock, snap_compare):

@@ -11,8 +11,9 @@ from textual.widgets import Input
 from screens.widgets.alert_bar import AlertBar
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
-from wuye_tui.services import complaints, roster
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.complaints import intake as complaints
+from wuye_tui.services.core import roster
+from wuye_tui.services.core.context import ServiceContext
 
 
 def bar_text(app) -> str:  # type: ignore[no-untyped-def]

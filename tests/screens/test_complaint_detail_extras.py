@@ -17,8 +17,8 @@ from tests.screens.helpers import SIZE, login, make_app
 from tests.screens.test_complaint_screens import seed
 from wuye_tui.models.audit import AuditEntry
 from wuye_tui.models.complaints import ComplaintEvent
-from wuye_tui.services import complaint_workflow as wf
-from wuye_tui.services import complaints
+from wuye_tui.services.complaints import workflow as wf
+from wuye_tui.services.complaints import intake as complaints
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ async def test_letter_written_to_the_default_path_in_home(sqlite_db, clock, home
         await pilot.pause()
         assert app.screen is screen
         assert expected.read_bytes().startswith(b"%PDF")
-        from wuye_tui.services.complaint_letters import letter_text, letter
+        from wuye_tui.services.complaints.letters import letter_text, letter
 
         text = letter_text(letter(desk, c.id))
         assert "letter" in [ev.kind for ev, _who in complaints.detail(desk, c.id).events]
@@ -158,7 +158,7 @@ async def test_letter_path_edited_and_bad_paths_at_the_field(sqlite_db, clock, h
         def refuse(ctx, complaint_id, path):  # type: ignore[no-untyped-def]
             raise PermissionError(13, "Permission denied")
 
-        from wuye_tui.services import complaint_letters
+        from wuye_tui.services.complaints import letters as complaint_letters
 
         monkeypatch.setattr(complaint_letters, "write_letter", refuse)
         await pilot.press("enter")

@@ -10,7 +10,8 @@ from tests.cli.test_print_cli import FAKE_LP
 from tests.screens.helpers import SIZE, make_app
 from tests.screens.test_complaint_detail_extras import footer_actions, open_detail, replied
 from tests.screens.test_complaint_screens import seed
-from wuye_tui.services import complaints, settings
+from wuye_tui.services.complaints import intake as complaints
+from wuye_tui.services.core import settings
 
 
 async def test_p_prints_the_letter_or_says_why_not(sqlite_db, clock, tmp_path, monkeypatch):

@@ -10,9 +10,10 @@ from textual.widgets import DataTable, Input, Static
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
 from wuye_tui.models.complaints import Complaint
-from wuye_tui.services import complaint_workflow as wf
-from wuye_tui.services import complaints, roster
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.complaints import workflow as wf
+from wuye_tui.services.complaints import intake as complaints
+from wuye_tui.services.core import roster
+from wuye_tui.services.core.context import ServiceContext
 
 
 def seed(db, clock):  # type: ignore[no-untyped-def]
@@ -207,7 +208,7 @@ async def test_return_visit_keys_and_suggestions(sqlite_db, clock):
         assert "1" in str(screen.query_one("#rv-info", Static).render())
         await pilot.press("h", *"added bins", "enter")
         await pilot.pause()
-        from wuye_tui.services import return_visits
+        from wuye_tui.services.complaints import return_visits
 
         assert return_visits.unhandled(desk) == []
         await pilot.press("g")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from tests.screens.helpers import SIZE, login, make_app, no_blink
 from tests.screens.test_complaint_screens import seed
-from wuye_tui.services import complaint_workflow as wf
-from wuye_tui.services import complaints
+from wuye_tui.services.complaints import workflow as wf
+from wuye_tui.services.complaints import intake as complaints
 
 
 def data(db, clock):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from textual.widgets._footer import FooterKey
 
 from tests.screens.helpers import SIZE, login, make_app
 from tests.screens.test_complaint_screens import seed
-from wuye_tui.services import complaints, suggestions
+from wuye_tui.services.complaints import intake as complaints, suggestions
 
 
 def footer_actions(screen) -> set[str]:  # type: ignore[no-untyped-def]
@@ -100,8 +100,8 @@ async def test_entry_form_shows_every_error_at_once_and_chosen_names(sqlite_db, 
 
 
 async def test_return_visit_not_reached_comes_back_another_day(sqlite_db, clock):
-    from wuye_tui.services import complaint_workflow as wf
-    from wuye_tui.services import return_visits
+    from wuye_tui.services.complaints import workflow as wf
+    from wuye_tui.services.complaints import return_visits
 
     desk, _sup = seed(sqlite_db, clock)
     c = complaints.add_complaint(desk, caller="张伟", unit="1栋1单元101", channel="phone", category="environment",

@@ -19,7 +19,7 @@ from tests.screens.helpers import SIZE, login, make_app
 from tests.screens.test_gate_checkin import setup, visits
 from tests.services.conftest_gate import ID1, visitor
 from wuye_tui.models.gate import VehicleMove
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 CARD = {"name": "赵云", "sex": "男", "nation": "汉", "birth": "19491231", "address": "北京市朝阳区",
         "id_number": ID1, "valid_until": "长期"}
@@ -34,8 +34,8 @@ def printer():  # type: ignore[no-untyped-def]
 
 def configure(db, clock, **settings):  # type: ignore[no-untyped-def]
     from tests.conftest import add_staff
-    from wuye_tui.services import device_lpr
-    from wuye_tui.services import settings as site
+    from wuye_tui.services.devices import cameras as device_lpr
+    from wuye_tui.services.core import settings as site
 
     guard, desk = setup(db, clock)
     sup = ServiceContext(db=db, actor=add_staff(db, "李主管", "supervisor", "5555"), clock=clock)
@@ -47,7 +47,7 @@ def configure(db, clock, **settings):  # type: ignore[no-untyped-def]
 
 def receiver(db, clock):  # type: ignore[no-untyped-def]
     from wuye_tui.devices.lpr import Receiver
-    from wuye_tui.services import device_lpr
+    from wuye_tui.services.devices import cameras as device_lpr
 
     system = ServiceContext(db=db, clock=clock)
     return Receiver(lambda report: device_lpr.ingest(system, report)).start()
@@ -178,7 +178,7 @@ async def test_printer_off_the_check_in_is_still_saved(sqlite_db, clock):  # typ
 
 
 async def test_slip_qr_scanned_on_the_board_checks_the_visitor_out(sqlite_db, clock):  # type: ignore[no-untyped-def]
-    from wuye_tui.services import gate_visits
+    from wuye_tui.services.gate import visits as gate_visits
 
     guard, _desk = configure(sqlite_db, clock)
     v = gate_visits.check_in(guard, visitor())
@@ -200,7 +200,7 @@ async def test_slip_qr_scanned_on_the_board_checks_the_visitor_out(sqlite_db, cl
 
 
 async def test_prereg_shows_its_qr_and_pass_desk_prints(sqlite_db, clock, printer):  # type: ignore[no-untyped-def]
-    from wuye_tui.services import gate_passes
+    from wuye_tui.services.gate import passes as gate_passes
 
     _guard, desk = configure(sqlite_db, clock, printer_url=printer.url)
     _permit, numbers = gate_passes.issue_permit(desk, "3栋2单元1202", "安居装修", "刘工", "13911112222",
@@ -229,7 +229,7 @@ async def test_prereg_shows_its_qr_and_pass_desk_prints(sqlite_db, clock, printe
 
 async def test_scanned_prereg_qr_fills_the_check_in(sqlite_db, clock):  # type: ignore[no-untyped-def]
     from wuye_tui.devices.qr import prereg_payload
-    from wuye_tui.services.gate_prereg import create_prereg
+    from wuye_tui.services.gate.prereg import create_prereg
 
     _guard, desk = configure(sqlite_db, clock)
     pre = create_prereg(desk, "3栋2单元1202", "刘备", "13511112222")
@@ -245,7 +245,7 @@ async def test_scanned_prereg_qr_fills_the_check_in(sqlite_db, clock):  # type: 
 async def test_watch_listed_car_from_the_camera_needs_the_pin(sqlite_db, clock):  # type: ignore[no-untyped-def]
     from screens.dialogs.pin import SupervisorPinDialog
     from tests.conftest import add_staff
-    from wuye_tui.services.gate_watch import add_watch
+    from wuye_tui.services.gate.watch import add_watch
 
     configure(sqlite_db, clock)
     sup = ServiceContext(db=sqlite_db, actor=add_staff(sqlite_db, "周主管", "supervisor", "6666"), clock=clock)

@@ -26,7 +26,7 @@ from tests.screens.helpers import SIZE, login, make_app, settle, wait_ready
 from tests.services.conftest_gate import ID1, seed_roster
 from wuye_tui.db import Database
 from wuye_tui.models.gate import Visit
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 GOOD = {"name": "诸葛亮", "id_type": "1", "id_number": ID1, "phone": "13800138000", "headcount": "2",
         "unit": "3栋2单元1202", "approval": "2", "purpose": "1", "plate": "京B12345", "stay": "2"}
@@ -198,7 +198,7 @@ async def test_saving_shows_then_esc_cancels_and_nothing_is_saved(sqlite_db, clo
     status line, Esc cancels the waiting write, the form keeps its data."""
     from screens.staff_admin import StaffAdminScreen
     from screens.widgets.status_bar import StatusBar
-    from wuye_tui.services import staff
+    from wuye_tui.services.core import staff
 
     monkeypatch.setenv("WUYE_LOCK_WAIT", "20")
     setup(sqlite_db, clock)

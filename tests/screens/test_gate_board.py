@@ -31,7 +31,7 @@ async def open_board(pilot):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_enter_on_opening_changes_nothing_and_checkout_asks_by_name(sqlite_db, clock, size):
-    from wuye_tui.services import gate_visits
+    from wuye_tui.services.gate import visits as gate_visits
 
     guard, _desk = setup(sqlite_db, clock)
     gate_visits.check_in(guard, visitor())
@@ -59,7 +59,7 @@ async def test_enter_on_opening_changes_nothing_and_checkout_asks_by_name(sqlite
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_find_filters_people_and_vehicles_and_vehicle_leaves_with_visitor(sqlite_db, clock, size):
-    from wuye_tui.services import gate_visits
+    from wuye_tui.services.gate import visits as gate_visits
 
     guard, _desk = setup(sqlite_db, clock)
     a = gate_visits.check_in(guard, visitor(plate="粤B12345"))
@@ -90,7 +90,7 @@ async def test_find_filters_people_and_vehicles_and_vehicle_leaves_with_visitor(
         await pilot.pause()
     rows = {v.id: v for v in visits(sqlite_db)}
     assert rows[a.id].checked_out_at is not None and rows[b.id].checked_out_at is not None
-    from wuye_tui.services.context import ServiceContext  # noqa: F401
-    from wuye_tui.services.gate_vehicles import vehicles_on_site
+    from wuye_tui.services.core.context import ServiceContext  # noqa: F401
+    from wuye_tui.services.gate.vehicles import vehicles_on_site
 
     assert [v.plate for v in vehicles_on_site(guard)] == ["粤B54321"]

@@ -13,7 +13,7 @@ from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
 from tests.services.conftest_gate import ID1, seed_roster, visitor
 from wuye_tui.models.gate import Visit, VisitRefusal
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 
 def setup(db, clock):  # type: ignore[no-untyped-def]
@@ -30,7 +30,7 @@ def visits(db) -> list[Visit]:  # type: ignore[no-untyped-def]
 
 
 async def test_pre_registered_visitor_in_8_keys(sqlite_db, clock):
-    from wuye_tui.services.gate_prereg import create_prereg
+    from wuye_tui.services.gate.prereg import create_prereg
 
     _guard, desk = setup(sqlite_db, clock)
     pre = create_prereg(desk, "3栋2单元1202", "刘备", "13511112222")
@@ -49,7 +49,7 @@ async def test_pre_registered_visitor_in_8_keys(sqlite_db, clock):
 
 
 async def test_returning_visitor_in_15_keys(sqlite_db, clock):
-    from wuye_tui.services import gate_visits
+    from wuye_tui.services.gate import visits as gate_visits
 
     guard, _desk = setup(sqlite_db, clock)
     gate_visits.check_in(guard, visitor(purpose="5", unit="5栋1单元0801", headcount="2"))
@@ -111,8 +111,8 @@ async def test_new_visitor_typed_in_chinese_and_bad_fields(sqlite_db, clock):
 
 
 async def test_watch_list_hit_needs_supervisor_pin(sqlite_db, clock):
-    from wuye_tui.services import gate_visits
-    from wuye_tui.services.gate_watch import add_watch
+    from wuye_tui.services.gate import visits as gate_visits
+    from wuye_tui.services.gate.watch import add_watch
 
     guard, _desk = setup(sqlite_db, clock)
     sup = ServiceContext(db=sqlite_db, actor=add_staff(sqlite_db, "赵主管", "supervisor", "5678"), clock=clock)
@@ -154,7 +154,7 @@ async def test_refuse_without_id(sqlite_db, clock):
 
 
 async def test_on_site_board_checks_out_and_reports_conflict(sqlite_db, clock):
-    from wuye_tui.services import gate_visits
+    from wuye_tui.services.gate import visits as gate_visits
 
     guard, _desk = setup(sqlite_db, clock)
     a = gate_visits.check_in(guard, visitor())

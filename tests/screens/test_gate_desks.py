@@ -61,7 +61,7 @@ async def test_resident_car_one_key_and_strange_car_in_and_out(sqlite_db, clock)
 
 
 async def test_pass_around_renovation_hours_and_slip_used_twice(sqlite_db, clock):
-    from wuye_tui.services import gate_passes, gate_slips
+    from wuye_tui.services.gate import passes as gate_passes, slips as gate_slips
 
     _guard, desk = setup(sqlite_db, clock)
     _permit, numbers = gate_passes.issue_permit(desk, "3栋2单元1202", "好家装饰", "孙工", "13800001111",
@@ -95,7 +95,7 @@ async def test_pass_around_renovation_hours_and_slip_used_twice(sqlite_db, clock
 
 
 def _snap_data(db, clock):  # type: ignore[no-untyped-def]
-    from wuye_tui.services import gate_visits
+    from wuye_tui.services.gate import visits as gate_visits
 
     guard, _desk = setup(db, clock)
     gate_visits.check_in(guard, visitor(purpose="3", headcount="2"))

@@ -27,7 +27,7 @@ def text_of(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def issue_two(desk):  # type: ignore[no-untyped-def]
-    from wuye_tui.services import gate_passes
+    from wuye_tui.services.gate import passes as gate_passes
 
     first = gate_passes.issue_permit(desk, "3栋2单元1202", "好家装饰", "孙工", "13800001111", "2026-03-01",
                                      "2026-03-20", "2", ["周大", "吴二"])
@@ -122,7 +122,7 @@ async def test_bad_reason_is_refused_at_the_field_and_revokes_nothing(sqlite_db,
 
 
 async def test_permit_revoked_elsewhere_meanwhile_is_said_in_the_dialog(sqlite_db, clock):
-    from wuye_tui.services import gate_passes
+    from wuye_tui.services.gate import passes as gate_passes
 
     _guard, desk = setup(sqlite_db, clock)
     _first, (p2, _n) = issue_two(desk)

@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 from tests.screens.helpers import make_app
 from tests.screens.test_gate_burst import burst, open_checkin, settle
 from tests.screens.test_gate_checkin import setup, visits
-from wuye_tui.services.gate_prereg import scanned_code
+from wuye_tui.services.gate.prereg import scanned_code
 
 
 def test_scanned_code_formats():
@@ -23,7 +23,7 @@ def test_scanned_code_formats():
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 async def test_scan_into_any_field_fills_and_a_used_code_says_so(sqlite_db, clock, size):
-    from wuye_tui.services.gate_prereg import create_prereg
+    from wuye_tui.services.gate.prereg import create_prereg
 
     _guard, desk = setup(sqlite_db, clock)
     pre = create_prereg(desk, "3栋2单元1202", "刘备", "13511112222")

@@ -15,7 +15,7 @@ SIZES = [(80, 24), (120, 36)]
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_pick_from_the_list_with_arrows_and_enter(sqlite_db, clock, size):
-    from wuye_tui.services.roster import add_resident
+    from wuye_tui.services.core.roster import add_resident
 
     _guard, desk = setup(sqlite_db, clock)
     add_resident(desk, "5", "1", "1202", "赵敏", "13600001234")

@@ -17,7 +17,7 @@ from tests.screens.test_gate_checkin import setup
 from tests.services.conftest_gate import ID1, ID2
 from wuye_tui.models import AuditEntry
 from wuye_tui.models.gate import WatchEntry
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 
 def entries(db) -> list[WatchEntry]:  # type: ignore[no-untyped-def]
@@ -33,7 +33,7 @@ def audit_rows(db, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-
 def sup_ctx(db, clock) -> ServiceContext:  # type: ignore[no-untyped-def]
     """Acting as 王主管, added by ``setup``."""
     from wuye_tui.models import Staff
-    from wuye_tui.services.context import Actor
+    from wuye_tui.services.core.context import Actor
 
     with db.read() as s:
         row = s.execute(select(Staff).where(Staff.name == "王主管")).scalar_one()
@@ -148,7 +148,7 @@ async def test_bad_input_in_every_field_is_shown_at_the_field_and_saves_nothing(
 
 
 async def test_take_an_entry_off_the_list_with_a_reason(sqlite_db, clock):
-    from wuye_tui.services import gate_watch
+    from wuye_tui.services.gate import watch as gate_watch
 
     setup(sqlite_db, clock)
     sup = sup_ctx(sqlite_db, clock)
@@ -189,7 +189,7 @@ async def test_take_an_entry_off_the_list_with_a_reason(sqlite_db, clock):
 
 
 async def test_entry_taken_off_elsewhere_meanwhile_is_said_in_the_dialog(sqlite_db, clock):
-    from wuye_tui.services import gate_watch
+    from wuye_tui.services.gate import watch as gate_watch
 
     setup(sqlite_db, clock)
     sup = sup_ctx(sqlite_db, clock)
@@ -248,7 +248,7 @@ async def test_guard_and_front_desk_are_not_offered_the_watch_list(sqlite_db, cl
 
 
 async def test_a_guard_handed_the_screen_cannot_add_or_take_off(sqlite_db, clock):
-    from wuye_tui.services import gate_watch
+    from wuye_tui.services.gate import watch as gate_watch
 
     setup(sqlite_db, clock)
     gate_watch.add_watch(sup_ctx(sqlite_db, clock), "闹事", name="王五")

@@ -8,9 +8,9 @@ from screens.guard.patrol import PatrolScreen
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app
 from wuye_tui.reference import load_reference
-from wuye_tui.services import patrol
-from wuye_tui.services.context import ServiceContext
-from wuye_tui.services.patrol import ItemResult
+from wuye_tui.services.guard import patrol
+from wuye_tui.services.core.context import ServiceContext
+from wuye_tui.services.guard.patrol import ItemResult
 
 
 async def test_a_too_fast_round_is_marked_in_the_route_list(sqlite_db, clock):

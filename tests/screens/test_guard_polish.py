@@ -27,9 +27,9 @@ from tests.screens.helpers import SIZE, login, make_app
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.models.guard import Handover, MissedRound
 from wuye_tui.reference import load_reference
-from wuye_tui.services import handover, patrol
-from wuye_tui.services.context import ServiceContext
-from wuye_tui.services.guard_shifts import handover_shift
+from wuye_tui.services.guard import handover, patrol
+from wuye_tui.services.core.context import ServiceContext
+from wuye_tui.services.guard.shifts import handover_shift
 
 AMBIGUOUS = "·—…○"
 LONG = ("访客 欧阳某某 [b]装修监理[/b] 3栋2单元1202，08:10 进入，随行二人携带工具箱、切割机和两袋水泥，"

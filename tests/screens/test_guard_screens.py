@@ -331,7 +331,7 @@ async def test_supervisor_home_shows_the_flags_of_the_night(sqlite_db, clock):
     on the supervisor's home screen; a guard owing reasons is asked at his login."""
     from datetime import timedelta
 
-    from wuye_tui.services import guard_sessions
+    from wuye_tui.services.guard import sessions as guard_sessions
 
     staff_pair(sqlite_db)
     add_staff(sqlite_db, "王主管", "supervisor", "1234")

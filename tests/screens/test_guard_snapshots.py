@@ -20,8 +20,8 @@ def known_providers(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def _data(db, clock):  # type: ignore[no-untyped-def]
-    from wuye_tui.services import dutylog, keys
-    from wuye_tui.services.context import ServiceContext
+    from wuye_tui.services.guard import dutylog, keys
+    from wuye_tui.services.core.context import ServiceContext
 
     a = add_staff(db, "张保安", "guard", "1111")
     add_staff(db, "赵保安", "guard", "2222")
@@ -68,8 +68,8 @@ def test_handover_receive_view_snapshot(sqlite_db, clock, snap_compare):
     from sqlalchemy import select
 
     from wuye_tui.models import Staff
-    from wuye_tui.services import handover
-    from wuye_tui.services.context import Actor, ServiceContext
+    from wuye_tui.services.guard import handover
+    from wuye_tui.services.core.context import Actor, ServiceContext
 
     _data(sqlite_db, clock)
     with sqlite_db.read() as s:

@@ -34,8 +34,8 @@ FREE_TEXT = {
 @pytest.fixture
 def hostile_site(sqlite_db, clock):
     from wuye_tui.demo import build_demo
-    from wuye_tui.services import dutylog
-    from wuye_tui.services.context import ServiceContext
+    from wuye_tui.services.guard import dutylog
+    from wuye_tui.services.core.context import ServiceContext
 
     site = build_demo(sqlite_db, households=20, days=3, clock=clock)
     guard = next(a for a in site.actors if a.role == "guard")

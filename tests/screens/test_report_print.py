@@ -10,7 +10,7 @@ from textual.widgets import Static
 from tests.cli.test_print_cli import FAKE_LP
 from tests.screens.helpers import SIZE, make_app
 from tests.screens.test_report_screen import open_reports, pick, seed
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core.context import ServiceContext
 
 
 def rendered(screen) -> str:  # type: ignore[no-untyped-def]
@@ -22,7 +22,7 @@ def rendered(screen) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_preview_is_a_table_not_markdown(sqlite_db, clock):
-    pytest.importorskip("wuye_tui.services.complaint_stats")
+    pytest.importorskip("wuye_tui.services.complaints.stats")
     seed(sqlite_db, clock)
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -53,7 +53,7 @@ async def test_f7_prints_the_report(sqlite_db, clock, tmp_path, monkeypatch):
             if "打印机" in str(screen.query_one("#rp-status", Static).render()):
                 break
         assert "未配置打印机" in str(screen.query_one("#rp-status", Static).render())
-        from wuye_tui.services import settings
+        from wuye_tui.services.core import settings
 
         settings.update(ServiceContext(db=sqlite_db, actor=screen.ctx.actor, clock=clock), printer="office")
         await pilot.press("f7")

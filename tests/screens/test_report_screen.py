@@ -11,8 +11,8 @@ from textual.widgets import OptionList, Static
 
 from tests.conftest import add_staff
 from tests.screens.helpers import SIZE, login, make_app, settle
-from wuye_tui.services import escalation
-from wuye_tui.services.context import ServiceContext
+from wuye_tui.services.core import escalation
+from wuye_tui.services.core.context import ServiceContext
 
 
 def seed(db, clock):  # type: ignore[no-untyped-def]
@@ -94,7 +94,7 @@ async def test_bad_input_shows_at_field_and_writes_nothing(sqlite_db, clock, tmp
 async def test_monthly_preview_and_xlsx(sqlite_db, clock, tmp_path):
     import pytest
 
-    pytest.importorskip("wuye_tui.services.complaint_stats")
+    pytest.importorskip("wuye_tui.services.complaints.stats")
     seed(sqlite_db, clock)
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wuye_tui.services import roster
+from wuye_tui.services.core import roster
 
 RESIDENTS = (
     ("1栋", "1单元", "101", "张伟", "13800138001"),

@@ -23,7 +23,7 @@ class GateSite:
 
 
 def seed_roster(desk_ctx) -> None:  # type: ignore[no-untyped-def]
-    from wuye_tui.services.roster import add_resident
+    from wuye_tui.services.core.roster import add_resident
 
     add_resident(desk_ctx, "3", "2", "1202", "李四", "13912345678", plates=["京A12345"])
     add_resident(desk_ctx, "5", "1", "0801", "王芳", "13700001111")

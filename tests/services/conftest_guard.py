@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wuye_tui.services import open_items
+from wuye_tui.services.core import open_items
 
 
 def provided(ctx, kind: str):  # type: ignore[no-untyped-def]

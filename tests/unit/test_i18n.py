@@ -55,7 +55,7 @@ def test_placeholders_match():
 
 def test_core_does_not_import_textual_or_typer():
     code = ("import sys, wuye_tui.services, wuye_tui.models, wuye_tui.validators, wuye_tui.reference;"
-            "import wuye_tui.services.staff, wuye_tui.services.escalation, wuye_tui.services.open_items;"
+            "import wuye_tui.services.core.staff, wuye_tui.services.core.escalation, wuye_tui.services.core.open_items;"
             "bad=[m for m in ('textual','typer') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -36,7 +36,7 @@ def test_login_screen_is_drawn_without_the_database_layer(tmp_path):
 def test_peek_lists_active_staff_and_the_site(db, make_ctx):
     import pytest
 
-    from wuye_tui.services import settings, staff
+    from wuye_tui.services.core import settings, staff
 
     if not db.is_sqlite:
         assert peek_sqlite(db.url) is None  # PostgreSQL: the normal open does it all

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from .root import _language_from_argv, app  # noqa: F401  (the tests and main use them)
-from . import admin, alarms, complaints, demo, devices, gate, guard, printing, reports, site  # noqa: E402,F401,I001  (register the commands)
+from . import core as admin, alarms, complaints, demo, devices, gate, guard, printing, reports, site  # noqa: E402,F401,I001  (register the commands)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ def _when(ctx, value) -> str:  # type: ignore[no-untyped-def]
 
 @escalation_app.command("show", help=_("One escalation with its timeline."))
 def escalation_show(esc_id: int, as_: AsOption = None) -> None:
-    from ..services import escalation
+    from ..services.core import escalation
 
     ctx = acting_ctx(as_)
     tl = escalation.timeline(ctx, esc_id)
@@ -45,7 +45,7 @@ def escalation_show(esc_id: int, as_: AsOption = None) -> None:
 
 @escalation_app.command("note", help=_("Add a handling note to an escalation."))
 def escalation_note(esc_id: int, text: str, as_: AsOption = None) -> None:
-    from ..services import escalation
+    from ..services.core import escalation
 
     escalation.add_note(acting_ctx(as_), esc_id, text)
     typer.echo(_("Note added to #{id}").format(id=esc_id))
@@ -54,7 +54,7 @@ def escalation_note(esc_id: int, text: str, as_: AsOption = None) -> None:
 @escalation_app.command("resolve", help=_("Resolve an acknowledged escalation with its outcome (supervisors)."))
 def escalation_resolve(esc_id: int, outcome: Annotated[str, typer.Option("--outcome", help=_("What was done."))],
                        as_: AsOption = None) -> None:
-    from ..services import escalation
+    from ..services.core import escalation
 
     escalation.resolve(acting_ctx(as_), esc_id, outcome)
     typer.echo(_("Escalation #{id} resolved").format(id=esc_id))
@@ -63,7 +63,7 @@ def escalation_resolve(esc_id: int, outcome: Annotated[str, typer.Option("--outc
 @notify_app.command("list", help=_("Notifications and their state (supervisors)."))
 def notify_list(state: Annotated[str | None, typer.Option(help=_("pending, delivered or failed."))] = None,
                 limit: Annotated[int, typer.Option(min=1, max=500)] = 50, as_: AsOption = None) -> None:
-    from ..services import notify
+    from ..services.core import notify
 
     ctx = acting_ctx(as_)
     for line in notify.list_outbox(ctx, state=state, limit=limit):
@@ -74,7 +74,7 @@ def notify_list(state: Annotated[str | None, typer.Option(help=_("pending, deliv
 
 @notify_app.command("retry", help=_("Send a failed or waiting notification again now (supervisors)."))
 def notify_retry(row_id: int, as_: AsOption = None) -> None:
-    from ..services import notify
+    from ..services.core import notify
 
     ctx = acting_ctx(as_)
     notify.retry(ctx, row_id)
@@ -89,7 +89,7 @@ def notify_retry(row_id: int, as_: AsOption = None) -> None:
 
 @notify_app.command("send", help=_("Deliver every notification that is due now."))
 def notify_send(as_: AsOption = None) -> None:
-    from ..services import notify
+    from ..services.core import notify
 
     n = notify.deliver_due(acting_ctx(as_), limit=200)
     typer.echo(_("{n} delivered").format(n=n))
@@ -97,7 +97,7 @@ def notify_send(as_: AsOption = None) -> None:
 
 @notify_app.command("summary", help=_("Send the daily summary now (supervisors) and print it."))
 def notify_summary(as_: AsOption = None) -> None:
-    from ..services import notify, reminders
+    from ..services.core import notify, reminders
 
     ctx = acting_ctx(as_)
     text = reminders.send_summary(ctx)
@@ -107,7 +107,7 @@ def notify_summary(as_: AsOption = None) -> None:
 
 @reminders_app.command("check", help=_("Give the reminders that are due now (once across terminals)."))
 def reminders_check(as_: AsOption = None) -> None:
-    from ..services import notify, reminders
+    from ..services.core import notify, reminders
 
     ctx = acting_ctx(as_)
     n = reminders.run_due(ctx)
@@ -117,7 +117,7 @@ def reminders_check(as_: AsOption = None) -> None:
 
 @reminders_app.command("list", help=_("Reminders given in the last day."))
 def reminders_list(as_: AsOption = None) -> None:
-    from ..services import reminders
+    from ..services.core import reminders
 
     ctx = acting_ctx(as_)
     for r in reminders.recent(ctx):

@@ -109,8 +109,8 @@ def cli_terminal() -> str:
 
 
 def system_ctx():  # type: ignore[no-untyped-def]
-    from ..services.context import ServiceContext
-    from ..services.settings import load
+    from ..services.core.context import ServiceContext
+    from ..services.core.settings import load
 
     ctx = ServiceContext(db=database(), terminal=cli_terminal())
     ctx.tz_name = load(ctx).time_zone
@@ -120,7 +120,7 @@ def system_ctx():  # type: ignore[no-untyped-def]
 def acting_ctx(as_name: str | None = None):  # type: ignore[no-untyped-def]
     """A context acting as the staff member named by --as or WUYE_USER, PIN checked."""
     from ..i18n import _
-    from ..services import staff
+    from ..services.core import staff
 
     name = as_name or STATE.as_name or os.environ.get("WUYE_USER")
     if not name:

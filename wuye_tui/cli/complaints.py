@@ -22,7 +22,7 @@ STEPS = ("dispatch", "start", "defer", "reply", "confirm", "contact-failed", "ar
 
 
 def _row(ctx, row) -> str:  # type: ignore[no-untyped-def]
-    from ..services.complaint_common import ref_label, status_label, unconfirmed_days
+    from ..services.complaints.common import ref_label, status_label, unconfirmed_days
 
     c = row.complaint
     waiting = unconfirmed_days(c, ctx.now())
@@ -50,7 +50,7 @@ def complaint_add(
     major: Annotated[str, typer.Option(help=_("Major type code: escalates at once."))] = "",
     as_: AsOption = None,
 ) -> None:
-    from ..services import complaints
+    from ..services.complaints import intake as complaints
 
     ctx = acting_ctx(as_)
     c = complaints.add_complaint(ctx, caller=caller, unit=unit, phone=phone, channel=channel, category=category,
@@ -83,8 +83,8 @@ def complaint_list(
     limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
     as_: AsOption = None,
 ) -> None:
-    from ..services import complaints
-    from ..services.complaint_common import resolve_choice
+    from ..services.complaints import intake as complaints
+    from ..services.complaints.common import resolve_choice
 
     ctx = acting_ctx(as_)
     f = complaints.Filters(status=status, overdue=overdue, major=major, text=search,
@@ -96,8 +96,8 @@ def complaint_list(
 
 @complaint_app.command("show", help=_("A complaint with its whole timeline and the next legal steps."))
 def complaint_show(complaint_id: int, as_: AsOption = None) -> None:
-    from ..services import complaints
-    from ..services.complaint_common import event_label, ref_label, status_label
+    from ..services.complaints import intake as complaints
+    from ..services.complaints.common import event_label, ref_label, status_label
 
     ctx = acting_ctx(as_)
     d = complaints.detail(ctx, complaint_id)
@@ -116,7 +116,7 @@ def complaint_show(complaint_id: int, as_: AsOption = None) -> None:
     state = d.escalation_state(ctx)
     if state:
         typer.echo(state)
-    from ..services.complaint_common import step_label
+    from ..services.complaints.common import step_label
 
     from ..i18n import get_language
 
@@ -141,7 +141,7 @@ def complaint_step(
     as_: AsOption = None,
 ) -> None:
     from ..errors import ValidationError
-    from ..services import complaint_workflow as wf
+    from ..services.complaints import workflow as wf
 
     ctx = acting_ctx(as_)
     cid = complaint_id
@@ -162,15 +162,15 @@ def complaint_step(
     if action not in calls:
         raise ValidationError("action", _("Unknown step: use one of {steps}").format(steps=", ".join(STEPS)))
     calls[action]()
-    from ..services import complaints
-    from ..services.complaint_common import status_label
+    from ..services.complaints import intake as complaints
+    from ..services.complaints.common import status_label
 
     typer.echo(f"#{cid} {status_label(complaints.get(ctx, cid).status)}")
 
 
 def _step_code(text: str) -> str:
     """A step by its code (dispatch, contact-failed) or its name in either language (派单)."""
-    from ..services.complaint_common import STEP_LABELS
+    from ..services.complaints.common import STEP_LABELS
 
     low = text.strip().lower()
     for code, label in STEP_LABELS.items():
@@ -186,7 +186,7 @@ def complaint_link(
     reason: Annotated[str, typer.Option("--reason", "-t", help=_("Why it is the same problem."))],
     as_: AsOption = None,
 ) -> None:
-    from ..services import complaint_collective
+    from ..services.complaints import collective as complaint_collective
 
     ctx = acting_ctx(as_)
     complaint_collective.link(ctx, complaint_id, collective, reason)
@@ -199,7 +199,7 @@ def complaint_unlink(
     reason: Annotated[str, typer.Option("--reason", "-t", help=_("Why it is not the same problem."))],
     as_: AsOption = None,
 ) -> None:
-    from ..services import complaint_collective
+    from ..services.complaints import collective as complaint_collective
 
     ctx = acting_ctx(as_)
     complaint_collective.unlink(ctx, complaint_id, reason)
@@ -219,10 +219,10 @@ def complaint_letter(complaint_id: int, out: Annotated[Path, typer.Option("--out
 @escalation_app.command("list", help=_("Unacknowledged escalations (or the most recent, with --all)."))
 def escalation_list(all_: Annotated[bool, typer.Option("--all", help=_("Also acknowledged ones."))] = False,
                     limit: Annotated[int, typer.Option(min=1, max=500)] = 50, as_: AsOption = None) -> None:
-    from ..services import escalation
+    from ..services.core import escalation
 
     ctx = acting_ctx(as_)
-    from ..services import notify
+    from ..services.core import notify
 
     rows = escalation.list_escalations(ctx, limit=limit) if all_ else escalation.unacknowledged(ctx, limit=limit)
     for e in rows:
@@ -235,7 +235,7 @@ def escalation_list(all_: Annotated[bool, typer.Option("--all", help=_("Also ack
 @escalation_app.command(
     "ack", help=_("Acknowledge an escalation as the supervisor named by --as / WUYE_USER (PIN from WUYE_PIN)."))
 def escalation_ack(esc_id: int, note: Annotated[str, typer.Option()] = "", as_: AsOption = None) -> None:
-    from ..services import escalation
+    from ..services.core import escalation
 
     ctx = acting_ctx(as_)
     escalation.acknowledge(ctx, esc_id, note)

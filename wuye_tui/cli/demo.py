@@ -22,19 +22,19 @@ def demo(
     from ..config import demo_db_path, resolve_db_url, sqlite_path
     from ..db import Database
     from ..demo import DEMO_STAFF, build_demo
-    from ..services.permissions import role_label
+    from ..services.core.permissions import role_label
 
     url = resolve_db_url(STATE.db_url) if STATE.db_url else f"sqlite:///{demo_db_path()}"
     path = sqlite_path(url)
     if fresh and path is not None:
-        from ..services.wholedb import demo_fresh
+        from ..services.core.wholedb import demo_fresh
 
         demo_fresh(path, known_demo=path.resolve() == demo_db_path().resolve())  # refuses a database `wuye demo` did not build
     db = Database(url)
     db.upgrade()
-    from ..services.wholedb import demo_marked, mark_demo
-    from ..services import staff
-    from ..services.context import ServiceContext
+    from ..services.core.wholedb import demo_marked, mark_demo
+    from ..services.core import staff
+    from ..services.core.context import ServiceContext
 
     if staff.count(ServiceContext(db=db)) == 0:
         typer.echo(_("Building a demo site: {h} households, {d} days...").format(h=households, d=days))

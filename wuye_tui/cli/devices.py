@@ -29,7 +29,7 @@ SAMPLE_CARD = {"name": "张三", "sex": "男", "nation": "汉", "birth": "194912
 
 @devices_app.command("print", help=_("Print a slip: visitor VISIT-NO, pass PASS-NO or release SLIP-NO."))
 def devices_print(kind: str, ref: str, as_: AsOption = None) -> None:
-    from ..services import device_print
+    from ..services.devices import slips as device_print
 
     doc = device_print.print_slip(acting_ctx(as_), kind, ref)
     typer.echo(_("Printed: {title}").format(title=doc.title))
@@ -44,7 +44,7 @@ def test_printer(url: Annotated[str, Opt("--url", help=_("Printer address (defau
                  fake: Annotated[bool, Opt("--fake", help=_("Use a fake network printer on 127.0.0.1."))] = False,
                  timeout: Annotated[float, Opt("--timeout")] = 5.0) -> None:
     from ..devices.printer import render, send, test_page
-    from ..services.settings import load
+    from ..services.core.settings import load
 
     ctx = system_ctx()
     conf = load(ctx)
@@ -79,7 +79,7 @@ def test_reader(address: Annotated[str, Opt("--address", help=_("Default: the ca
                 timeout: Annotated[float, Opt("--timeout")] = 30.0) -> None:
     from ..devices import DeviceError
     from ..devices.idcard import CardReaderServer, send_card
-    from ..services.settings import load
+    from ..services.core.settings import load
 
     addr = address or load(system_ctx()).card_reader
     if not addr:
@@ -139,7 +139,7 @@ def test_camera(url: Annotated[str, Opt("--url")] = "http://127.0.0.1:8090/",
 
     cam = camera
     if not cam:
-        from ..services.device_lpr import camera_ids
+        from ..services.devices.cameras import camera_ids
 
         found = camera_ids(system_ctx())
         if not found:
@@ -170,7 +170,7 @@ def lpr_listen(host: Annotated[str, Opt("--host")] = "127.0.0.1",
     from aiohttp import web
 
     from ..devices.lpr import make_app
-    from ..services import device_lpr
+    from ..services.devices import cameras as device_lpr
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     ctx = system_ctx()
@@ -185,7 +185,7 @@ def lpr_listen(host: Annotated[str, Opt("--host")] = "127.0.0.1",
 
 @lpr_app.command("events", help=_("The latest plate events."))
 def lpr_events(limit: Annotated[int, Opt("--limit")] = 20, as_: AsOption = None) -> None:
-    from ..services import device_lpr
+    from ..services.devices import cameras as device_lpr
 
     ctx = acting_ctx(as_)
     for e in device_lpr.recent_events(ctx, limit):
@@ -198,7 +198,7 @@ def lpr_events(limit: Annotated[int, Opt("--limit")] = 20, as_: AsOption = None)
 def camera_add(serial: str, name: Annotated[str, Opt("--name")],
                direction: Annotated[str, Opt("--direction", help=_("in or out."))],
                gate: Annotated[str, Opt("--gate")] = "", as_: AsOption = None) -> None:
-    from ..services import device_lpr
+    from ..services.devices import cameras as device_lpr
 
     cam = device_lpr.add_camera(acting_ctx(as_), serial, name, direction, gate)
     typer.echo(_("Camera {name} ({serial}) configured").format(name=cam.name, serial=cam.serial))
@@ -206,7 +206,7 @@ def camera_add(serial: str, name: Annotated[str, Opt("--name")],
 
 @camera_app.command("remove", help=_("Stop accepting a camera's events."))
 def camera_remove(serial: str, as_: AsOption = None) -> None:
-    from ..services import device_lpr
+    from ..services.devices import cameras as device_lpr
 
     device_lpr.remove_camera(acting_ctx(as_), serial)
     typer.echo(_("Camera {serial} removed").format(serial=serial))
@@ -214,7 +214,7 @@ def camera_remove(serial: str, as_: AsOption = None) -> None:
 
 @camera_app.command("list", help=_("The configured cameras."))
 def camera_list(as_: AsOption = None) -> None:
-    from ..services import device_lpr
+    from ..services.devices import cameras as device_lpr
 
     for c in device_lpr.cameras(acting_ctx(as_)):
         typer.echo(f"{c.serial}\t{c.name}\t{_('in') if c.direction == 'in' else _('out')}\t{c.gate}")

@@ -40,7 +40,7 @@ def prereg_add(unit: Annotated[str, Opt("--unit", help=_("Unit code, resident na
                purpose: Annotated[str, Opt("--purpose")] = "",
                qr: Annotated[str, Opt("--qr", help=_("Also write the code's QR as a PNG or SVG file."))] = "",
                as_: AsOption = None) -> None:
-    from ..services.gate_prereg import create_prereg
+    from ..services.gate.prereg import create_prereg
 
     ctx = acting_ctx(as_)
     if qr:
@@ -73,7 +73,7 @@ def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
                     replace: Annotated[int, Opt("--replace",
                                                 help=_("Check this earlier open visit of the same person out first."))] = 0,
                     as_: AsOption = None) -> None:
-    from ..services import gate_prereg, gate_visits
+    from ..services.gate import prereg as gate_prereg, visits as gate_visits
 
     ctx = acting_ctx(as_)
     if code:
@@ -90,7 +90,7 @@ def visitor_checkin(name: Annotated[str, Opt("--name")] = "",
     "checkout", help=_("Check a visitor out by visit number, or by name or plate when only one matches."))
 def visitor_checkout(visit: Annotated[str, typer.Argument(help=_("Visit number, or a name or plate on site."))],
                      as_: AsOption = None) -> None:
-    from ..services import gate_visits
+    from ..services.gate import visits as gate_visits
 
     ctx = acting_ctx(as_)
     if visit.isdigit():
@@ -111,7 +111,7 @@ def visitor_checkout(visit: Annotated[str, typer.Argument(help=_("Visit number, 
 
 @visitor_app.command("onsite", help=_("Visitors on site now (overstays marked with !)."))
 def visitor_onsite(as_: AsOption = None) -> None:
-    from ..services import gate_visits
+    from ..services.gate import visits as gate_visits
 
     ctx = acting_ctx(as_)
     rows = gate_visits.on_site(ctx)
@@ -123,7 +123,7 @@ def visitor_onsite(as_: AsOption = None) -> None:
 
 @visitor_app.command("find", help=_("Past visitors by name, pinyin initials, phone or ID number prefix."))
 def visitor_find(text: str, as_: AsOption = None) -> None:
-    from ..services import gate_visits
+    from ..services.gate import visits as gate_visits
 
     ctx = acting_ctx(as_)
     for h in gate_visits.find_visitors(ctx, text, limit=20):
@@ -138,7 +138,7 @@ def vehicle_in(plate: str, driver: Annotated[str, Opt("--driver")] = "", phone: 
                kind: Annotated[str, Opt("--kind")] = "", inspection: Annotated[str, Opt("--inspection")] = "",
                confirm: Annotated[str, Opt("--confirm", help=_("The driver's typed name."))] = "",
                as_: AsOption = None) -> None:
-    from ..services import gate_vehicles
+    from ..services.gate import vehicles as gate_vehicles
 
     ctx = acting_ctx(as_)
     info = gate_vehicles.plate_info(ctx, plate)
@@ -151,7 +151,7 @@ def vehicle_in(plate: str, driver: Annotated[str, Opt("--driver")] = "", phone: 
 
 @vehicle_app.command("out", help=_("A vehicle leaves."))
 def vehicle_out(plate: str, as_: AsOption = None) -> None:
-    from ..services import gate_vehicles
+    from ..services.gate import vehicles as gate_vehicles
 
     ctx = acting_ctx(as_)
     m = gate_vehicles.vehicle_out(ctx, plate)
@@ -163,7 +163,7 @@ def pass_issue(unit: Annotated[str, Opt("--unit")], company: Annotated[str, Opt(
                foreman: Annotated[str, Opt("--foreman")], phone: Annotated[str, Opt("--phone")],
                start: Annotated[str, Opt("--from")], end: Annotated[str, Opt("--to")],
                workers: Annotated[str, Opt("--workers")], as_: AsOption = None) -> None:
-    from ..services import gate_passes
+    from ..services.gate import passes as gate_passes
 
     ctx = acting_ctx(as_)
     _permit, numbers = gate_passes.issue_permit(ctx, unit, company, foreman, phone, start, end, workers)
@@ -173,7 +173,7 @@ def pass_issue(unit: Annotated[str, Opt("--unit")], company: Annotated[str, Opt(
 
 @pass_app.command("check", help=_("Check a contractor pass at the gate (recorded); exit 1 when refused."))
 def pass_check(number: str, as_: AsOption = None) -> None:
-    from ..services import gate_passes
+    from ..services.gate import passes as gate_passes
 
     ctx = acting_ctx(as_)
     r = gate_passes.check_pass(ctx, number)
@@ -187,7 +187,7 @@ def slip_issue(unit: Annotated[str, Opt("--unit")], items: Annotated[str, Opt("-
                                                                               help=_("Items, e.g. 冰箱x1, 纸箱 5"))],
                reason: Annotated[str, Opt("--reason")] = "", valid_on: Annotated[str, Opt("--date")] = "",
                as_: AsOption = None) -> None:
-    from ..services import gate_slips
+    from ..services.gate import slips as gate_slips
 
     ctx = acting_ctx(as_)
     slip = gate_slips.issue_slip(ctx, unit, items, reason, valid_on or None)
@@ -196,7 +196,7 @@ def slip_issue(unit: Annotated[str, Opt("--unit")], items: Annotated[str, Opt("-
 
 @slip_app.command("use", help=_("Use a slip at the gate (once); a refused use is recorded and exits 1."))
 def slip_use(number: str, as_: AsOption = None) -> None:
-    from ..services import gate_slips
+    from ..services.gate import slips as gate_slips
 
     ctx = acting_ctx(as_)
     view = gate_slips.use_slip(ctx, number)
@@ -213,10 +213,10 @@ def watch_add(reason: Annotated[str, Opt("--reason")], name: Annotated[str, Opt(
               valid_from: Annotated[str, Opt("--from", help=_("First day it applies (YYYY-MM-DD)."))] = "",
               valid_until: Annotated[str, Opt("--until", help=_("Last day it applies (YYYY-MM-DD)."))] = "",
               as_: AsOption = None) -> None:
-    from ..services import gate_watch
+    from ..services.gate import watch as gate_watch
 
     ctx = acting_ctx(as_)
-    from ..services.gate_common import parse_id_type
+    from ..services.gate.common import parse_id_type
 
     e = gate_watch.add_watch_entry(ctx, reason, name, parse_id_type(id_type), id_number, plate,
                                    valid_from, valid_until)
@@ -225,7 +225,7 @@ def watch_add(reason: Annotated[str, Opt("--reason")], name: Annotated[str, Opt(
 
 @watch_app.command("remove", help=_("Take an entry off the watch list, saying why (supervisors)."))
 def watch_remove(entry: int, reason: Annotated[str, Opt("--reason")], as_: AsOption = None) -> None:
-    from ..services import gate_watch
+    from ..services.gate import watch as gate_watch
 
     gate_watch.deactivate_watch(acting_ctx(as_), entry, reason)
     typer.echo(_("Watch-list entry {id} removed").format(id=entry))
@@ -233,7 +233,7 @@ def watch_remove(entry: int, reason: Annotated[str, Opt("--reason")], as_: AsOpt
 
 @watch_app.command("list", help=_("Active watch-list entries (ID numbers masked)."))
 def watch_list(as_: AsOption = None) -> None:
-    from ..services import gate_watch
+    from ..services.gate import watch as gate_watch
     from ..validators import mask_id_number
 
     ctx = acting_ctx(as_)
@@ -246,7 +246,7 @@ def watch_list(as_: AsOption = None) -> None:
     "purge", help=_("Blank visitors' names, ID numbers and phones before a date, keeping the counts (supervisors)."))
 def purge(before: Annotated[str, Opt("--before", help=_("Purge visitor personal data before this date."))],
           as_: AsOption = None) -> None:
-    from ..services.gate_watch import purge_visitors
+    from ..services.gate.watch import purge_visitors
     from ..validators import parse_local_datetime
 
     ctx = acting_ctx(as_)

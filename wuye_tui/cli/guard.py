@@ -39,7 +39,7 @@ def dutylog_add(
     major: Annotated[str, typer.Option("--major", help=_("Major type: escalates at once (e.g. fire)."))] = "",
     as_: AsOption = None,
 ) -> None:
-    from ..services import dutylog
+    from ..services.guard import dutylog
 
     ctx = acting_ctx(as_)
     e = dutylog.add_entry(ctx, post, type_, severity, text, incident=incident, major_type=major)
@@ -55,7 +55,7 @@ def dutylog_list(
     as_: AsOption = None,
 ) -> None:
     from ..reference import load_reference
-    from ..services import dutylog
+    from ..services.guard import dutylog
 
     ctx = acting_ctx(as_)
     ref = load_reference()
@@ -72,7 +72,7 @@ def dutylog_close(
     note: Annotated[str, typer.Option(help=_("How it was settled."))],
     as_: AsOption = None,
 ) -> None:
-    from ..services import dutylog
+    from ..services.guard import dutylog
 
     dutylog.close_incident(acting_ctx(as_), entry_id, note)
     typer.echo(_("Incident #{id} closed").format(id=entry_id))
@@ -90,7 +90,7 @@ def handover_show(
     as_json: Annotated[bool, typer.Option("--json", help=_("JSON instead of text."))] = False,
     as_: AsOption = None,
 ) -> None:
-    from ..services import guard_reports
+    from ..services.guard import reports as guard_reports
     from ..validators import parse_date
 
     ctx = acting_ctx(as_)
@@ -98,7 +98,7 @@ def handover_show(
     if as_json:
         typer.echo(guard_reports.report_json(rep))
         return
-    from ..services.guard_report_text import render_handover_report
+    from ..services.guard.report_text import render_handover_report
 
     typer.echo(render_handover_report(ctx, rep, markup=False))
 
@@ -112,8 +112,8 @@ def patrol_missed(
     as_: AsOption = None,
 ) -> None:
     from ..reference import load_reference
-    from ..services import patrol
-    from ..services.guard_shifts import day_bounds
+    from ..services.guard import patrol
+    from ..services.guard.shifts import day_bounds
     from ..validators import parse_date
 
     ctx = acting_ctx(as_)
@@ -132,7 +132,7 @@ def patrol_coverage(
     end: Annotated[str, typer.Option("--to", help=_("Last day YYYY-MM-DD."))],
     as_: AsOption = None,
 ) -> None:
-    from ..services import guard_reports
+    from ..services.guard import reports as guard_reports
     from ..validators import parse_date
 
     ctx = acting_ctx(as_)
@@ -154,7 +154,7 @@ def key_add(
     unit: Annotated[str, typer.Option(help=_("The unit, for an owner's key."))] = "",
     as_: AsOption = None,
 ) -> None:
-    from ..services import keys
+    from ..services.guard import keys
 
     k = keys.add_key(acting_ctx(as_), code, label, unit)
     typer.echo(_("Key {code} registered").format(code=k.code))
@@ -172,7 +172,7 @@ def key_lend(
         "PIN of the staff member who allowed it, when the site asks for it."))] = "",
     as_: AsOption = None,
 ) -> None:
-    from ..services import keys
+    from ..services.guard import keys
 
     ctx = acting_ctx(as_)
     loan = keys.lend_key(ctx, code, to, purpose, authorised_by, phone, note, approver_pin)
@@ -185,7 +185,7 @@ def key_return(
     note: Annotated[str, typer.Option(help=_("Condition, remarks."))] = "",
     as_: AsOption = None,
 ) -> None:
-    from ..services import keys
+    from ..services.guard import keys
 
     keys.return_key(acting_ctx(as_), code, note)
     typer.echo(_("Key {code} returned").format(code=code.upper()))
@@ -197,7 +197,7 @@ def key_list(
     search: Annotated[str, typer.Option(help=_("Code, room or unit."))] = "",
     as_: AsOption = None,
 ) -> None:
-    from ..services import keys
+    from ..services.guard import keys
 
     ctx = acting_ctx(as_)
     rows = keys.keys_out(ctx) if out and not search else keys.list_keys(ctx, search, out_only=out, limit=500)

@@ -23,7 +23,7 @@ def roster_set(
     post: Annotated[str, typer.Option(help=_("Post code (data/shifts.toml), e.g. main_gate."))] = "main_gate",
     as_: AsOption = None,
 ) -> None:
-    from ..services import guard_duty
+    from ..services.guard import duty as guard_duty
 
     guard_duty.assign(acting_ctx(as_), date, shift, post, guard)
     typer.echo(_("{guard} is on duty: {date} {shift} {post}").format(guard=guard, date=date, shift=shift, post=post))
@@ -35,7 +35,7 @@ def roster_show(
     as_: AsOption = None,
 ) -> None:
     from ..reference import load_reference
-    from ..services import guard_duty
+    from ..services.guard import duty as guard_duty
     from ..validators import parse_date
 
     ctx = acting_ctx(as_)

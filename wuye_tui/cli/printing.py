@@ -44,7 +44,7 @@ def print_cmd(
         if to:
             kw["start"], kw["end"] = parse_date_range(date_ or to, to)
         if shift:
-            from ..services.guard_reports import resolve_shift
+            from ..services.guard.reports import resolve_shift
 
             resolve_shift(shift)
             kw["shift"] = shift
@@ -52,7 +52,7 @@ def print_cmd(
         raise ValidationError("file", _("No such file: {path}").format(path=file))
     ctx = acting_ctx(as_)
     from ..exports import letters
-    from ..services import printing
+    from ..services.core import printing
 
     if file is not None:
         job = printing.print_file(ctx, file)

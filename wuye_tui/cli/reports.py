@@ -10,7 +10,7 @@ import typer
 
 from .root import app
 from ..i18n import _
-from .admin import db_app
+from .core import db_app
 from .common import AsOption, acting_ctx
 
 
@@ -102,7 +102,7 @@ def report_monthly(
 
         check_target(out)
     ctx = acting_ctx(as_)
-    from ..exports import reports_monthly
+    from ..exports.reports import complaints as reports_monthly
 
     stats = reports_monthly.load(ctx, year, mon)
     _write_report(reports_monthly.render(ctx, stats, fmt, year, mon), out)
@@ -120,7 +120,7 @@ def _report_format(fmt: str | None, out: Path | None) -> str:
 
 
 def _guard_writer(report, fmt: str, pdf):  # type: ignore[no-untyped-def]
-    from ..exports.reports_common import renderer
+    from ..exports.reports.common import renderer
 
     if fmt == "pdf":
         return lambda path: pdf(report, path)
@@ -142,7 +142,7 @@ def report_handover(
     day = parse_date(date_, field="date")
     fmt = _report_format(fmt, out)
     if shift is not None:
-        from ..services.guard_reports import resolve_shift
+        from ..services.guard.reports import resolve_shift
 
         resolve_shift(shift)
     if out is not None:
@@ -150,11 +150,12 @@ def report_handover(
 
         check_target(out)
     ctx = acting_ctx(as_)
-    from ..exports import pdf_docs, reports_guard
+    from ..exports import pdf_docs
+    from ..exports.reports import guard as reports_guard
 
     import dataclasses
 
-    from ..services.audit_checkpoint import checkpoint
+    from ..services.core.audit_checkpoint import checkpoint
 
     report = reports_guard.handover_report(ctx, day, shift)
     # The daily summary carries the audit chain head: a printed copy outside the database.
@@ -203,7 +204,8 @@ def report_patrol(
 
         check_target(out)
     ctx = acting_ctx(as_)
-    from ..exports import pdf_docs, reports_guard
+    from ..exports import pdf_docs
+    from ..exports.reports import guard as reports_guard
 
     _write_report(_guard_writer(reports_guard.patrol_report(ctx, start, end), fmt, pdf_docs.report_pdf), out)
 
@@ -216,7 +218,7 @@ def db_restore(
     as_: AsOption = None,
 ) -> None:
     from ..config import resolve_db_url
-    from ..services.wholedb import live_has_staff, restore_as
+    from ..services.core.wholedb import live_has_staff, restore_as
     from .common import STATE
 
     url = resolve_db_url(STATE.db_url)

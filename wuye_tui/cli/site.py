@@ -9,7 +9,7 @@ import typer
 
 from ..i18n import _
 from .common import STATE, fail
-from .admin import db_app
+from .core import db_app
 from .root import app
 
 site_app = typer.Typer(help=_("Setting up a site."), no_args_is_help=True)
@@ -29,7 +29,7 @@ def serve(
 
     from ..config import resolve_db_url
     from ..errors import ValidationError
-    from ..services import serve as serving
+    from ..services.core import serve as serving
 
     try:
         p = serving.plan(resolve_db_url(STATE.db_url), host, port, STATE.lang, kiosk, all_interfaces, public_url)
@@ -50,7 +50,7 @@ def setup_postgres(
     name: Annotated[str | None, typer.Option(help=_("The first supervisor's name."))] = None,
     pin: Annotated[str | None, typer.Option(help=_("Their PIN (4-8 digits); asked when missing."))] = None,
 ) -> None:
-    from ..services import site_setup
+    from ..services.core import site_setup
 
     if not name:
         name = typer.prompt(_("First supervisor's name"))
@@ -71,7 +71,7 @@ def db_copy(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ..config import resolve_db_url
-    from ..services import db_copy as copier
+    from ..services.core import db_copy as copier
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=False) as bar:
         task = bar.add_task(_("Copying"), total=None)

@@ -14,10 +14,10 @@ from sqlalchemy import func, insert, select
 from ..clock import Clock, SystemClock
 from ..db import Database
 from ..models import Building, Resident, ResidentVehicle, Staff, Unit
-from ..services import audit
-from ..services.context import Actor, ServiceContext
-from ..services.roster import pinyin_initials
-from ..services.security import hash_pin
+from ..services.core import audit
+from ..services.core.context import Actor, ServiceContext
+from ..services.core.roster import pinyin_initials
+from ..services.core.security import hash_pin
 from .names import person_name, phone_number, plate_number
 
 DEMO_STAFF = (
@@ -46,7 +46,7 @@ class DemoSite:
 
 
 def _insert_staff(db: Database, now: datetime) -> list[Actor]:
-    from ..services.security import pepper_for
+    from ..services.core.security import pepper_for
 
     actors = []
     pepper = pepper_for(db)

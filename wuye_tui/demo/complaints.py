@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from ..clock import FixedClock
 from ..models import Resident
 from ..models.complaints import Complaint, ComplaintEvent, ReturnVisit, Suggestion
-from ..services import audit
+from ..services.core import audit
 
 DESCRIPTIONS = {
     "renovation_noise": ["楼上装修电钻声太大，中午也在施工", "隔壁周末一早就开始敲墙"],
@@ -59,7 +59,7 @@ def generate(site) -> None:  # type: ignore[no-untyped-def]
         for uid, name, phone in session.execute(select(Resident.unit_id, Resident.name, Resident.phone)
                                                 .order_by(Resident.id)):
             people.setdefault(uid, (name, phone))
-    from ..services.roster import pinyin_initials
+    from ..services.core.roster import pinyin_initials
 
     per_day = max(2, 4 * len(site.unit_ids) // 800)
     n = site.days * per_day
@@ -172,7 +172,7 @@ def generate(site) -> None:  # type: ignore[no-untyped-def]
 
 
 def _ctx_at(site, actor, at: datetime):  # type: ignore[no-untyped-def]
-    from ..services.context import ServiceContext
+    from ..services.core.context import ServiceContext
 
     return ServiceContext(db=site.ctx.db, actor=actor, clock=FixedClock(at), tz_name=site.ctx.tz_name)
 
@@ -180,8 +180,9 @@ def _ctx_at(site, actor, at: datetime):  # type: ignore[no-untyped-def]
 def _majors(site, people, desk, sup) -> None:  # type: ignore[no-untyped-def]
     """Two major incidents (acknowledged) and a collective cluster today (left for the
     supervisor to acknowledge), through the services so their escalations are real."""
-    from ..services import complaint_workflow as wf
-    from ..services import complaints, escalation
+    from ..services.complaints import workflow as wf
+    from ..services.complaints import intake as complaints
+    from ..services.core import escalation
 
     rng = site.rng
     units = rng.sample(site.unit_ids, min(6, len(site.unit_ids)))

@@ -4,7 +4,7 @@ The printer and the card reader stay unset (they name this computer's devices)."
 
 from __future__ import annotations
 
-from ..services import device_lpr
+from ..services.devices import cameras as device_lpr
 
 
 def generate(site) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ..models.gate import GateVisitor, VehicleMove, Visit
-from ..services import audit
+from ..services.core import audit
 from .names import id_number, person_name, phone_number, plate_number
 
 CHUNK = 20_000
@@ -74,7 +74,7 @@ def _next_id(session, model) -> int:  # type: ignore[no-untyped-def]
 
 
 def generate(site, visits: int | None = None, moves: int | None = None) -> None:  # type: ignore[no-untyped-def]
-    from ..services.roster import pinyin_initials
+    from ..services.core.roster import pinyin_initials
 
     rng = site.rng
     households = max(1, len(site.unit_ids))

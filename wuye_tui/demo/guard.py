@@ -23,9 +23,9 @@ from ..models.guard import (
     PatrolRound,
 )
 from ..reference import load_reference
-from ..services import audit
-from ..services.guard_shifts import day_bounds, shifts_of_day
-from ..services.patrol import EARLY, ITEM_DUTY_TYPE, _slot_times
+from ..services.core import audit
+from ..services.guard.shifts import day_bounds, shifts_of_day
+from ..services.guard.patrol import EARLY, ITEM_DUTY_TYPE, _slot_times
 from . import DemoSite
 
 NOTES = (

@@ -17,9 +17,9 @@ from pathlib import Path
 from ..errors import NotFound, ValidationError, WuyeError
 from ..validators import parse_date_range
 from ..i18n import _
-from ..services import audit
-from ..services.context import ServiceContext
-from ..services.permissions import SUPERVISORS, require
+from ..services.core import audit
+from ..services.core.context import ServiceContext
+from ..services.core.permissions import SUPERVISORS, require
 from .registers import load_registers
 from .registry import Register
 from .writers import FORMATS, write_csv, write_json, write_xlsx

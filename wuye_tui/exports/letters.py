@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..i18n import _
-from ..services.complaint_letters import _record, letter, letter_text
-from ..services.context import ServiceContext
-from ..services.permissions import OFFICE, require
-from ..services.printing import PrintJob, print_document
+from ..services.complaints.letters import _record, letter, letter_text
+from ..services.core.context import ServiceContext
+from ..services.core.permissions import OFFICE, require
+from ..services.core.printing import PrintJob, print_document
 from .exporter import check_target, write_private
 from .pdf_docs import letter_pdf
 

@@ -61,7 +61,7 @@ def para(text: Any, style: Any) -> Any:
 
 
 def _cell_text(value: Any, tz: Any = None) -> str:
-    from .reports_common import Percent
+    from .reports.common import Percent
     from .writers import text_cell
 
     if isinstance(value, Percent):
@@ -312,14 +312,14 @@ def visitors_day_pdf(ctx: Any, day: Any, path: Path) -> int:
     ID numbers and phones masked, header repeated on each page, signature lines. Returns
     the number of visits."""
     from .exporter import day_range
-    from .reports_common import Report, Section
+    from .reports.common import Report, Section
     from .registers.gate import VISIT_COLUMNS, visit_rows
 
     start, end = day_range(ctx, day, day)
     cols = [c for c in VISIT_COLUMNS if c.key in VISITOR_PAGE_COLUMNS]
     idx = [i for i, c in enumerate(VISIT_COLUMNS) if c.key in VISITOR_PAGE_COLUMNS]
     rows = [tuple(r[i] for i in idx) for r in visit_rows(ctx, start, end, False)]
-    from ..services import settings
+    from ..services.core import settings
 
     site = settings.load(ctx).site_name
     rep = Report(_("Visitor register"), f"{site}  {day.isoformat()}",

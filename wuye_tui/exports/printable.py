@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import ValidationError
 from ..i18n import _
-from ..services.context import ServiceContext
+from ..services.core.context import ServiceContext
 
 REPORTS = ("monthly", "handover", "patrol", "visitors")
 
@@ -24,7 +24,7 @@ def report_document(ctx: ServiceContext, kind: str, *, month: tuple[int, int] | 
     if k == "monthly":
         if month is None:
             raise ValidationError("month", _("Say which month (YYYY-MM)"))
-        from . import reports_monthly
+        from .reports import complaints as reports_monthly
 
         year, mon = month
         return (f"monthly_{year}-{mon:02d}.pdf",
@@ -32,7 +32,7 @@ def report_document(ctx: ServiceContext, kind: str, *, month: tuple[int, int] | 
     if k in ("handover", "visitors", "patrol") and start is None:
         raise ValidationError("date", _("Say which day (YYYY-MM-DD)"))
     assert start is not None
-    from . import reports_guard
+    from .reports import guard as reports_guard
 
     if k == "handover":
         return (f"handover_{start:%Y%m%d}.pdf",

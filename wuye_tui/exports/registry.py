@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..services.context import ServiceContext
+from ..services.core.context import ServiceContext
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from ..i18n import _
-from ..services.context import ServiceContext
-from ..services.permissions import require
+from ..services.core.context import ServiceContext
+from ..services.core.permissions import require
 from .exporter import _audit_export, check_target, get_register, write_private
 
 

@@ -13,11 +13,7 @@ import pytest
 from tests.unit.reference.helpers import copy_data, edit
 from wuye_tui import i18n
 from wuye_tui import reference as reference_module
-from wuye_tui.reference import (
-    ENV_VAR,
-    Reference,
-    load_reference,
-)
+from wuye_tui.reference import ENV_VAR, Reference, load_reference
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"

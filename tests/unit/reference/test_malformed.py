@@ -12,10 +12,7 @@ import pytest
 from wuye_tui import i18n
 from tests.unit.reference.helpers import copy_data, edit
 from wuye_tui.errors import ConfigError
-from wuye_tui.reference import (
-    FILES,
-    load_reference,
-)
+from wuye_tui.reference import FILES, load_reference
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"

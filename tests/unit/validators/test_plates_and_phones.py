@@ -6,13 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wuye_tui.validators import (
-    PLATE_KINDS,
-    normalise_plate,
-    plate_kind,
-    validate_phone,
-    validate_plate,
-)
+from wuye_tui.validators import PLATE_KINDS, normalise_plate, plate_kind, validate_phone, validate_plate
 
 from tests.unit.validators.helpers import raises
 

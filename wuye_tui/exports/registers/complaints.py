@@ -13,8 +13,8 @@ from ...clock import as_utc
 from ...i18n import N_, _
 from ...models import Unit
 from ...models.complaints import Complaint, ComplaintEvent, ReturnVisit, Suggestion
-from ...services.context import ServiceContext
-from ...services.permissions import OFFICE, SUPERVISORS
+from ...services.core.context import ServiceContext
+from ...services.core.permissions import OFFICE, SUPERVISORS
 from ..registry import BATCH, Column, Register, keyset_rows, register, staff_names
 
 
@@ -61,7 +61,7 @@ COMPLAINT_COLUMNS = (
 
 
 def complaint_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool) -> Iterator[tuple[Any, ...]]:
-    from ...services.complaint_common import event_label, ref_label, status_label
+    from ...services.complaints.common import event_label, ref_label, status_label
 
     names = staff_names(ctx)
     last = 0
@@ -109,7 +109,7 @@ EVENT_COLUMNS = (
 
 
 def event_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool) -> Iterator[tuple[Any, ...]]:
-    from ...services.complaint_common import event_label, ref_label, status_label
+    from ...services.complaints.common import event_label, ref_label, status_label
 
     names = staff_names(ctx)
     stmt = select(ComplaintEvent.id, ComplaintEvent.complaint_id, ComplaintEvent.at, ComplaintEvent.staff_id,
@@ -143,8 +143,8 @@ VISIT_COLUMNS = (
 
 def visit_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool) -> Iterator[tuple[Any, ...]]:
     """Visits planned in the range (their planning time is the register's main time)."""
-    from ...services.complaint_common import ref_label
-    from ...services.return_visits import OUTCOMES
+    from ...services.complaints.common import ref_label
+    from ...services.complaints.return_visits import OUTCOMES
     from ..labels import status_label
 
     names = staff_names(ctx)
@@ -180,7 +180,7 @@ SUGGESTION_COLUMNS = (
 
 def suggestion_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool
                     ) -> Iterator[tuple[Any, ...]]:
-    from ...services.suggestions import OUTCOMES, STATUS_LABELS
+    from ...services.complaints.suggestions import OUTCOMES, STATUS_LABELS
 
     names = staff_names(ctx)
     stmt = select(Suggestion.id, Suggestion.received_at, Suggestion.name, Suggestion.phone, Suggestion.unit_id,

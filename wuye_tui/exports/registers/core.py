@@ -11,8 +11,8 @@ from sqlalchemy import select
 from ...clock import as_utc
 from ...i18n import N_, _
 from ...models import AuditEntry, Escalation
-from ...services.context import ServiceContext
-from ...services.permissions import SUPERVISORS
+from ...services.core.context import ServiceContext
+from ...services.core.permissions import SUPERVISORS
 from ..registry import Column, Register, keyset_rows, register, staff_names
 
 
@@ -65,7 +65,7 @@ ESCALATION_COLUMNS = (
 
 def escalation_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: bool
                     ) -> Iterator[tuple[Any, ...]]:
-    from ...services.escalation import major_label
+    from ...services.core.escalation import major_label
     from ..labels import notify_label, status_label
 
     names = staff_names(ctx)

@@ -16,8 +16,8 @@ from ...i18n import N_
 from ...models import Unit
 from ...models.gate import ContractorPass, ReleaseSlip, RenovationPermit, VehicleMove, Visit, WatchEntry
 from ...reference import load_reference
-from ...services.context import ServiceContext
-from ...services.permissions import GATE, OFFICE, SUPERVISORS
+from ...services.core.context import ServiceContext
+from ...services.core.permissions import GATE, OFFICE, SUPERVISORS
 from ...validators import mask_id_number
 from ..registry import Column, Register, keyset_rows, register, staff_names
 

@@ -15,8 +15,8 @@ from ...i18n import N_, _
 from ...models import Unit
 from ...models.gate import PassCheck, SlipUse, VisitRefusal
 from ...reference import load_reference
-from ...services.context import ServiceContext
-from ...services.permissions import GATE, OFFICE, SUPERVISORS
+from ...services.core.context import ServiceContext
+from ...services.core.permissions import GATE, OFFICE, SUPERVISORS
 from ..registry import Column, Register, keyset_rows, register, staff_names
 from .gate import _idn, _phone
 

@@ -13,8 +13,8 @@ from ...i18n import N_
 from ...models import Staff, Unit
 from ...models.guard import DutyEntry, Handover, HandoverItem, KeyItem, KeyLoan, PatrolRound
 from ...reference import load_reference
-from ...services.context import ServiceContext
-from ...services.permissions import GATE, STAFF, SUPERVISORS
+from ...services.core.context import ServiceContext
+from ...services.core.permissions import GATE, STAFF, SUPERVISORS
 from ..labels import status_label
 from ..registry import Column, Register, register
 

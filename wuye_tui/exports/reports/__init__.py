@@ -1,0 +1,1 @@
+"""Reports: monthly complaint statistics, handover and patrol reports."""

@@ -1,0 +1,1 @@
+"""The front desk (客服): complaints, workflow, statistics, return visits, suggestions."""

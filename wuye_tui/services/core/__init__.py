@@ -1,0 +1,1 @@
+"""Shared services: audit, staff, permissions, settings, context, escalation, backup."""

@@ -1,0 +1,664 @@
+"""Notifications that reach people outside the terminals: a durable outbox and its senders.
+
+Every message is first written to ``notify_outbox`` in the same transaction as what it
+reports (``enqueue_in``), one row per receiver. ``deliver_due`` is run by whichever process
+is up (every terminal on a timer, a CLI command before it exits with a bounded wait): it
+claims due rows one by one (a conditional UPDATE, so two terminals never send one row twice),
+sends, and records the outcome. A failure is retried with backoff; after ``MAX_ATTEMPTS`` the
+row is ``failed`` until a supervisor retries it. Nothing here raises to the caller on a
+network or receiver error: it is recorded on the row.
+
+Receivers (configured in the site settings, checked when set): 企业微信 group bot, 钉钉 bot
+(HMAC-SHA256 signature), 飞书 bot, a generic JSON webhook, and a command run with an argument
+list (never a shell) and the message as JSON on standard input.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import hashlib
+import hmac
+import ipaddress
+import json
+import re
+import shlex
+import subprocess
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlmodel import Session
+
+from ...clock import as_utc
+from ...errors import NotFound, ValidationError
+from ...i18n import N_, _
+from ...models.escalation import NotifyOutbox
+from .context import ServiceContext
+from .permissions import SUPERVISORS, require
+
+CHANNELS = ("wecom", "dingtalk", "feishu", "webhook", "command")
+CHANNEL_LABELS = {"wecom": N_("WeCom bot"), "dingtalk": N_("DingTalk bot"), "feishu": N_("Feishu bot"),
+                  "webhook": N_("JSON webhook"), "command": N_("Notification command")}
+EVENTS = ("major", "escalate", "reminder", "summary")
+EVENT_LABELS = {"major": N_("Major escalation"), "escalate": N_("Sent up to the manager"),
+                "reminder": N_("Reminder"), "summary": N_("Daily summary")}
+STATE_LABELS = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
+
+MAX_ATTEMPTS = 10
+BACKOFF_SECONDS = (5, 15, 30, 60, 120, 300, 600, 600, 600, 600)
+WECOM_PER_MINUTE = 20
+WECOM_TEXT_BYTES = 2048
+WECOM_MARKDOWN_BYTES = 4096
+DINGTALK_TEXT_BYTES = 4000
+FEISHU_TEXT_BYTES = 4000
+CLAIM_MARGIN_SECONDS = 30
+
+
+# ---- settings: checked when set ---------------------------------------------------------
+
+URL_KEYS = ("wecom_webhook", "dingtalk_webhook", "feishu_webhook", "webhook_url")
+SECRET_KEYS = ("dingtalk_secret", "feishu_secret")
+MOBILE_RE = re.compile(r"^1\d{10}$")
+
+
+def check_url(key: str, value: object) -> str:
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if len(text) > 500:
+        raise ValidationError(key, _("At most {n} characters").format(n=500))
+    if any(c.isspace() for c in text):
+        raise ValidationError(key, _("A web address has no spaces"))
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https"):
+        raise ValidationError(key, _("The address must start with https:// (or http:// on the local network)"))
+    host = parts.hostname or ""
+    if not host or not (re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?", host) or _is_ip(host)):
+        raise ValidationError(key, _("The address has no valid host"))
+    if parts.scheme == "http" and not _is_local(host):
+        raise ValidationError(key, _("The address must start with https:// (or http:// on the local network)"))
+    try:
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        raise ValidationError(key, _("The address has no valid host")) from None
+    if key == "wecom_webhook" and "key=" not in parts.query:
+        raise ValidationError(key, _("A WeCom bot address ends with ?key=..."))
+    if key == "dingtalk_webhook" and "access_token=" not in parts.query:
+        raise ValidationError(key, _("A DingTalk bot address ends with ?access_token=..."))
+    return text
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_local(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private
+
+
+def check_secret(key: str, value: object) -> str:
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if not re.fullmatch(r"[A-Za-z0-9_\-]{8,128}", text):
+        raise ValidationError(key, _("A signing secret is 8-128 letters and digits"))
+    if key == "dingtalk_secret" and not text.startswith("SEC"):
+        raise ValidationError(key, _("A DingTalk signing secret starts with SEC"))
+    return text
+
+
+def check_command(key: str, value: object) -> str:
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if len(text) > 500:
+        raise ValidationError(key, _("At most {n} characters").format(n=500))
+    try:
+        args = shlex.split(text)
+    except ValueError:
+        raise ValidationError(key, _("Unbalanced quotes in the command")) from None
+    if not args:
+        raise ValidationError(key, _("Unbalanced quotes in the command"))
+    return text
+
+
+def check_channels(key: str, value: object) -> str:
+    names = [n.strip() for n in re.split(r"[,，\s]+", str(value or "")) if n.strip()]
+    for n in names:
+        if n not in CHANNELS:
+            raise ValidationError(key, _("Unknown receiver {name}: use {names}").format(
+                name=n, names=", ".join(CHANNELS)))
+    return ",".join(dict.fromkeys(names))
+
+
+def check_mobiles(key: str, value: object) -> str:
+    names = [n.strip() for n in re.split(r"[,，\s]+", str(value or "")) if n.strip()]
+    for n in names:
+        if n != "@all" and not MOBILE_RE.match(n):
+            raise ValidationError(key, _("Not a mobile number: {value}").format(value=n[:20]))
+    if len(names) > 20:
+        raise ValidationError(key, _("At most {n} mobile numbers").format(n=20))
+    return ",".join(dict.fromkeys(names))
+
+
+def check_department_mobiles(key: str, value: object) -> str:
+    """``engineering=13800138000,13900139000; cleaning=13700137000``: who hears of a
+    complaint's deadline by its department (codes from data/complaints.toml)."""
+    from ...reference import load_reference
+
+    ref = load_reference()
+    parts = [p.strip() for p in re.split(r"[;；\n]+", str(value or "")) if p.strip()]
+    out = []
+    for part in parts:
+        code, sep, mobiles = part.partition("=")
+        code = code.strip()
+        try:
+            ref.department(code)
+        except LookupError:
+            raise ValidationError(key, _("Unknown department {code}: write code=mobiles; ...").format(code=code[:20])) from None
+        if not sep or not mobiles.strip():
+            raise ValidationError(key, _("Unknown department {code}: write code=mobiles; ...").format(code=code[:20]))
+        out.append(f"{code}={check_mobiles(key, mobiles)}")
+    return ";".join(out)
+
+
+def department_mobiles(conf: Any, department: str) -> list[str]:
+    for part in str(getattr(conf, "notify_department_mobiles", "") or "").split(";"):
+        code, _sep, mobiles = part.partition("=")
+        if code == department:
+            return [m for m in mobiles.split(",") if m]
+    return []
+
+
+def check_msgtype(key: str, value: object) -> str:
+    text = str(value or "").strip() or "text"
+    if text not in ("text", "markdown"):
+        raise ValidationError(key, _("Must be text or markdown"))
+    return text
+
+
+def check_time_of_day(key: str, value: object) -> str:
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValidationError(key, _("A time of day like 08:30"))
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def check_bool(key: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on", "是", "开"):
+        return True
+    if text in ("0", "false", "no", "off", "否", "关"):
+        return False
+    raise ValidationError(key, _("Must be on or off"))
+
+
+CHECKS = {
+    **{k: check_url for k in URL_KEYS},
+    **{k: check_secret for k in SECRET_KEYS},
+    "notify_command": check_command,
+    "wecom_msgtype": check_msgtype,
+    "summary_time": check_time_of_day,
+    "alert_bell": check_bool,
+    "notify_department_mobiles": check_department_mobiles,
+    **{f"notify_{e}_channels": check_channels for e in EVENTS},
+    **{f"notify_{e}_mobiles": check_mobiles for e in EVENTS},
+}
+# who may change them: the receivers are security settings (managers)
+MANAGER_KEYS = frozenset(URL_KEYS + SECRET_KEYS + ("notify_command",))
+
+
+def shown_value(key: str, value: Any) -> Any:
+    """A setting as listed to people: signing secrets and the tokens in bot addresses are
+    masked (they let anyone post to the office's group)."""
+    if key in SECRET_KEYS and value:
+        return str(value)[:3] + "…"
+    if key in URL_KEYS and value:
+        parts = urllib.parse.urlsplit(str(value))
+        query = "&".join(f"{k}={v[:3] + '…' if k in ('key', 'access_token', 'token') else v}"
+                         for k, v in urllib.parse.parse_qsl(parts.query))
+        return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    return value
+
+
+def check_setting(key: str, value: object) -> Any:
+    """The cleaned value of a notification setting, or ValidationError naming it."""
+    return CHECKS[key](key, value)
+
+
+# ---- what is sent ---------------------------------------------------------------------
+
+def configured(conf: Any) -> list[str]:
+    """Receivers that have an address (or command) set."""
+    have = {"wecom": conf.wecom_webhook, "dingtalk": conf.dingtalk_webhook, "feishu": conf.feishu_webhook,
+            "webhook": conf.webhook_url, "command": conf.notify_command}
+    return [c for c in CHANNELS if str(have[c]).strip()]
+
+
+def channels_for(conf: Any, event: str) -> list[str]:
+    """The receivers of one kind of event: the ones named in its setting, else every one set."""
+    named = [c for c in str(getattr(conf, f"notify_{event}_channels", "") or "").split(",") if c]
+    ready = configured(conf)
+    return [c for c in named if c in ready] if named else ready
+
+
+def enqueue_in(session: Session, ctx: ServiceContext, event: str, title: str, body: str,
+               escalation_id: int | None = None, conf: Any = None, department: str = "") -> list[NotifyOutbox]:
+    """Write one outbox row per receiver inside the caller's open write transaction. The
+    people @-mentioned: those set for the kind of event, plus the department's (if given)."""
+    from . import settings
+
+    conf = conf or settings.load(ctx)
+    now = ctx.now()
+    mentions = str(getattr(conf, f"notify_{event}_mobiles", "") or "")
+    if event == "escalate" and not mentions:
+        mentions = str(conf.notify_major_mobiles or "")
+    if department:
+        extra = department_mobiles(conf, department)
+        mentions = ",".join(dict.fromkeys([m for m in mentions.split(",") if m] + extra))
+    rows = []
+    for channel in channels_for(conf, event):
+        row = NotifyOutbox(created_at=now, event=event, channel=channel, escalation_id=escalation_id,
+                           title=title[:200], body=body[:4000], mentions=mentions[:500], state="pending",
+                           attempts=0, next_attempt_at=now)
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def trim_bytes(text: str, limit: int, tail: str = "…") -> str:
+    """At most ``limit`` UTF-8 bytes, cut on a character boundary, marked with ``tail``."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    room = limit - len(tail.encode("utf-8"))
+    return data[:max(room, 0)].decode("utf-8", errors="ignore") + tail
+
+
+def _mobiles(row: NotifyOutbox) -> list[str]:
+    return [m for m in row.mentions.split(",") if m]
+
+
+def message_text(row: NotifyOutbox) -> str:
+    return f"{row.title}\n{row.body}".strip() if row.body else row.title
+
+
+def wecom_body(row: NotifyOutbox, msgtype: str = "text") -> dict:
+    mobiles = _mobiles(row)
+    if msgtype == "markdown":
+        content = f"**{row.title}**\n{row.body}".strip()
+        if mobiles:
+            content += "\n" + " ".join(f"@{m}" for m in mobiles if m != "@all")
+        return {"msgtype": "markdown", "markdown": {"content": trim_bytes(content, WECOM_MARKDOWN_BYTES)}}
+    text: dict[str, Any] = {"content": trim_bytes(message_text(row), WECOM_TEXT_BYTES)}
+    if mobiles:
+        text["mentioned_mobile_list"] = mobiles
+    return {"msgtype": "text", "text": text}
+
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def dingtalk_url(url: str, secret: str, timestamp_ms: int) -> str:
+    if not secret:
+        return url
+    sign = urllib.parse.quote_plus(dingtalk_sign(secret, timestamp_ms))
+    return f"{url}{'&' if '?' in url else '?'}timestamp={timestamp_ms}&sign={sign}"
+
+
+def dingtalk_body(row: NotifyOutbox) -> dict:
+    mobiles = _mobiles(row)
+    content = message_text(row)
+    if mobiles:
+        content += "\n" + " ".join(f"@{m}" for m in mobiles if m != "@all")
+    return {"msgtype": "text", "text": {"content": trim_bytes(content, DINGTALK_TEXT_BYTES)},
+            "at": {"atMobiles": [m for m in mobiles if m != "@all"], "isAtAll": "@all" in mobiles}}
+
+
+def feishu_sign(secret: str, timestamp_s: int) -> str:
+    digest = hmac.new(f"{timestamp_s}\n{secret}".encode("utf-8"), b"", hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def feishu_body(row: NotifyOutbox, secret: str, timestamp_s: int) -> dict:
+    body: dict[str, Any] = {"msg_type": "text", "content": {"text": trim_bytes(message_text(row), FEISHU_TEXT_BYTES)}}
+    if secret:
+        body = {"timestamp": str(timestamp_s), "sign": feishu_sign(secret, timestamp_s), **body}
+    return body
+
+
+def webhook_body(row: NotifyOutbox, ctx: ServiceContext) -> dict:
+    return {"id": row.id, "event": row.event, "title": row.title, "text": row.body,
+            "escalation_id": row.escalation_id, "mentions": _mobiles(row),
+            "created_at": ctx.local(row.created_at).isoformat()}
+
+
+# ---- sending ---------------------------------------------------------------------------
+
+class SendError(Exception):
+    """A receiver refused or could not be reached; ``retry_after`` postpones without counting."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _post(url: str, body: dict, timeout: float) -> dict:
+    import httpx
+
+    try:
+        resp = httpx.post(url, json=body, timeout=httpx.Timeout(timeout), follow_redirects=False)
+    except httpx.TimeoutException:
+        raise SendError(_("no answer within {n}s").format(n=timeout)) from None
+    except httpx.HTTPError as exc:
+        raise SendError(_("cannot reach the receiver: {err}").format(err=str(exc)[:120] or type(exc).__name__)) from None
+    if resp.status_code >= 300:
+        raise SendError(_("receiver answered HTTP {code}").format(code=resp.status_code))
+    try:
+        data = resp.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _check_errcode(data: dict, key: str = "errcode") -> None:
+    code = data.get(key, 0)
+    if code not in (0, None, "0"):
+        msg = str(data.get("errmsg") or data.get("msg") or "")[:120]
+        retry = 60.0 if code in (45009, 130101, 9499) else None  # rate limited: wait a minute
+        raise SendError(_("receiver refused: {code} {msg}").format(code=code, msg=msg).strip(), retry)
+
+
+def send(ctx: ServiceContext, row: NotifyOutbox, conf: Any) -> None:
+    """Send one outbox row now; SendError when it did not arrive."""
+    timeout = float(conf.notify_timeout_seconds)
+    if row.channel == "wecom":
+        _check_errcode(_post(conf.wecom_webhook, wecom_body(row, conf.wecom_msgtype), timeout))
+    elif row.channel == "dingtalk":
+        ts = int(time.time() * 1000)
+        _check_errcode(_post(dingtalk_url(conf.dingtalk_webhook, conf.dingtalk_secret, ts), dingtalk_body(row), timeout))
+    elif row.channel == "feishu":
+        data = _post(conf.feishu_webhook, feishu_body(row, conf.feishu_secret, int(time.time())), timeout)
+        _check_errcode(data, "code" if "code" in data else "StatusCode")
+    elif row.channel == "webhook":
+        _post(conf.webhook_url, webhook_body(row, ctx), timeout)
+    elif row.channel == "command":
+        _run_command(ctx, row, conf)
+    else:
+        raise SendError(_("receiver {name} is not set up").format(name=row.channel))
+
+
+def _run_command(ctx: ServiceContext, row: NotifyOutbox, conf: Any) -> None:
+    try:
+        args = shlex.split(conf.notify_command)
+    except ValueError:
+        raise SendError(_("Unbalanced quotes in the command")) from None
+    if not args:
+        raise SendError(_("receiver {name} is not set up").format(name="command"))
+    payload = webhook_body(row, ctx)
+    if row.escalation_id is not None:
+        payload["escalation"] = _escalation_payload(ctx, row.escalation_id)
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    try:
+        proc = subprocess.run(args, input=data, capture_output=True, timeout=conf.notify_timeout_seconds, check=False)
+    except subprocess.TimeoutExpired:
+        raise SendError(_("no answer within {n}s").format(n=conf.notify_timeout_seconds)) from None
+    except OSError as exc:
+        raise SendError(_("cannot run the command: {err}").format(err=exc.strerror or exc)) from None
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()[:120]
+        raise SendError(_("command failed: exit {code} {err}").format(code=proc.returncode, err=err).strip())
+
+
+def _escalation_payload(ctx: ServiceContext, esc_id: int) -> dict | None:
+    from ...models import Escalation
+    from .escalation import payload
+
+    with ctx.db.read() as session:
+        esc = session.get(Escalation, esc_id)
+    return payload(esc, ctx) if esc is not None else None
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1])
+
+
+def _claim(ctx: ServiceContext, row_id: int, conf: Any) -> NotifyOutbox | None:
+    now = ctx.now()
+    until = now + timedelta(seconds=float(conf.notify_timeout_seconds) + CLAIM_MARGIN_SECONDS)
+    with ctx.db.write() as session:
+        result = session.execute(
+            update(NotifyOutbox).where(NotifyOutbox.id == row_id).where(NotifyOutbox.state == "pending")
+            .where(or_(NotifyOutbox.claimed_until.is_(None), NotifyOutbox.claimed_until < now))
+            .values(claimed_until=until))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        row = session.get(NotifyOutbox, row_id)
+        session.expunge(row)
+        return row
+
+
+def _wecom_busy(ctx: ServiceContext) -> datetime | None:
+    """When the WeCom bot may take another message (None: now). Its limit is 20 a minute."""
+    now = ctx.now()
+    with ctx.db.read() as session:
+        times = session.execute(
+            select(NotifyOutbox.delivered_at).where(NotifyOutbox.channel == "wecom")
+            .where(NotifyOutbox.delivered_at > now - timedelta(seconds=60))
+            .order_by(NotifyOutbox.delivered_at)).scalars().all()
+    if len(times) < WECOM_PER_MINUTE:
+        return None
+    return as_utc(times[-WECOM_PER_MINUTE]) + timedelta(seconds=60)
+
+
+def _record(ctx: ServiceContext, row_id: int, error: SendError | None, postpone_to: datetime | None = None) -> None:
+    from ...models import Escalation
+
+    now = ctx.now()
+    with ctx.db.write() as session:
+        row = session.get(NotifyOutbox, row_id)
+        if row is None:
+            return
+        row.claimed_until = None
+        if postpone_to is not None:
+            row.next_attempt_at = postpone_to
+            return
+        row.attempts += 1
+        if error is None:
+            row.state, row.delivered_at, row.last_error = "delivered", now, ""
+        else:
+            row.last_error = str(error)[:300]
+            if error.retry_after is not None:
+                row.next_attempt_at = now + timedelta(seconds=error.retry_after)
+            elif row.attempts >= MAX_ATTEMPTS:
+                row.state = "failed"
+            else:
+                row.next_attempt_at = now + _backoff(row.attempts)
+        if row.escalation_id is not None:
+            esc = session.get(Escalation, row.escalation_id)
+            if esc is not None:
+                esc.notify_status = _status_line(session, row.escalation_id)[:200]
+
+
+def _status_line(session: Session, esc_id: int) -> str:
+    rows = session.execute(select(NotifyOutbox.channel, NotifyOutbox.state)
+                           .where(NotifyOutbox.escalation_id == esc_id).order_by(NotifyOutbox.id)).all()
+    return " ".join(f"{c}:{s}" for c, s in rows)
+
+
+def deliver_due(ctx: ServiceContext, limit: int = 20, ids: list[int] | None = None) -> int:
+    """Send what is due now (or the given rows when due); returns how many were delivered."""
+    from . import settings
+
+    conf = settings.load(ctx)
+    now = ctx.now()
+    with ctx.db.read() as session:
+        q = (select(NotifyOutbox.id, NotifyOutbox.channel).where(NotifyOutbox.state == "pending")
+             .where(NotifyOutbox.next_attempt_at <= now)
+             .where(or_(NotifyOutbox.claimed_until.is_(None), NotifyOutbox.claimed_until < now))
+             .order_by(NotifyOutbox.next_attempt_at, NotifyOutbox.id).limit(limit))
+        if ids is not None:
+            q = q.where(NotifyOutbox.id.in_(ids))
+        due = session.execute(q).all()
+    delivered = 0
+    for row_id, channel in due:
+        if channel == "wecom":
+            later = _wecom_busy(ctx)
+            if later is not None:
+                with ctx.db.write() as session:
+                    session.execute(update(NotifyOutbox).where(NotifyOutbox.id == row_id)
+                                    .where(NotifyOutbox.state == "pending").values(next_attempt_at=later))
+                continue
+        row = _claim(ctx, row_id, conf)
+        if row is None:
+            continue  # another terminal has it
+        try:
+            send(ctx, row, conf)
+        except SendError as exc:
+            _record(ctx, row_id, exc)
+            continue
+        except Exception as exc:  # noqa: BLE001  (a receiver's oddity is recorded, never raised)
+            _record(ctx, row_id, SendError(f"{type(exc).__name__}: {exc}"[:200]))
+            continue
+        _record(ctx, row_id, None)
+        delivered += 1
+    return delivered
+
+
+# ---- delivering from a short-lived process -----------------------------------------------
+
+_threads: list[threading.Thread] = []
+_atexit_registered = False
+
+
+def kick(ctx: ServiceContext, ids: list[int] | None = None) -> threading.Thread:
+    """Deliver in a background thread now; a process that exits waits a little for it."""
+    global _atexit_registered
+
+    def run() -> None:
+        try:
+            deliver_due(ctx, ids=ids)
+        except Exception:  # noqa: BLE001  (database gone: the rows stay pending for the next terminal)
+            pass
+
+    thread = threading.Thread(target=run, daemon=True, name="notify-send")
+    thread.start()
+    _threads.append(thread)
+    if not _atexit_registered:
+        atexit.register(_at_exit)
+        _atexit_registered = True
+    return thread
+
+
+EXIT_WAIT_SECONDS = 8.0
+
+
+def _at_exit() -> None:
+    """A process that raised an escalation (a CLI command) waits a little for its sends; what
+    is not through by then stays in the outbox and the next terminal delivers it."""
+    import sys
+
+    if not wait_for_sends(EXIT_WAIT_SECONDS):
+        print(_("Notifications not sent within {n}s stay in the outbox; the next terminal sends them").format(
+            n=int(EXIT_WAIT_SECONDS)), file=sys.stderr)
+
+
+def wait_for_sends(seconds: float = 8.0) -> bool:
+    """Wait at most ``seconds`` for the sends started here; True when all finished."""
+    deadline = time.monotonic() + seconds
+    for thread in list(_threads):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    alive = [t for t in _threads if t.is_alive()]
+    _threads[:] = alive
+    return not alive
+
+
+# ---- what supervisors see and do ---------------------------------------------------------
+
+@dataclass
+class OutboxLine:
+    row: NotifyOutbox
+
+    @property
+    def state_label(self) -> str:
+        return _(STATE_LABELS.get(self.row.state, self.row.state))
+
+    @property
+    def channel_label(self) -> str:
+        return _(CHANNEL_LABELS.get(self.row.channel, self.row.channel))
+
+    @property
+    def event_label(self) -> str:
+        return _(EVENT_LABELS.get(self.row.event, self.row.event))
+
+
+def list_outbox(ctx: ServiceContext, state: str | None = None, limit: int = 50) -> list[OutboxLine]:
+    require(ctx.actor, SUPERVISORS, _("read the notifications"))
+    if state is not None and state not in STATE_LABELS:
+        raise ValidationError("state", _("Must be one of {names}").format(names=", ".join(STATE_LABELS)))
+    with ctx.db.read() as session:
+        q = select(NotifyOutbox).order_by(NotifyOutbox.id.desc()).limit(limit)
+        if state:
+            q = q.where(NotifyOutbox.state == state)
+        return [OutboxLine(r) for r in session.execute(q).scalars()]
+
+
+def counts(ctx: ServiceContext) -> dict[str, int]:
+    with ctx.db.read() as session:
+        rows = session.execute(select(NotifyOutbox.state, func.count()).group_by(NotifyOutbox.state)).all()
+    return {s: n for s, n in rows}
+
+
+def retry(ctx: ServiceContext, row_id: int) -> NotifyOutbox:
+    """Put a failed (or waiting) notification back to be sent now."""
+    from . import audit
+
+    require(ctx.actor, SUPERVISORS, _("retry a notification"))
+    with ctx.db.write() as session:
+        row = session.get(NotifyOutbox, row_id)
+        if row is None:
+            raise NotFound(_("No notification #{id}").format(id=row_id))
+        if row.state == "delivered":
+            raise ValidationError("id", _("Notification #{id} was already delivered").format(id=row_id))
+        row.state, row.next_attempt_at, row.claimed_until = "pending", ctx.now(), None
+        if row.attempts >= MAX_ATTEMPTS:
+            row.attempts = MAX_ATTEMPTS - 3  # three more tries before it fails again
+        audit.record(session, ctx.actor, ctx.now(), "notify.retry", "notify_outbox", row_id, after={"state": "pending"})
+        session.flush()
+        session.expunge(row)
+    return row
+
+
+def status_text(status: str) -> str:
+    """An escalation's ``notify_status`` ("wecom:delivered dingtalk:pending") for people:
+    "已送达 1 · 待发送 1" ("" when nothing was sent)."""
+    if not status.strip():
+        return ""
+    counts: dict[str, int] = {}
+    for part in status.split():
+        state = part.split(":", 1)[-1]
+        counts[state] = counts.get(state, 0) + 1
+    return " · ".join(f"{_(STATE_LABELS[s]) if s in STATE_LABELS else s} {n}" for s, n in counts.items())

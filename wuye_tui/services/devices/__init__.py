@@ -1,0 +1,1 @@
+"""The gate's devices: slips on the ESC/POS printer, plate-camera events."""

@@ -1,0 +1,1 @@
+"""The gate register (门岗): visitors, vehicles, passes, slips, watch list."""
