@@ -104,18 +104,21 @@ def test_front_desk_in_a_browser(served, tmp_path: Path):
 
     try:
         driver.get(url)
-        # The tab's own app process opens the database and lists the staff: wait for the login.
-        _wait(lambda: _q(db, "SELECT 1 FROM staff LIMIT 1"), 30)
-        time.sleep(6)
+        # The tab's own app process starts; the terminal takes the keys once clicked (focus).
+        time.sleep(8)
+        driver.find_element("tag name", "body").click()
         driver.save_screenshot(str(OUT / "browser-1-login.png"))
-        keys("张保安", Keys.ENTER, "1111", Keys.ENTER)
+        keys("张保安", Keys.ENTER, "1111", Keys.ENTER)  # typed ahead is kept until the database is open
+        time.sleep(3)
+        driver.save_screenshot(str(OUT / "browser-1b-typed.png"))
         logins = _wait(lambda: _q(db, "SELECT after FROM audit WHERE action = 'auth.login'"), 30)
         assert any("web:" in (a or "") for (a,) in logins), logins
-        time.sleep(2)
+        time.sleep(3)
+        keys(Keys.ESCAPE, pause=1.0)  # the demo's guard is asked for unexplained missed rounds: later
         keys("1", pause=2.0)
         driver.save_screenshot(str(OUT / "browser-2-checkin.png"))
         keys(Keys.TAB, "王浏览", Keys.TAB, Keys.TAB, "440305198506121237", Keys.TAB, "13812345670",
-             Keys.TAB, Keys.TAB, "1栋1单元101", Keys.TAB)
+             Keys.TAB, Keys.TAB, "1栋1单元101", Keys.TAB, "1", Keys.TAB)  # approval: 1 phone (asked every visit)
         driver.save_screenshot(str(OUT / "browser-3-filled.png"))
         keys(Keys.F2, pause=1.0)
         rows = _wait(lambda: _q(db, "SELECT id FROM gate_visit WHERE name = '王浏览'"), 30)
