@@ -16,7 +16,7 @@ from wuye_tui.models.base import metadata
 from wuye_tui.services.core import audit, staff
 from wuye_tui.services.core.context import ServiceContext
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "wuye_0001_core.sql"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "wuye_0001_core.sql"
 
 
 def _diff(db: Database) -> list:

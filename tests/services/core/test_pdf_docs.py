@@ -16,10 +16,11 @@ def pages(path) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_visitor_day_page(gate_site, tmp_path):  # noqa: F811
-    for _i in range(3):
-        gate_visits.check_in(gate_site.guard, visitor())
+    for _i in range(3):  # the same visitor three times that day (one visit at a time)
+        v = gate_visits.check_in(gate_site.guard, visitor())
+        gate_visits.check_out(gate_site.guard, v.id)
     out = tmp_path / "v.pdf"
-    n, path = visitor_page.write(gate_site.guard, date(2026, 3, 2), out)
+    n, path = visitor_page.write(gate_site.sup, date(2026, 3, 2), out)  # names and IDs: supervisors
     assert n == 3 and path == out and pages(out) == 1
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and b"STSong-Light" in data and b"/MediaBox [ 0 0 841.8898 595.2756 ]" in data

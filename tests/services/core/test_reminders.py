@@ -94,7 +94,7 @@ def test_patrol_slot_passed_unwalked(site, clock):
 def test_key_not_returned_by_due_time(site, clock):
     manager, desk, guard = site
     keys.add_key(guard, "K0007", "配电房")
-    loan = keys.lend_key(guard, "K0007", "维修工老周", "repair", "王主管")
+    loan = keys.lend_key(guard, "K0007", "维修工老周", "repair", "李经理")
     clock.set(loan.due_at.replace(tzinfo=timezone.utc) - timedelta(minutes=1))
     reminders.run_due(guard)
     assert given(guard, "key_overdue") == []
@@ -169,7 +169,7 @@ def test_exactly_once_across_two_terminals(site, clock, db):
     manager, desk, guard = site
     for i in range(4):
         keys.add_key(guard, f"K01{i}", f"钥匙{i}")
-        keys.lend_key(guard, f"K01{i}", "维修工", "repair", "王主管")
+        keys.lend_key(guard, f"K01{i}", "维修工", "repair", "李经理")
     clock.advance(days=2)
     other = Database(db.url)
     try:
@@ -220,7 +220,7 @@ def test_daily_summary_once_at_the_set_time_and_on_demand(site, clock, make_ctx)
 def test_dismissed_by_one_is_gone_for_all(site, clock):
     manager, desk, guard = site
     keys.add_key(guard, "K0009", "水泵房")
-    keys.lend_key(guard, "K0009", "维修工", "repair", "王主管")
+    keys.lend_key(guard, "K0009", "维修工", "repair", "李经理")
     clock.advance(days=2)
     reminders.run_due(guard)
     first = reminders.active_for(guard, "guard")[0]
