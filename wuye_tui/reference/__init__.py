@@ -421,7 +421,7 @@ def _packaged_folder() -> tuple[Traversable, str]:
             return folder, "data"
     except (ModuleNotFoundError, TypeError):
         pass
-    return Path(resources.files("wuye_tui")).resolve().parent / "data", "data"
+    return Path(__file__).resolve().parents[2] / "data", "data"  # wuye_tui/reference/ -> the checkout
 
 
 @lru_cache(maxsize=4)

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def _message_ids() -> set[str]:
     ids: set[str] = set()
-    for name in ("validators.py", "validators_ids.py"):
+    for name in ("validators/__init__.py", "validators/ids.py", "validators/base.py"):
         tree = ast.parse((ROOT / "wuye_tui" / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_":
