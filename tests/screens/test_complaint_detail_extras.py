@@ -158,9 +158,9 @@ async def test_letter_path_edited_and_bad_paths_at_the_field(sqlite_db, clock, h
         def refuse(ctx, complaint_id, path):  # type: ignore[no-untyped-def]
             raise PermissionError(13, "Permission denied")
 
-        from wuye_tui.services.complaints import letters as complaint_letters
+        from wuye_tui.exports import letters
 
-        monkeypatch.setattr(complaint_letters, "write_letter", refuse)
+        monkeypatch.setattr(letters, "write_letter", refuse)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog and "Permission denied" in error_at(dialog, "path")

@@ -100,7 +100,9 @@ async def test_kiosk_car_on_camera_card_read_slip_prints(sqlite_db, clock, print
             assert checkin.query_one("#field-id_number").full() == ID1
             assert "已读卡" in text_of(checkin, "#gate-msg")
             assert checkin.focused is checkin.field("unit").input
-            await pilot.press(*"1202", "f2")
+            checkin.field("unit").set_value("3栋2单元1202")
+            checkin.field("approval").set_value("1")  # asked every visit
+            await pilot.press("f2")
             await until(pilot, lambda: len(visits(sqlite_db)) == 1)
             v = visits(sqlite_db)[0]
             assert (v.name, v.id_number, v.plate) == ("赵云", ID1, "粤B12345")
@@ -167,7 +169,7 @@ async def test_printer_off_the_check_in_is_still_saved(sqlite_db, clock):  # typ
         checkin = app.screen
         await pilot.press("f12")
         assert "先登记" in text_of(checkin, "#gate-msg")
-        for name, value in (("name", "张三"), ("id_number", ID1), ("unit", "3栋2单元1202")):
+        for name, value in (("name", "张三"), ("id_number", ID1), ("unit", "3栋2单元1202"), ("approval", "1")):
             checkin.field(name).set_value(value)
         await pilot.press("f2")
         await until(pilot, lambda: len(visits(sqlite_db)) == 1)
