@@ -88,7 +88,15 @@ class UnitPicker(FormField):
         if not text or ctx is None or not self._touched:
             self.close()
             return
-        self.hits, self.pick = find_units(ctx, text, limit=PICK_LIMIT), 0
+        try:
+            self.hits, self.pick = find_units(ctx, text, limit=PICK_LIMIT), 0
+        except Exception as exc:  # the database away while typing: one line, the text stays
+            from ..faults import handle_failure
+
+            if not handle_failure(self, exc):
+                raise
+            self.close()
+            return
         if len(self.hits) == 1 and self.hits[0].code == text:
             self.hits = []  # the field holds that unit already
         self._show()
