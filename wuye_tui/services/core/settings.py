@@ -161,7 +161,7 @@ def update(ctx: ServiceContext, **changes: Any) -> SiteSettings:
     require(ctx.actor, SUPERVISORS, _("change site settings"))
     if {"notify_command", "lockout_attempts", "lockout_minutes", "supervisor_pin_min_length"} & changes.keys():
         require(ctx.actor, MANAGERS, _("change security settings"))
-    from . import notify
+    from . import notify_settings as notify
 
     if notify.MANAGER_KEYS & changes.keys():
         require(ctx.actor, MANAGERS, _("change security settings"))
