@@ -206,14 +206,22 @@ def unacknowledged(ctx: ServiceContext, limit: int = 20) -> list[Escalation]:
         ).scalars())
 
 
+def _load(session: Session, esc_id: int, still_open: bool = False) -> Escalation:
+    """The escalation, or NotFound; with ``still_open``, Conflict once it is resolved."""
+    esc = session.get(Escalation, esc_id)
+    if esc is None:
+        raise NotFound(_("No escalation #{id}").format(id=esc_id))
+    if still_open and esc.resolved_at is not None:
+        raise Conflict(_("Escalation #{id} is already resolved").format(id=esc_id))
+    return esc
+
+
 def acknowledge(ctx: ServiceContext, esc_id: int, note: str = "") -> Escalation:
     """Acknowledged by the acting supervisor (screens verify their PIN first)."""
     require(ctx.actor, SUPERVISORS, _("acknowledge an escalation"))
     note = clean_text(note, field="note", max_len=500)
     with ctx.db.write() as session:
-        esc = session.get(Escalation, esc_id)
-        if esc is None:
-            raise NotFound(_("No escalation #{id}").format(id=esc_id))
+        esc = _load(session, esc_id)
         if esc.acknowledged_at is not None:
             raise Conflict(_("Escalation #{id} was already acknowledged").format(id=esc_id))
         esc.acknowledged_at = ctx.now()
@@ -227,11 +235,7 @@ def resolve(ctx: ServiceContext, esc_id: int, resolution: str) -> Escalation:
     require(ctx.actor, SUPERVISORS, _("resolve an escalation"))
     resolution = clean_text(resolution, field="resolution", max_len=2000, required=True, multiline=True)
     with ctx.db.write() as session:
-        esc = session.get(Escalation, esc_id)
-        if esc is None:
-            raise NotFound(_("No escalation #{id}").format(id=esc_id))
-        if esc.resolved_at is not None:
-            raise Conflict(_("Escalation #{id} is already resolved").format(id=esc_id))
+        esc = _load(session, esc_id, still_open=True)
         if esc.acknowledged_at is None:
             raise Conflict(_("Escalation #{id} is not acknowledged yet: acknowledge it first (F9)").format(id=esc_id))
         esc.resolved_at = ctx.now()
@@ -247,11 +251,7 @@ def add_note(ctx: ServiceContext, esc_id: int, note: str) -> None:
     require(ctx.actor, STAFF, _("add a note to an escalation"))
     note = clean_text(note, field="note", max_len=2000, required=True, multiline=True)
     with ctx.db.write() as session:
-        esc = session.get(Escalation, esc_id)
-        if esc is None:
-            raise NotFound(_("No escalation #{id}").format(id=esc_id))
-        if esc.resolved_at is not None:
-            raise Conflict(_("Escalation #{id} is already resolved").format(id=esc_id))
+        _load(session, esc_id, still_open=True)
         _event(session, esc_id, ctx.now(), ctx.actor, "note", note)
         audit.record(session, ctx.actor, ctx.now(), "escalation.note", "escalation", esc_id, after={"note": note})
 
@@ -264,9 +264,7 @@ class Timeline:
 
 def timeline(ctx: ServiceContext, esc_id: int) -> Timeline:
     with ctx.db.read() as session:
-        esc = session.get(Escalation, esc_id)
-        if esc is None:
-            raise NotFound(_("No escalation #{id}").format(id=esc_id))
+        esc = _load(session, esc_id)
         rows = session.execute(
             select(EscalationEvent, Staff.name).join(Staff, Staff.id == EscalationEvent.staff_id, isouter=True)
             .where(EscalationEvent.escalation_id == esc_id).order_by(EscalationEvent.id)
