@@ -7,11 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markup import escape
-from textual.app import ComposeResult
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from wuye_tui.errors import ValidationError
-from wuye_tui.i18n import _
 
 from ..widgets.form import FormField
 
@@ -66,54 +64,22 @@ class DescriptionField(EntryField):
 
     def __init__(self, label: str, name: str, check: Any = None, required: bool = False) -> None:
         super().__init__(label, name, check, required=required)
-        self._area = TextArea(id=f"in-{name}", soft_wrap=True, tab_behavior="focus")
-
-    def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
-        yield self._area
-        yield Static("", classes="field-error", id=f"err-{self.field_name}")
-
-    @property
-    def input(self) -> TextArea:  # type: ignore[override]
-        return self._area
+        # The FormField's machinery (compose, checks, messages) serves a TextArea as it does an Input.
+        self._input = TextArea(id=f"in-{name}", soft_wrap=True, tab_behavior="focus")  # type: ignore[assignment]
 
     @property
     def raw(self) -> str:
-        return self._area.text
+        return self._input.text  # type: ignore[attr-defined]
 
-    def set_value(self, value: str) -> None:
-        self._area.text = value
-        self._given = value
-        self._touched = False
-        self.clear_error()
-
-    def clear_error(self) -> None:
-        self.query_one(".field-error", Static).update("")
-        self._area.remove_class("-invalid")
-        self.remove_class("-has-message")
-
-    def validate_now(self) -> Any:
-
-        text = self._area.text
-        try:
-            if not text.strip():
-                if self.required:
-                    raise ValidationError(self.field_name, _("This field is required"))
-                self.clear_error()
-                return None
-            value = self.check(text) if self.check else text.strip()
-        except ValidationError as exc:
-            self.show_error(exc.message)
-            raise
-        self.clear_error()
-        return value
+    def _write(self, value: str) -> None:
+        self._input.text = value  # type: ignore[attr-defined]
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._area.text != self._given:
+        if self._input.text != self._given:
             self._touched = True
 
     def on_descendant_blur(self, event: Any) -> None:
-        if event.widget is not self._area:
+        if event.widget is not self._input:
             return
         if not self.raw.strip() and not self._touched:
             self.clear_error()

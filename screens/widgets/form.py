@@ -63,8 +63,11 @@ class FormField(Horizontal):
     def raw(self) -> str:
         return self._input.value
 
-    def set_value(self, value: str) -> None:
+    def _write(self, value: str) -> None:
         self._input.value = value
+
+    def set_value(self, value: str) -> None:
+        self._write(value)
         self._given = value
         self._touched = False
         self.clear_error()
@@ -80,7 +83,7 @@ class FormField(Horizontal):
     def validate_now(self) -> Any:
         """Return the normalised value, or show the message and raise ValidationError."""
 
-        text = self._input.value
+        text = self.raw
         try:
             if not text.strip():
                 if self.required:
