@@ -18,15 +18,13 @@ import screens
 from screens.faults import StorageSafe
 from screens.login import FirstSupervisorScreen, LoginScreen
 
+from .app_alerts import ALERT_POLL_SECONDS, NOTIFY_SEND_SECONDS, REMINDER_CHECK_SECONDS, AlertsMixin
+from .app_faults import RECONNECT_BACKOFF, StorageFaultsMixin
 from .clock import Clock, SystemClock
 from .errors import WuyeError
 from .i18n import N_, _, get_language, set_language
 
 CSS_FILE = Path(screens.__file__).resolve().parent / "app.tcss"
-ALERT_POLL_SECONDS = 2.0
-RECONNECT_BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0)  # seconds between attempts, the last repeats
-NOTIFY_SEND_SECONDS = 5.0  # the outbox sender (services/notify.py) on every terminal
-REMINDER_CHECK_SECONDS = 30.0  # time-based reminders (services/reminders.py)
 
 
 def _terminal_id() -> str:
@@ -38,7 +36,7 @@ def _terminal_id() -> str:
     return f"{os.uname().nodename}:{tty}"[:60]
 
 
-class WuyeApp(StorageSafe, App[None]):
+class WuyeApp(StorageSafe, AlertsMixin, StorageFaultsMixin, App[None]):
     CSS_PATH = str(CSS_FILE)
     TITLE = "wuye"
     ENABLE_COMMAND_PALETTE = True
@@ -368,135 +366,6 @@ class WuyeApp(StorageSafe, App[None]):
             self.end_login("idle_lock")
             self.notify(_("Locked after {n} idle minutes").format(n=self.idle_lock_minutes))
 
-    # ---- alerts -------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="alerts")
-    def poll_alerts(self) -> None:
-        if self.ctx is None:
-            return
-        from .services.core import escalation, reminders, settings
-
-        ctx = self.ctx
-        try:
-            rows = escalation.unacknowledged(ctx)
-            now = ctx.now()
-            alerts = [(e.id, escalation.alert_text(ctx, e, now)) for e in rows]
-            notes = reminders.active_for(ctx, ctx.actor.role if ctx.actor.id is not None else None)
-            version = escalation.version(ctx)
-            self.alert_bell = settings.load(ctx).alert_bell
-        except Exception as exc:  # a lost connection must not kill the terminal: say so, probe
-            from .storage_errors import classify
-
-            if classify(exc) == "connection":
-                self.call_from_thread(self.start_reconnect)
-            return
-        self.call_from_thread(self._show_alerts, alerts, [r.text for r in notes], version)
-
-    def refresh_alerts_now(self) -> None:
-        self._show_alerts(self.alerts, self.reminders)
-
-    def _show_alerts(self, alerts: list[tuple[int, str]], reminders: list[str] | None = None,
-                     version: tuple | None = None) -> None:
-        from screens.widgets.alert_bar import AlertBar
-
-        self.alerts = alerts
-        self.reminders = list(reminders or [])
-        newest = max((a[0] for a in alerts), default=0)
-        if self.alert_bell and (newest > self.seen_alert_id >= 0 or (self.seen_alert_id < 0 and alerts)):
-            self.bell()
-        self.seen_alert_id = max(self.seen_alert_id, newest, 0)
-        self._ensure_overlay(self.screen)
-        for screen in self.screen_stack:
-            for bar in screen.query(AlertBar):
-                bar.show_alerts(alerts, self.reminders)
-        if version is not None and version != self.alarm_version:
-            changed = bool(self.alarm_version)
-            self.alarm_version = version
-            if changed:  # lists that show escalations refresh by themselves
-                for screen in self.screen_stack:
-                    hook = getattr(screen, "alarms_changed", None)
-                    if hook is not None:
-                        hook()
-
-    def _screen_changed(self, screen: Screen) -> None:
-        self.call_after_refresh(self._ensure_overlay, screen)
-
-    def _ensure_overlay(self, screen: Screen) -> None:
-        """Screens without an alert bar of their own (login, lock, every dialog) get one above
-        everything, so an alert is never hidden behind a dialog."""
-        from screens.base import WuyeScreen
-        from screens.widgets.alert_bar import AlertBar, AlertOverlay
-
-        if isinstance(screen, WuyeScreen) or screen not in self.screen_stack:
-            return  # desks compose their own bar
-        if not screen.is_mounted:  # not composed yet: look again in a moment
-            self.set_timer(0.1, lambda: self._ensure_overlay(screen))
-            return
-        if not screen.query(AlertBar):
-            bar = AlertOverlay(classes="alert-overlay")
-            screen.mount(bar)
-            bar.show_alerts(self.alerts, self.reminders)
-
-    @work(thread=True, exclusive=True, group="notify")
-    def send_notifications(self) -> None:
-        if self.ctx is None:
-            return
-        from .services.core import notify
-
-        try:
-            notify.deliver_due(self.ctx)
-        except Exception:  # the rows stay in the outbox for the next round (or terminal)
-            return
-
-    @work(thread=True, exclusive=True, group="reminders")
-    def check_reminders(self) -> None:
-        if self.ctx is None:
-            return
-        from .services.core import reminders
-
-        try:
-            if reminders.run_due(self.ctx):
-                self.call_from_thread(self.poll_alerts)
-        except Exception:  # a lost connection must not kill the terminal
-            return
-
-    def action_acknowledge_alert(self) -> None:
-        from screens.dialogs.pin import SupervisorPinDialog
-
-        if isinstance(self.screen, SupervisorPinDialog) or self.ctx is None:
-            return
-        if not self.alerts:
-            if self.reminders and self.ctx.actor.id is not None:
-                self._dismiss_reminder()
-                return
-            self.notify(_("No alert waiting"))
-            return
-
-        esc_id, text = self.alerts[0]
-        from rich.markup import escape
-
-        def done(supervisor) -> None:  # type: ignore[no-untyped-def]
-            if supervisor is None:
-                return
-            from .services.core import escalation
-
-            try:
-                escalation.acknowledge(self.ctx.as_actor(supervisor), esc_id)  # type: ignore[union-attr]
-            except WuyeError as exc:
-                self.notify(str(exc), severity="error")
-            self.poll_alerts()
-
-        self.push_screen(SupervisorPinDialog(_("Acknowledge #{id}: {text}").format(id=esc_id, text=escape(text))), done)
-
-    def _dismiss_reminder(self) -> None:
-        from .services.core import reminders
-
-        try:
-            reminders.dismiss_first(self.ctx, self.ctx.actor.role)  # type: ignore[arg-type,union-attr]
-        except WuyeError as exc:
-            self.notify(str(exc), severity="error")
-        self.poll_alerts()
-
     # ---- quitting, language, commands ---------------------------------------------
 
     def action_noop(self) -> None:
@@ -559,125 +428,6 @@ class WuyeApp(StorageSafe, App[None]):
     def on_unmount(self) -> None:
         if self.db is not None:
             self.db.dispose()
-
-    # ---- storage faults (issue #16): one line, the screen kept, Ctrl+R, reconnect ------
-
-    def storage_failure(self, exc: BaseException, retry=None, screen=None) -> bool:  # type: ignore[no-untyped-def]
-        """Show a storage or domain error raised anywhere in the UI as one line on the
-        screen where it happened; True when handled (False: a bug, let it crash)."""
-        from .storage_errors import screen_message, translate
-
-        err = translate(exc)
-        if err is None:
-            if isinstance(exc, WuyeError):
-                target = screen or self.screen
-                report = getattr(target, "report", None)
-                if report is not None:
-                    report(exc)
-                else:
-                    self.notify(str(exc), title=_("Not saved"), severity="error", timeout=6)
-                return True
-            return False
-        if retry is not None:
-            self._retry = retry
-        line = screen_message(err)
-        target = screen or self.screen
-        shown = getattr(target, "show_storage_error", None)
-        if shown is None or not shown(line):
-            title = "" if err.kind == "cancelled" else _("Not saved")
-            self.notify(line, title=title, severity="warning" if err.kind == "cancelled" else "error", timeout=8)
-        if err.kind == "connection":
-            self.start_reconnect()
-        return True
-
-    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            return await super().run_action(action, default_namespace, namespaces)
-        except Exception as exc:
-            async def retry() -> None:
-                await self.run_action(action, default_namespace, namespaces)
-
-            if self.storage_failure(exc, retry=retry):
-                return True
-            raise
-
-    async def action_retry_failed(self) -> None:
-        import inspect
-
-        retry, self._retry = self._retry, None
-        if retry is None:
-            self.notify(_("Nothing to retry"))
-            return
-        result = retry()
-        if inspect.isawaitable(result):
-            await result
-
-    def set_db_busy(self, text: str | None) -> None:
-        self.db_busy_text = text
-        self._refresh_status()
-
-    def _refresh_status(self) -> None:
-        from screens.widgets.status_bar import StatusBar
-
-        for bar in self.screen.query(StatusBar):
-            bar.update_status()
-
-    def start_reconnect(self) -> None:
-        """The database went away: say so and probe it with backoff until it answers."""
-        if self.db is None or self.db_down is not None:
-            return
-        self.db_down = _("Database unavailable, retrying...")
-        self._refresh_status()
-        self._probe_database()
-
-    @work(thread=True, exclusive=True, group="db-probe")
-    def _probe_database(self) -> None:
-        from sqlalchemy import text
-        from textual.worker import get_current_worker
-
-        worker = get_current_worker()
-        attempt = 0
-        while not worker.is_cancelled and self.db is not None:
-            wait = RECONNECT_BACKOFF[min(attempt, len(RECONNECT_BACKOFF) - 1)]
-            attempt += 1
-            deadline = time.monotonic() + wait
-            while time.monotonic() < deadline and not worker.is_cancelled:
-                time.sleep(0.1)
-            try:
-                with self.db.engine.connect() as conn:
-                    conn.execute(text("SELECT 1"))
-            except Exception:
-                continue
-            self.call_from_thread(self._database_back)
-            return
-
-    def _database_back(self) -> None:
-        self.db_down = None
-        self._refresh_status()
-        self.notify(_("The database is back"), timeout=4)
-        screen = self.screen
-        if isinstance(screen, LoginScreen):
-            screen.database_ready()
-
-    def _handle_exception(self, error: Exception) -> None:
-        self._crash = error
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        """A bug: its traceback goes to the 0600 error log, one line to the terminal, and
-        the app exits non-zero (the locals, which may hold a password, are never shown)."""
-        import sys
-
-        from rich.text import Text
-
-        from .storage_errors import crash_line, log_unexpected
-
-        exc = self._crash or sys.exc_info()[1] or RuntimeError("unknown error")
-        self.crash_log = log_unexpected(exc, "tui", (self._password(),))
-        self.bell()
-        self._exit_renderables.append(Text(crash_line(exc, self.crash_log)))
-        self._close_messages_no_wait()
-
 
 def create_app(db_url: str, lang: str = "zh", kiosk: bool = False, clock: Clock | None = None,
                **kwargs) -> WuyeApp:  # type: ignore[no-untyped-def]
