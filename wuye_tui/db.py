@@ -366,12 +366,11 @@ def alembic_config(db: Database):  # type: ignore[no-untyped-def]
 
 
 def _can_write_file(path: Path) -> bool:
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
+    # access(2), never open()+close(): closing any descriptor of the database file drops
+    # every POSIX lock this process holds on it, so another terminal closing its last
+    # connection would think it was alone and delete the -wal/-shm under our connections.
+    # access() also says no for an immutable (chattr +i) file, even to root.
+    return os.access(path, os.W_OK)
 
 
 def _can_create_in(folder: Path) -> bool:
@@ -388,8 +387,13 @@ def _quick_check(path: Path, seconds: float) -> str:
     """The first problem ``PRAGMA quick_check`` names, '' when clean or not finished."""
     import sqlite3
 
+    # A read-write connection (it only reads) when the file allows it: a ``mode=ro`` reader
+    # cannot take part in the WAL index, and while another terminal's connection restarts
+    # the WAL it reads pages that are not there yet ("unable to get the page. error
+    # code=522") and a healthy file looked damaged.
+    mode = "rw" if os.access(path, os.W_OK) else "ro"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=1)
     except sqlite3.Error as exc:
         return str(exc)
     deadline = time.monotonic() + seconds
