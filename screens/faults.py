@@ -20,8 +20,9 @@ work off the UI thread::
         clear the form, notify, reload
 
 ``fn(*args, **kwargs)`` runs in a Textual thread worker; its result goes to ``on_done``
-and any exception to ``on_error`` (default: ``show_failure``, the one-line message above),
-both on the UI thread. The form is cleared by ``on_done`` only, so it keeps its data until
+a domain refusal (a ``WuyeError`` that is not a storage error) to ``on_error`` when given,
+both on the UI thread; a storage error or any other exception always takes ``show_failure``
+(the one-line message above, Ctrl+R runs the job again). The form is cleared by ``on_done`` only, so it keeps its data until
 the save is confirmed. After ``delay`` seconds the status line says "保存中…（Esc 取消）"
 (``busy`` sets the text); Esc cancels: the write stops waiting for the lock and is rolled
 back (``Cancelled``, "已取消，未保存"), unless its commit had already begun, in which case
@@ -32,6 +33,7 @@ widgets inside ``fn``.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -184,13 +186,15 @@ class StorageSafe:
             return
         try:
             if ok:
-                if on_done is not None:
+                if on_done is not None and inspect.iscoroutinefunction(on_done):
+                    self.call_next(on_done, value)  # type: ignore[attr-defined]  # awaited in the loop
+                elif on_done is not None:
                     on_done(value)
                 return
-            if on_error is not None:
-                on_error(value)
+            if on_error is not None and isinstance(value, WuyeError) and not _is_storage(value):
+                on_error(value)  # a refusal the screen answers (a dialog, a field's message)
                 return
-            self.show_failure(value, retry)
+            self.show_failure(value, retry)  # storage errors and bugs: the one path, Ctrl+R
         except Exception as exc:
             if not handle_failure(self, exc, retry):
                 self.app._handle_exception(exc)  # type: ignore[attr-defined]
@@ -209,3 +213,27 @@ def _is_storage(exc: BaseException) -> bool:
     from wuye_tui.storage_errors import StorageError
 
     return isinstance(exc, StorageError)
+
+
+class DialogSave(StorageSafe):
+    """Mixin for a modal dialog whose confirm key writes (``run_db``): "保存中…" and a
+    storage error show in the dialog's own message line (``MESSAGE_ID``), Esc cancels a
+    waiting write and keeps the dialog, a second Esc closes it."""
+
+    MESSAGE_ID = "#dialog-error"
+
+    def _dialog_line(self, text: str) -> None:
+        self.query_one(self.MESSAGE_ID).update(text)  # type: ignore[attr-defined]
+
+    def show_busy(self, text: str | None) -> None:
+        self._dialog_line(text or "")
+
+    def show_storage_error(self, line: str) -> bool:
+        self._dialog_line(line)
+        return True
+
+    def action_cancel(self) -> None:
+        if self.db_busy:
+            self.cancel_db()
+            return
+        self.dismiss(None)  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.errors import ValidationError
 from wuye_tui.i18n import N_, _
 from wuye_tui.reference import load_reference
 from wuye_tui.services.complaints import common as cc
@@ -205,11 +205,10 @@ class ComplaintEntryScreen(WuyeScreen):
             self.notify(_("{n} fields need attention").format(n=len(bad)), title=_("Not saved"),
                         severity="error", timeout=6)
             return
-        try:
-            c = complaints.add_complaint(self.ctx, **self.values())
-        except WuyeError as exc:
-            self.report(exc)
-            return
+        # written in a worker (run_db): the form stays as typed until the commit
+        self.run_db(complaints.add_complaint, self.ctx, **self.values(), on_done=self._saved, on_error=self.report)
+
+    def _saved(self, c) -> None:  # type: ignore[no-untyped-def]
         self.saved_id = c.id
         self.notify(_("Complaint #{id} saved").format(id=c.id), title=_("Saved"))
         self.action_clear()

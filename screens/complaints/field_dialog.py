@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Static
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_
 
+from ..faults import DialogSave
 from ..widgets.form import FormField, show_at_field
 
 
@@ -35,7 +36,8 @@ class Field:
     hint: str = ""  # a muted line below the field (choices, what the field means)
 
 
-class FieldDialog(ModalScreen[Any]):
+class FieldDialog(DialogSave, ModalScreen[Any]):
+    MESSAGE_ID = "#fd-error"
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
     DEFAULT_CSS = """
     FieldDialog { align: center middle; }
@@ -95,13 +97,8 @@ class FieldDialog(ModalScreen[Any]):
                 widget.input.focus()
                 return
         self.query_one("#fd-error", Static).update("")
-        try:
-            result = self.submit(values)
-        except WuyeError as exc:
-            if not show_at_field(self, exc):
-                self.query_one("#fd-error", Static).update(exc.message)
-            return
-        self.dismiss(result)
+        self.run_db(self.submit, values, on_done=self.dismiss, on_error=self._refused)  # committed, then closed
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _refused(self, exc: WuyeError) -> None:
+        if not show_at_field(self, exc):
+            self.query_one("#fd-error", Static).update(exc.message)

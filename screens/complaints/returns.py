@@ -116,11 +116,10 @@ class ReturnVisitScreen(WuyeScreen):
                                             submit=lambda v: return_visits.record(self.ctx, vid, "issue", method,
                                                                                   v["feedback"])), done)
             return
-        try:
-            rv = return_visits.record(self.ctx, vid, outcome, method)
-        except WuyeError as exc:
-            self.report(exc)
-            return
+        self.run_db(return_visits.record, self.ctx, vid, outcome, method,
+                    on_done=lambda rv: self._recorded(vid, rv), on_error=self.report)
+
+    def _recorded(self, vid: int, rv) -> None:  # type: ignore[no-untyped-def]
         if rv.status == "planned":
             self.notify(_("Attempt {n} of {m} recorded: try again on another day").format(
                 n=rv.attempts, m=return_visits.attempts_needed()), timeout=8)

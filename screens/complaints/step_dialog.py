@@ -14,8 +14,11 @@ from textual.widgets import Input, Label, Static
 from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_
 
+from ..faults import DialogSave
 
-class StepDialog(ModalScreen[dict[str, str] | None]):
+
+class StepDialog(DialogSave, ModalScreen[dict[str, str] | None]):
+    MESSAGE_ID = "#step-error"
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
     DEFAULT_CSS = """
     StepDialog { align: center middle; }
@@ -54,18 +57,16 @@ class StepDialog(ModalScreen[dict[str, str] | None]):
             inputs[idx + 1].focus()
             return
         values = {name: self.query_one(f"#step-{name}", Input).value for name, _l, _v in self.fields}
-        if self.submit is not None:
-            try:
-                self.submit(values)
-            except WuyeError as exc:
-                self.show_error(exc.message if isinstance(exc, ValidationError) else str(exc))
-                if isinstance(exc, ValidationError) and self.query(f"#step-{exc.field}"):
-                    self.query_one(f"#step-{exc.field}", Input).focus()
-                return
-        self.dismiss(values)
+        if self.submit is None:
+            self.dismiss(values)
+            return
+        # the step is written in a worker (run_db); the dialog closes once it is committed
+        self.run_db(self.submit, values, on_done=lambda _r: self.dismiss(values), on_error=self._refused)
+
+    def _refused(self, exc: WuyeError) -> None:
+        self.show_error(exc.message if isinstance(exc, ValidationError) else str(exc))
+        if isinstance(exc, ValidationError) and self.query(f"#step-{exc.field}"):
+            self.query_one(f"#step-{exc.field}", Input).focus()
 
     def show_error(self, message: str) -> None:
         self.query_one("#step-error", Static).update(message)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -332,29 +332,31 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
         return raw
 
     def action_save(self, override=None) -> None:  # type: ignore[no-untyped-def]
-
+        """Validate here, write in a worker (``run_db``): the screen stays live while the
+        database is slow, and the form is cleared only once the visit is committed."""
         raw = self.collect()
         if raw is None:
             return
-        try:
-            visit = gate_visits.check_in(self.ctx, raw, override=override, replace=self._replace,
-                                         allow_duplicate=self._allow_dup)
-        except gate_visits.AlreadyOnSite as exc:
-            self.message(exc.message, "-warn")
-            self._ask_duplicate(exc, override)
-            return
-        except WatchListHit as exc:
-            self.message(exc.message, "-warn")
-            self._ask_override(exc.message)
-            return
-        except WuyeError as exc:
-            self.report(exc)
-            self.message(exc.message, "-error")
-            return
+        self.run_db(gate_visits.check_in, self.ctx, raw, override=override, replace=self._replace,
+                    allow_duplicate=self._allow_dup, on_done=self._checked_in,
+                    on_error=lambda exc: self._check_in_refused(exc, override))
+
+    def _checked_in(self, visit) -> None:  # type: ignore[no-untyped-def]
         self.action_clear()
         self.message(_("Checked in: {name} (No. {id}) at {time}").format(
             name=visit.name, id=visit.id, time=f"{self.ctx.local(visit.checked_in_at):%H:%M}"))
         self.visit_saved(visit)  # devices: F12 prints its slip; auto-print
+
+    def _check_in_refused(self, exc, override) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(exc, gate_visits.AlreadyOnSite):
+            self.message(exc.message, "-warn")
+            self._ask_duplicate(exc, override)
+        elif isinstance(exc, WatchListHit):
+            self.message(exc.message, "-warn")
+            self._ask_override(exc.message)
+        else:
+            self.report(exc)
+            self.message(exc.message, "-error")
 
     def _ask_duplicate(self, exc, override) -> None:  # type: ignore[no-untyped-def]
         """The same person is still on site: check that visit out, or a supervisor allows it."""

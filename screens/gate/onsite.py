@@ -169,38 +169,42 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         self.app.push_screen(KeyChoiceDialog(title, lines, choices), done)
 
     def _do_checkout(self, ids: list[int], names: list[str], with_vehicle: bool) -> None:
+        """The check-out is written in a worker (``run_db``); the board says so once committed."""
 
-        try:
+        def write() -> str:
             if len(ids) > 1:
                 n = gate_visits.check_out_group(self.ctx, ids, with_vehicle=with_vehicle)
-                text = _("Checked out {n} visits together").format(n=n)
-            else:
-                gate_visits.check_out(self.ctx, ids[0], with_vehicle=with_vehicle)
-                text = _("Checked out {name} (No. {id})").format(name=names[0], id=ids[0])
-        except WuyeError as exc:
+                return _("Checked out {n} visits together").format(n=n)
+            gate_visits.check_out(self.ctx, ids[0], with_vehicle=with_vehicle)
+            return _("Checked out {name} (No. {id})").format(name=names[0], id=ids[0])
+
+        def done(text: str) -> None:
+            self.last_out = ids
+            self.marked.clear()
+            self.message(text + "  " + _("F4 undoes it within {n} minutes").format(n=gate_visits.UNDO_MINUTES))
+            self.action_refresh()
+
+        def refused(exc: WuyeError) -> None:
             self.message(exc.message, "-error")
             self.notify(exc.message, severity="error")
             self.marked.clear()
             self.action_refresh()
-            return
-        self.last_out = ids
-        self.marked.clear()
-        self.message(text + "  " + _("F4 undoes it within {n} minutes").format(n=gate_visits.UNDO_MINUTES))
-        self.action_refresh()
+
+        self.run_db(write, on_done=done, on_error=refused)
 
     def action_undo(self) -> None:
 
         if not self.last_out:
             self.message(_("Nothing to undo"), "-warn")
             return
-        try:
-            n = gate_visits.undo_check_out(self.ctx, self.last_out)
-        except WuyeError as exc:
-            self.message(exc.message, "-error")
-            return
-        self.last_out = []
-        self.message(_("Check-out undone: {n} back on site").format(n=n), "-warn")
-        self.action_refresh()
+
+        def done(n: int) -> None:
+            self.last_out = []
+            self.message(_("Check-out undone: {n} back on site").format(n=n), "-warn")
+            self.action_refresh()
+
+        self.run_db(gate_visits.undo_check_out, self.ctx, self.last_out, on_done=done,
+                    on_error=lambda exc: self.message(exc.message, "-error"))
 
     def action_vehicle_out(self) -> None:
 
@@ -208,13 +212,13 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
         if v.row_count == 0 or v.cursor_row is None:
             return
         plate = str(v.coordinate_to_cell_key(v.cursor_coordinate).row_key.value)
-        try:
-            gate_vehicles.vehicle_out(self.ctx, plate)
-        except WuyeError as exc:
-            self.message(exc.message, "-error")
-            return
-        self.message(_("Vehicle {plate} left").format(plate=plate))
-        self.action_refresh()
+
+        def done(_m: object) -> None:
+            self.message(_("Vehicle {plate} left").format(plate=plate))
+            self.action_refresh()
+
+        self.run_db(gate_vehicles.vehicle_out, self.ctx, plate, on_done=done,
+                    on_error=lambda exc: self.message(exc.message, "-error"))
 
     def action_reveal(self) -> None:
         vid = self._current()

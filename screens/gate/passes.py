@@ -162,14 +162,13 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
         box.update(text)
 
     def check_pass(self, number: str) -> None:
-
+        """A pass at the gate: checked and recorded in a worker (``run_db``)."""
         if not number.strip():
             return
-        try:
-            r = gate_passes.check_pass(self.ctx, number)
-        except WuyeError as exc:
-            self._box("#pass-result", exc.message, False)
-            return
+        self.run_db(gate_passes.check_pass, self.ctx, number, on_done=self._pass_checked,
+                    on_error=lambda exc: self._box("#pass-result", exc.message, False))
+
+    def _pass_checked(self, r) -> None:  # type: ignore[no-untyped-def]
         who = " ".join(x for x in (r.worker, r.company, r.unit) if x)
         self._box("#pass-result", f"{r.number}  {_('ENTRY OK') if r.ok else _('REFUSED')}\n{r.message}\n{who}", r.ok)
         self.query_one("#in-pass", Input).value = ""
@@ -199,11 +198,10 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
         number = number or self.query_one("#in-slip", Input).value
         if not number.strip():
             return
-        try:
-            view = gate_slips.use_slip(self.ctx, number)
-        except WuyeError as exc:
-            self._box("#slip-result", exc.message, False)
-            return
+        self.run_db(gate_slips.use_slip, self.ctx, number, on_done=self._slip_used,
+                    on_error=lambda exc: self._box("#slip-result", exc.message, False))
+
+    def _slip_used(self, view) -> None:  # type: ignore[no-untyped-def]
         self._slip_shown = ""
         if view.problem:
             self._box("#slip-result", _("REFUSED (recorded): {why}").format(why=view.problem), False)
@@ -215,17 +213,19 @@ class PassDeskScreen(PassDeskPrints, WuyeScreen):
     def action_no_slip(self) -> None:
 
         field = self.query_one("#field-items", FormField)
-        try:
-            gate_slips.refuse_without_slip(self.ctx, field.raw)
-        except ValidationError as exc:
-            field.show_error(exc.message)
-            field.input.focus()
-            return
-        except WuyeError as exc:
-            self.report(exc)
-            return
-        field.set_value("")
-        self.query_one("#gate-msg", Static).update(_("Items without a slip refused and recorded"))
+
+        def refused(exc: WuyeError) -> None:
+            if isinstance(exc, ValidationError):
+                field.show_error(exc.message)
+                field.input.focus()
+            else:
+                self.report(exc)
+
+        def done(_result: object) -> None:
+            field.set_value("")
+            self.query_one("#gate-msg", Static).update(_("Items without a slip refused and recorded"))
+
+        self.run_db(gate_slips.refuse_without_slip, self.ctx, field.raw, on_done=done, on_error=refused)
 
     def action_issue_permit(self) -> None:
 

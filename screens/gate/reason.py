@@ -1,6 +1,8 @@
 """Ask for a reason, then run the action with it (deactivate a watch-list entry, revoke a
 permit). The reason is checked when the field is left and again on confirm; the action's
-own errors are shown in the dialog. Returns the action's message, or None when cancelled."""
+own errors are shown in the dialog. Returns the action's message, or None when cancelled.
+The action runs in a worker (``run_db``): "保存中…" shows in the dialog while the database
+is slow, Esc cancels the write and keeps the dialog; a storage error is one line here."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_, _
 from wuye_tui.validators import clean_text
 
+from ..faults import DialogSave
 from ..widgets.form import FormField, show_at_field
 
 REASON_MAX = 200
@@ -25,7 +28,8 @@ def check_reason(value: str) -> str:
     return clean_text(value, field="reason", max_len=REASON_MAX, required=True)
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(DialogSave, ModalScreen[str | None]):
+    MESSAGE_ID = "#reason-error"
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
@@ -68,13 +72,8 @@ class ReasonDialog(ModalScreen[str | None]):
         except ValidationError:
             field.input.focus()
             return
-        try:
-            message = self.act(reason)
-        except WuyeError as exc:
-            if not show_at_field(self, exc):
-                self.query_one("#reason-error", Static).update(exc.message)
-            return
-        self.dismiss(message)
+        self.run_db(self.act, reason, on_done=self.dismiss, on_error=self._refused)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _refused(self, exc: WuyeError) -> None:
+        if not show_at_field(self, exc):
+            self.query_one("#reason-error", Static).update(exc.message)

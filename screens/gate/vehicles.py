@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from wuye_tui.errors import ValidationError, WuyeError
+from wuye_tui.errors import ValidationError
 from wuye_tui.i18n import N_, _
 from wuye_tui.services.gate import vehicles as gate_vehicles
 from wuye_tui.services.gate.common import (
@@ -109,45 +109,56 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         self._plate_entered()
 
     def _plate_entered(self, override=None) -> None:  # type: ignore[no-untyped-def]
-
+        """Enter on a plate: out if inside, in if a resident's, else ask for the driver. The
+        look-up and the write run in a worker (``run_db``)."""
         try:
             plate = self.field("plate").validate_now()
-            info = gate_vehicles.plate_info(self.ctx, plate)
         except ValidationError:
             return
-        except WuyeError as exc:
-            self.message(exc.message, "-error")
-            return
+        self.run_db(self._at_gate, plate, override, on_done=self._gate_done,
+                    on_error=lambda exc: self._gate_refused(exc, lambda sup: self._plate_entered(override=sup)))
+
+    def _at_gate(self, plate: str, override) -> tuple:  # type: ignore[no-untyped-def,type-arg]
+        """Worker side: no widgets here."""
+        info = gate_vehicles.plate_info(self.ctx, plate)
+        if info.inside_id is not None:
+            try:
+                gate_vehicles.vehicle_out(self.ctx, info.plate)
+            except ValidationError as exc:
+                if exc.field != "slip":
+                    raise
+                return info, "slip", exc.message
+            return info, "out", ""
+        if info.resident:
+            gate_vehicles.resident_in(self.ctx, info.plate, override=override)
+            return info, "in", ""
+        return info, "strange", ""
+
+    def _gate_done(self, result) -> None:  # type: ignore[no-untyped-def]
+        info, what, why = result
         box = self.query_one("#plate-info", Static)
         if info.watch:
             box.update(_("Watch list: {hits}").format(hits="; ".join(info.watch)))
-        try:
-            if info.inside_id is not None:
-                try:
-                    gate_vehicles.vehicle_out(self.ctx, info.plate)
-                except ValidationError as exc:
-                    if exc.field != "slip":
-                        raise
-                    self._ask_slip(info.plate, exc.message)
-                    return
-                self.message(_("Vehicle {plate} left").format(plate=info.plate))
-                self.field("plate").set_value("")
-            elif info.resident:
-                gate_vehicles.resident_in(self.ctx, info.plate, override=override)
-                self.message(_("Resident vehicle {plate} ({unit}, {owner}) in").format(
-                    plate=info.plate, unit=info.unit_code, owner=info.owner))
-                self.field("plate").set_value("")
-            else:
-                box.update(_("Strange vehicle {plate}: fill in the driver and press F2").format(plate=info.plate))
-                self.field("driver").input.focus()
-        except WatchListHit as exc:
+        if what == "slip":
+            self._ask_slip(info.plate, why)
+        elif what == "out":
+            self.message(_("Vehicle {plate} left").format(plate=info.plate))
+            self.field("plate").set_value("")
+        elif what == "in":
+            self.message(_("Resident vehicle {plate} ({unit}, {owner}) in").format(
+                plate=info.plate, unit=info.unit_code, owner=info.owner))
+            self.field("plate").set_value("")
+        else:
+            box.update(_("Strange vehicle {plate}: fill in the driver and press F2").format(plate=info.plate))
+            self.field("driver").input.focus()
 
-            # a resident's car on the watch list: the same PIN dialog as a person
+    def _gate_refused(self, exc, again) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(exc, WatchListHit):  # the same PIN dialog as a person
             self.message(exc.message, "-warn")
-            self.app.push_screen(SupervisorPinDialog(exc.message),
-                                 lambda sup: self._plate_entered(override=sup) if sup else None)
-        except WuyeError as exc:
-            self.message(exc.message, "-error")
+            self.app.push_screen(SupervisorPinDialog(exc.message), lambda sup: again(sup) if sup else None)
+            return
+        self.report(exc)
+        self.message(exc.message, "-error")
 
     def action_save(self, override=None) -> None:  # type: ignore[no-untyped-def]
 
@@ -161,19 +172,12 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
             bad.input.focus()
             return
         f = {n: self.field(n).raw for n in ("plate", *STRANGE)}
-        try:
-            m = gate_vehicles.strange_in(self.ctx, f["plate"], f["driver"], f["phone"], f["unit"], f["purpose"],
-                                         f["kind"], f["inspection"], f["confirm"], override=override)
-        except WatchListHit as exc:
+        self.run_db(gate_vehicles.strange_in, self.ctx, f["plate"], f["driver"], f["phone"], f["unit"],
+                    f["purpose"], f["kind"], f["inspection"], f["confirm"], override=override,
+                    on_done=self._strange_in, on_error=lambda exc: self._gate_refused(
+                        exc, lambda sup: self.action_save(override=sup)))
 
-            self.message(exc.message, "-warn")
-            self.app.push_screen(SupervisorPinDialog(exc.message),
-                                 lambda sup: self.action_save(override=sup) if sup else None)
-            return
-        except WuyeError as exc:
-            self.report(exc)
-            self.message(exc.message, "-error")
-            return
+    def _strange_in(self, m) -> None:  # type: ignore[no-untyped-def]
         self.action_clear()
         self.message(_("Vehicle {plate} in at {time}").format(plate=m.plate, time=f"{self.ctx.local(m.in_at):%H:%M}"))
 
@@ -193,18 +197,17 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
         self.app.push_screen(ReasonDialog(_("Release slip"), why, act, label=_("Slip No.")), done)
 
     def action_out(self) -> None:
+        plate = self.field("plate").raw
 
-        try:
-            m = gate_vehicles.vehicle_out(self.ctx, self.field("plate").raw)
-        except ValidationError as exc:
-            if exc.field == "slip":
-                self._ask_slip(self.field("plate").raw, exc.message)
+        def refused(exc) -> None:  # type: ignore[no-untyped-def]
+            if isinstance(exc, ValidationError) and exc.field == "slip":
+                self._ask_slip(plate, exc.message)
             else:
                 self.report(exc)
-            return
-        except WuyeError as exc:
-            self.report(exc)
-            return
+
+        self.run_db(gate_vehicles.vehicle_out, self.ctx, plate, on_done=self._left, on_error=refused)
+
+    def _left(self, m) -> None:  # type: ignore[no-untyped-def]
         self.message(_("Vehicle {plate} left").format(plate=m.plate))
         self.action_clear()
 

@@ -107,29 +107,33 @@ class DutyLogScreen(WuyeScreen):
         return "" if value is Select.NULL or value is None else str(value)
 
     def action_save(self) -> None:
+        """Checked here, written in a worker (``run_db``); the form clears once committed."""
         try:
             text = self.query_one("#field-text", FormField).validate_now()
-            entry = dutylog.add_entry(self.ctx, self._select("#sel-post"), self._select("#sel-type"),
-                                      self._select("#sel-severity"), text or "",
-                                      incident=self.query_one("#chk-incident", Checkbox).value,
-                                      major_type=self._select("#sel-major"))
         except ValidationError as exc:
-            if exc.field in ("post", "duty_type", "severity", "major_type"):
+            self.report(exc)
+            return
+
+        def refused(exc: WuyeError) -> None:
+            if isinstance(exc, ValidationError) and exc.field in ("post", "duty_type", "severity", "major_type"):
                 self.notify(exc.message, title=_("Not saved"), severity="error")
                 return
             self.report(exc)
-            return
-        except WuyeError as exc:
-            self.report(exc)
-            return
-        self.query_one("#field-text", FormField).set_value("")
-        self.query_one("#chk-incident", Checkbox).value = False
-        self.query_one("#sel-major", Select).clear()
-        msg = _("Saved entry #{id}").format(id=entry.id)
-        if entry.escalation_id:
-            msg += " " + _("and escalated to the supervisors")
-        self.notify(msg)
-        self.action_reload()
+
+        def saved(entry) -> None:  # type: ignore[no-untyped-def]
+            self.query_one("#field-text", FormField).set_value("")
+            self.query_one("#chk-incident", Checkbox).value = False
+            self.query_one("#sel-major", Select).clear()
+            msg = _("Saved entry #{id}").format(id=entry.id)
+            if entry.escalation_id:
+                msg += " " + _("and escalated to the supervisors")
+            self.notify(msg)
+            self.action_reload()
+
+        self.run_db(dutylog.add_entry, self.ctx, self._select("#sel-post"), self._select("#sel-type"),
+                    self._select("#sel-severity"), text or "",
+                    incident=self.query_one("#chk-incident", Checkbox).value,
+                    major_type=self._select("#sel-major"), on_done=saved, on_error=refused)
 
     def selected_id(self) -> int | None:
         table = self.query_one("#duty-table", DataTable)
@@ -156,11 +160,10 @@ class DutyLogScreen(WuyeScreen):
         def done(ok: bool | None) -> None:
             if not ok:
                 return
-            try:
-                dutylog.close_incident(self.ctx, entry_id, field.raw)
-            except WuyeError as exc:
-                self.report(exc)
-                return
+            self.run_db(dutylog.close_incident, self.ctx, entry_id, field.raw, on_done=closed,
+                        on_error=self.report)
+
+        def closed(_entry: object) -> None:
             field.set_value("")
             self.notify(_("Incident #{id} closed").format(id=entry_id))
             self.action_reload()

@@ -383,38 +383,31 @@ class HandoverScreen(WuyeScreen):
             self.save_notes()
         name = self.query_one("#field-incoming", FormField)
         pin = self.query_one("#field-pin", FormField)
-        try:
-            handover.sign(self.ctx, self.view.handover.id, name.raw, pin.raw)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            pin.set_value("")
-            if exc.field in ("incoming", "pin"):
-                self.report(exc)
-            else:
-                self._message = exc.message
-                self.load()  # the items gathered at signing: the new ones are shown
-                self.action_next_open()
-            return
-        except WuyeError as exc:
-            pin.set_value("")
-            self._message = str(exc)
-            self.load()
-            return
+        self.run_db(handover.sign, self.ctx, self.view.handover.id, name.raw, pin.raw,  # in a worker
+                    on_done=lambda _h: self._signed(pin), on_error=lambda exc: self._sign_refused(exc, pin))
+
+    def _signed(self, pin: FormField) -> None:
         pin.set_value("")
         self._message = ""
         self.notify(_("Handover signed and locked"))
         self.load()
 
+    def _sign_refused(self, exc: WuyeError, pin: FormField) -> None:
+        pin.set_value("")
+        if isinstance(exc, ValidationError) and exc.field in ("incoming", "pin"):
+            self.report(exc)
+            return
+        self._message = exc.message if isinstance(exc, ValidationError) else str(exc)
+        self.load()  # the items gathered at signing: the new ones are shown
+        if isinstance(exc, ValidationError):
+            self.action_next_open()
+
     def action_correct(self) -> None:
         if self.view is None:
             return
         field = self.query_one("#field-correction", FormField)
-        try:
-            handover.add_correction(self.ctx, self.view.handover.id, field.raw)  # type: ignore[arg-type]
-        except WuyeError as exc:
-            self.report(exc)
-            return
-        field.set_value("")
-        self.notify(_("Correction added"))
+        self.run_db(handover.add_correction, self.ctx, self.view.handover.id, field.raw, on_error=self.report,
+                    on_done=lambda _c: (field.set_value(""), self.notify(_("Correction added"))))
 
     def action_refresh_items(self) -> None:
         if self.view is None or self.view.locked:

@@ -138,25 +138,27 @@ class KeyScreen(WuyeScreen):
             self.query_one(f"#field-{n}", FormField).set_value("")
 
     def action_lend(self) -> None:
+        """The loan is written in a worker (``run_db``); the form clears once it is committed."""
         purpose = self.query_one("#sel-purpose", Select).value
-        try:
-            loan = keys.lend_key(self.ctx, self._code(), self._value("lent_to"),
-                                 "" if purpose is Select.NULL else purpose, self._value("authorised_by"),
-                                 self._value("phone"), self._value("note"), self._value("approver_pin"))
-        except ValidationError as exc:
-            self._clear("approver_pin")
-            if exc.field == "purpose":
-                self.notify(exc.message, title=_("Not saved"), severity="error")
-                return
+
+        def refused(exc: WuyeError) -> None:
+            if isinstance(exc, ValidationError):
+                self._clear("approver_pin")
+                if exc.field == "purpose":
+                    self.notify(exc.message, title=_("Not saved"), severity="error")
+                    return
             self.report(exc)
-            return
-        except WuyeError as exc:
-            self.report(exc)
-            return
-        due = self.ctx.local(loan.due_at).strftime("%m-%d %H:%M")
-        self.notify(_("Key lent; due back by {due}").format(due=due))
-        self._clear("code", "lent_to", "authorised_by", "approver_pin", "phone", "note")
-        self.action_reload()
+
+        def lent(loan) -> None:  # type: ignore[no-untyped-def]
+            due = self.ctx.local(loan.due_at).strftime("%m-%d %H:%M")
+            self.notify(_("Key lent; due back by {due}").format(due=due))
+            self._clear("code", "lent_to", "authorised_by", "approver_pin", "phone", "note")
+            self.action_reload()
+
+        self.run_db(keys.lend_key, self.ctx, self._code(), self._value("lent_to"),
+                    "" if purpose is Select.NULL else purpose, self._value("authorised_by"),
+                    self._value("phone"), self._value("note"), self._value("approver_pin"),
+                    on_done=lent, on_error=refused)
 
     def action_give_back(self) -> None:
         """F3: after a confirmation naming the key and who has it."""
@@ -181,11 +183,10 @@ class KeyScreen(WuyeScreen):
         def done(ok: bool | None) -> None:
             if not ok:
                 return
-            try:
-                keys.return_key(self.ctx, row.key.code, self._value("note"))
-            except WuyeError as exc:
-                self.report(exc)
-                return
+            self.run_db(keys.return_key, self.ctx, row.key.code, self._value("note"), on_done=returned,
+                        on_error=self.report)
+
+        def returned(_loan: object) -> None:
             self.notify(_("Key {code} returned").format(code=row.key.code))
             self._clear("code", "note")
             self.action_reload()
@@ -193,11 +194,11 @@ class KeyScreen(WuyeScreen):
         self.app.push_screen(ConfirmDialog(_("Take this key back?"), text), done)
 
     def action_add_key(self) -> None:
-        try:
-            key = keys.add_key(self.ctx, self._value("code"), self._value("label"), self._value("unit"))
-        except WuyeError as exc:
-            self.report(exc)
-            return
-        self.notify(_("Key {code} registered").format(code=key.code))
-        self._clear("label", "unit")
-        self.action_reload()
+
+        def added(key) -> None:  # type: ignore[no-untyped-def]
+            self.notify(_("Key {code} registered").format(code=key.code))
+            self._clear("label", "unit")
+            self.action_reload()
+
+        self.run_db(keys.add_key, self.ctx, self._value("code"), self._value("label"), self._value("unit"),
+                    on_done=added, on_error=self.report)

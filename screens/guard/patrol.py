@@ -137,15 +137,14 @@ class PatrolScreen(WuyeScreen):
             if not table.row_count:
                 return
             code = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            try:
-                self.round = patrol.start_round(self.ctx, code)
-            except WuyeError as exc:
-                self.report(exc)
-                return
-            self.notify(_("Round started"))
-            await self._show_checkpoint()
+            self.run_db(patrol.start_round, self.ctx, code, on_done=self._started, on_error=self.report)
             return
         await self.record()
+
+    async def _started(self, rnd) -> None:  # type: ignore[no-untyped-def]
+        self.round = rnd
+        self.notify(_("Round started"))
+        await self._show_checkpoint()
 
     async def record(self) -> None:
         assert self.round is not None
@@ -156,21 +155,21 @@ class PatrolScreen(WuyeScreen):
                               self.query_one(f"#note-{i}", Input).value) for i in cp.items]
         for i in cp.items:
             self.query_one(f"#note-{i}", Input).remove_class("-invalid")
-        try:
-            rnd = patrol.record_checkpoint(self.ctx, self.round.id, cp.code, results,  # type: ignore[arg-type]
-                                           tag=self.query_one("#field-tag", FormField).raw)
-        except ValidationError as exc:
+        self.run_db(patrol.record_checkpoint, self.ctx, self.round.id, cp.code, results,
+                    tag=self.query_one("#field-tag", FormField).raw, on_done=self._recorded,
+                    on_error=self._record_refused)
+
+    def _record_refused(self, exc: WuyeError) -> None:
+        if isinstance(exc, ValidationError):
             self.query_one("#patrol-error", Static).update(exc.message)
             if exc.field.startswith("note_"):
                 note = self.query_one(f"#note-{exc.field[5:]}", Input)
                 note.add_class("-invalid")
                 note.focus()
-            else:
-                self.report(exc)
-            return
-        except WuyeError as exc:
-            self.report(exc)
-            return
+                return
+        self.report(exc)
+
+    async def _recorded(self, rnd) -> None:  # type: ignore[no-untyped-def]
         if rnd.status == "done":
             self.round = None
             minutes = (rnd.ended_at - rnd.started_at) / timedelta(minutes=1)  # type: ignore[operator]
@@ -206,14 +205,11 @@ class PatrolScreen(WuyeScreen):
     async def action_abandon(self) -> None:
         if self.round is None:
             return
-        try:
-            patrol.abandon_round(self.ctx, self.round.id, self.query_one("#field-abandon", FormField).raw)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            self.report(ValidationError("abandon", exc.message))
-            return
-        except WuyeError as exc:
-            self.report(exc)
-            return
+        self.run_db(patrol.abandon_round, self.ctx, self.round.id, self.query_one("#field-abandon", FormField).raw,
+                    on_done=self._abandoned, on_error=lambda exc: self.report(
+                        ValidationError("abandon", exc.message) if isinstance(exc, ValidationError) else exc))
+
+    async def _abandoned(self, _rnd: object) -> None:
         self.round = None
         self.notify(_("Round abandoned"))
         await self.action_reload()
