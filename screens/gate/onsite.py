@@ -227,6 +227,12 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
 
         reveal_visit_id(self, vid)
 
+    def show_storage_error(self, line: str) -> bool:
+        """A save that failed or was cancelled replaces the last "checked in" line, which
+        would otherwise still name the previous visitor; the toast says it too."""
+        self.message(line, "-error")
+        return False
+
     def message(self, text: str, cls: str = "") -> None:
         msg = self.query_one("#gate-msg", Static)
         msg.set_classes(cls)

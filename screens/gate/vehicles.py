@@ -95,6 +95,12 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
     def field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
 
+    def show_storage_error(self, line: str) -> bool:
+        """A save that failed or was cancelled replaces the last "checked in" line, which
+        would otherwise still name the previous visitor; the toast says it too."""
+        self.message(line, "-error")
+        return False
+
     def message(self, text: str, cls: str = "") -> None:
 
         msg = self.query_one("#gate-msg", Static)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.screens.helpers import SIZE, login, make_app, settle
 from tests.screens.test_faults import fill, hold_lock, kept, no_traceback, notes, open_checkin, release, setup, text, visits
@@ -46,6 +46,7 @@ async def test_checkin_with_a_lock_held_stays_live_says_saving_and_esc_cancels(s
             await settle(pilot)
             assert app.screen is screen and not screen.db_busy
             assert "已取消，未保存" in notes(app)
+            assert "已取消" in text(screen.query_one("#gate-msg", Static))  # not the last visitor's line
             assert kept(screen) and visits(sqlite_db) == []
             assert "保存中" not in text(bar)
         finally:
