@@ -107,3 +107,59 @@ def test_promoting_a_guard_directly_in_the_database_is_caught(db, clock):
     _sql(db, "UPDATE staff SET role = 'manager' WHERE id = :i", i=guard.id)
     result = audit.verify_database(db)
     assert not result.ok and result.reason == "register:staff" and result.broken_id == guard.id
+
+
+# ---- the visitor book and the vehicle book are covered too ---------------------------
+
+def _gate_book(gate_site):  # type: ignore[no-untyped-def]
+    from tests.services.conftest_gate import ID2, visitor
+    from wuye_tui.services.gate import vehicles as gveh
+    from wuye_tui.services.gate import visits as gv
+
+    g = gate_site.guard
+    first = gv.check_in(g, visitor(plate="京B12345"))
+    second = gv.check_in(g, visitor(name="李雷", id_number=ID2, phone="13900139000"))
+    gv.check_out(g, first.id, with_vehicle=True)  # an audited change: still intact
+    gveh.resident_in(g, "京A12345")
+    return first, second
+
+
+def test_editing_the_visitor_book_directly_is_caught(db, gate_site):
+    first, second = _gate_book(gate_site)
+    assert audit.verify_database(db).ok
+    # a visitor who left put back on site by hand (or the reverse, to hide an overstay)
+    _sql(db, "UPDATE gate_visit SET checked_out_at = NULL WHERE id = :i", i=first.id)
+    result = audit.verify_database(db)
+    assert not result.ok and result.reason == "register:gate_visit" and result.broken_id == first.id
+
+
+def test_a_visitors_name_changed_by_hand_is_caught(db, gate_site):
+    first, second = _gate_book(gate_site)
+    _sql(db, "UPDATE gate_visit SET name = '王五' WHERE id = :i", i=second.id)
+    result = audit.verify_database(db)
+    assert not result.ok and result.reason == "register:gate_visit" and result.broken_id == second.id
+
+
+def test_a_vehicle_move_edited_by_hand_is_caught(db, gate_site):
+    _gate_book(gate_site)
+    _sql(db, "UPDATE gate_vehicle SET out_at = NULL WHERE plate = '京B12345'")
+    result = audit.verify_database(db)
+    assert not result.ok and result.reason == "register:gate_vehicle"
+
+
+def test_group_check_out_undo_and_purge_keep_the_book_intact(db, gate_site):
+    from datetime import timedelta
+
+    from tests.services.conftest_gate import ID3, visitor
+    from wuye_tui.services.gate import visits as gv
+    from wuye_tui.services.gate import watch as gw
+
+    first, second = _gate_book(gate_site)
+    third = gv.check_in(gate_site.guard, visitor(name="韩梅梅", id_number=ID3, phone="13700137000"))
+    gv.check_out_group(gate_site.guard, [second.id, third.id])
+    assert audit.verify_database(db).ok
+    gv.undo_check_out(gate_site.guard, [second.id, third.id])
+    assert audit.verify_database(db).ok
+    gate_site.clock.advance(days=200)
+    assert gw.purge_visitors(gate_site.sup, gate_site.clock.now() - timedelta(days=180)) == 3
+    assert audit.verify_database(db).ok  # blanked by the audited purge: not an edit

@@ -54,29 +54,81 @@ def _digest(prev_hash: str, at: datetime, staff_id: int | None, action: str, ent
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-# Register rows an audit row "covers": the keyed hash of their fields is kept in the audit row,
-# and ``verify_database`` re-hashes the rows, so editing one outside wuye is caught.
+@dataclass(frozen=True)
+class Cover:
+    """A register whose rows audit rows "cover": the keyed hash of the row's fields is kept in
+    the audit row written with each change (``covers``), and ``verify_database`` re-hashes the
+    rows, so editing one outside wuye is caught. ``personal``: the fields the retention purge
+    blanks; they have a hash of their own (the second half of ``covers``), and a row whose
+    personal fields are all blank is taken as purged rather than edited."""
+
+    table: str
+    facts: tuple[str, ...]
+    personal: tuple[str, ...] = ()
+
+
 _COVERED = {
-    "staff": ("staff", ("id", "name", "role", "active", "pin_hash")),
+    "staff": Cover("staff", ("id", "name", "role", "active", "pin_hash")),
+    "gate_visit": Cover("gate_visit", ("id", "id_type", "headcount", "host_unit_id", "approval", "purpose",
+                                       "prereg_id", "group_ref", "checked_in_at", "expected_out_at",
+                                       "checked_out_at", "guard_id", "out_guard_id", "override_by", "id_checked"),
+                        ("name", "id_number", "phone", "plate", "visitor_id")),
+    "gate_vehicle": Cover("gate_vehicle", ("id", "plate", "resident", "kind", "unit_id", "purpose", "inspection",
+                                           "visit_id", "in_at", "out_at", "guard_id", "out_guard_id", "override_by"),
+                          ("driver", "phone", "driver_confirm")),
 }
+
+
+def _columns(spec: Cover):  # type: ignore[no-untyped-def]
+    from sqlmodel import SQLModel
+
+    table = SQLModel.metadata.tables[spec.table]  # the models package (imported above) made them
+    return [table.c[c] for c in (*spec.facts, *spec.personal)], table
 
 
 def _row_hash(conn, key: bytes | None, entity: str, entity_id: str) -> str:  # type: ignore[no-untyped-def]
     spec = _COVERED.get(entity)
     if spec is None or key is None or not entity_id.isdigit():
         return ""
-    from sqlalchemy import text
-
-    table, cols = spec
-    row = conn.execute(text(f"SELECT {', '.join(cols)} FROM {table} WHERE id = :i"), {"i": int(entity_id)}).first()
+    cols, table = _columns(spec)
+    row = conn.execute(select(*cols).where(table.c.id == int(entity_id))).first()
     if row is None:
         return ""
     return _cover_digest(key, entity, row)
 
 
-def _cover_digest(key: bytes, entity: str, row) -> str:  # type: ignore[no-untyped-def]
-    payload = "\x1f".join([entity] + ["" if v is None else str(int(v) if isinstance(v, bool) else v) for v in row])
+def _norm(value: Any) -> str:
+    """One spelling per value whatever the backend hands back (SQLite: naive UTC datetimes and
+    0/1; PostgreSQL: aware datetimes and booleans), so a copied database verifies too."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, datetime):
+        return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return str(value)
+
+
+def _hmac(key: bytes, entity: str, values) -> str:  # type: ignore[no-untyped-def]
+    payload = "\x1f".join([entity] + [_norm(v) for v in values])
     return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _cover_digest(key: bytes, entity: str, row) -> str:  # type: ignore[no-untyped-def]
+    spec = _COVERED[entity]
+    if not spec.personal:
+        return _hmac(key, entity, row)
+    n = len(spec.facts)  # 64 hex characters: 128 bits of each keyed hash
+    return _hmac(key, entity, row[:n])[:32] + _hmac(key, entity + ".personal", row[n:])[:32]
+
+
+def _cover_matches(want: str, key: bytes, entity: str, row) -> bool:  # type: ignore[no-untyped-def]
+    got = _cover_digest(key, entity, row)
+    spec = _COVERED[entity]
+    if not spec.personal or hmac.compare_digest(want, got):
+        return hmac.compare_digest(want, got)
+    purged = all(v in (None, "") for v in row[len(spec.facts):])
+    return hmac.compare_digest(want[:32], got[:32]) and purged
 
 
 def record(session: Session, actor: Actor | None, at: datetime, action: str, entity: str,
@@ -175,16 +227,17 @@ def _changed_register_row(session: Session) -> tuple[str, int] | None:
     if key is None:
         return None
     conn = session.connection()
-    for entity, (table, cols) in _COVERED.items():
+    for entity, spec in _COVERED.items():
         latest: dict[str, str] = {}
         for eid, covers in conn.execute(text(
                 "SELECT entity_id, covers FROM audit WHERE entity = :e AND covers <> '' ORDER BY id"), {"e": entity}):
             latest[eid] = covers
         if not latest:
             continue
-        for row in conn.execute(text(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id")):
+        cols, table = _columns(spec)
+        for row in conn.execute(select(*cols).order_by(table.c.id)):
             want = latest.get(str(row[0]))
-            if want is not None and not hmac.compare_digest(want, _cover_digest(key, entity, row)):
+            if want is not None and not _cover_matches(want, key, entity, row):
                 return entity, int(row[0])
     return None
 

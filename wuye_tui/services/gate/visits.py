@@ -467,8 +467,9 @@ def check_out_group(ctx: ServiceContext, visit_ids: list[int], with_vehicle: boo
                                 .values(out_at=now, out_guard_id=ctx.actor.id))
                 audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", move_id,
                              after={"plate": plate, "with_visit": vid})
-        audit.record(session, ctx.actor, now, "gate.check_out_group", "gate_visit", ",".join(map(str, open_ids))[:40],
-                     after={"visits": list(open_ids)})
+        for vid in open_ids:  # one row per visit: each covers its visit (audit verify re-hashes it)
+            audit.record(session, ctx.actor, now, "gate.check_out_group", "gate_visit", vid,
+                         after={"visits": list(open_ids)})
     return len(open_ids)
 
 
