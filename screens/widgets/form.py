@@ -8,10 +8,22 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input, Label, Static
 
 from wuye_tui.errors import ValidationError
 from wuye_tui.i18n import _
+
+
+class FormInput(Input):
+    """The Input of every form field. Textual's Input sets its virtual size (the text's
+    width) on every key, and that reactive asks for a layout of the whole screen: on a
+    desk form of some sixty widgets that layout was most of a key's 45-50 ms. The field's
+    own size never depends on its text (fixed width and height), and its horizontal
+    scrolling reads the virtual size directly, so a repaint of the field is enough."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
 
 
 class FormField(Horizontal):
@@ -45,7 +57,7 @@ class FormField(Horizontal):
         self.field_name = name
         self.check = check
         self.required = required
-        self._input = Input(value=value, placeholder=placeholder, password=password, id=f"in-{name}",
+        self._input = FormInput(value=value, placeholder=placeholder, password=password, id=f"in-{name}",
                             compact=compact)  # no max_length: an overlong value is refused, never cut
         self._given = value  # what the form put there
         self._touched = False  # the user has typed something other than that

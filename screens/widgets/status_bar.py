@@ -13,6 +13,8 @@ class StatusBar(Static):
     StatusBar { height: 1; background: $primary; color: $text; padding: 0 1; }
     """
 
+    _shown = None
+
     def on_mount(self) -> None:
         self.update_status()
         self.set_interval(1.0, self.update_status)
@@ -34,4 +36,7 @@ class StatusBar(Static):
         # Storage state (issue #16): the database away, or a save under way; first, so that
         # an 80-column line still shows it.
         flags = [f for f in (getattr(app, "db_down", None), getattr(app, "db_busy_text", None)) if f]
-        self.update("  |  ".join(flags + parts))
+        text = "  |  ".join(flags + parts)
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)  # one line, its size fixed: no layout of the screen each second
