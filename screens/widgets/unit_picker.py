@@ -72,7 +72,7 @@ class UnitPicker(FormField):
             mark = "▶ " if i == self.pick else "  "
             if i:
                 lines.append("\n")
-            lines.append(f"{mark}{h.code}  {h.resident}  {h.phone}".rstrip(), style="reverse" if i == self.pick else "")
+            lines.append(f"{mark}{h.code}  {h.resident}  {h.phone_masked}".rstrip(), style="reverse" if i == self.pick else "")
         self._picks().update(lines if self.hits else "")
         self._picks().set_class(bool(self.hits), "-shown")
 

@@ -43,3 +43,13 @@ def test_pick_list_has_owner_and_phone(units):
     assert {h.resident for h in hits} == {"李四", "王芳"} and all(h.phone for h in hits)
     with pytest.raises(ValidationError, match="roster|名册|没有"):
         roster.get_unit(units, "9-9-999")
+
+
+def test_a_masked_phone_cannot_be_read_back_digit_by_digit(units):
+    """A phone finds its unit by the whole number or by its last four digits (what the mask
+    shows), never by a prefix: "1391", "13912", ... would each say whether a digit is right."""
+    assert [h.code for h in roster.search_units(units, "13912345678")] == ["3栋2单元1202"]
+    assert [h.code for h in roster.search_units(units, "5678")] == ["3栋2单元1202"]
+    for prefix in ("139", "1391", "13912", "1391234"):
+        assert all(h.resident != "李四" for h in roster.search_units(units, prefix)), prefix
+    assert roster.search_units(units, "5678")[0].phone_masked == "139****5678"

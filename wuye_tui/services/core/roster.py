@@ -104,7 +104,9 @@ def _insert_resident(session: Session, unit: Unit, name: str, phone: str, plates
 
 
 def search_units(ctx: ServiceContext, text: str, limit: int = 8) -> list[UnitHit]:
-    """Units by unit number, resident name, phone or pinyin initials (prefix matches)."""
+    """Units by unit number, resident name or pinyin initials (prefix matches), or a
+    resident's phone: the whole number, or its last four digits (what the masked phone
+    shows). Never a phone prefix: typing digit after digit would read a masked number back."""
     q = (text or "").strip()
     if not q:
         return []
@@ -112,12 +114,17 @@ def search_units(ctx: ServiceContext, text: str, limit: int = 8) -> list[UnitHit
 
     like = like_escape(q) + "%"  # % and _ are literal
     low = like.lower()
+    by_phone = []
+    if q.isdigit() and len(q) == 4:
+        by_phone.append(Resident.phone.like("%" + q))
+    elif q.isdigit() and len(q) >= 7:
+        by_phone.append(Resident.phone == q)
     with ctx.db.read() as session:
         stmt = (
             select(Unit.id, Unit.code, Resident.name, Resident.phone)
             .join(Resident, Resident.unit_id == Unit.id, isouter=True)
             .where(or_(Unit.code.like(like, escape=E), Unit.room.like(like, escape=E),
-                       Resident.name.like(like, escape=E), Resident.phone.like(like, escape=E),
+                       Resident.name.like(like, escape=E), *by_phone,
                        Resident.initials.like(low, escape=E)))
             .order_by(Unit.code)
             .limit(limit * 3)
