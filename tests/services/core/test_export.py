@@ -139,3 +139,11 @@ def test_progress_is_reported(make_ctx, outdir):
     seen = []
     export(sup, "escalations", date(2026, 3, 1), date(2026, 3, 2), "xlsx", outdir / "p.xlsx", progress=seen.append)
     assert seen[-1] == 3
+
+
+@pytest.mark.parametrize("register", ["visitors", "vehicles", "passes", "refusals", "watch-list"])
+@pytest.mark.parametrize("role", ["guard", "front_desk"])
+def test_registers_with_names_and_ids_are_for_supervisors_and_managers(make_ctx, outdir, register, role):
+    with pytest.raises(PermissionDenied):
+        export(make_ctx(role), register, date(2026, 3, 1), date(2026, 3, 2), "csv", outdir / f"{register}.csv")
+    assert not (outdir / f"{register}.csv").exists()

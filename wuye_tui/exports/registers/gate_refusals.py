@@ -79,7 +79,7 @@ def slip_use_rows(ctx: ServiceContext, start: datetime, end: datetime, reveal: b
                names.get(r[5], "") if r[5] else "")
 
 
-register(Register("refusals", N_("Refused entries"), REFUSAL_COLUMNS, refusal_rows, GATE | OFFICE | SUPERVISORS,
+register(Register("refusals", N_("Refused entries"), REFUSAL_COLUMNS, refusal_rows, SUPERVISORS,  # names, IDs: personal
                   sensitive=True))
 register(Register("pass-checks", N_("Pass checks at the gate"), CHECK_COLUMNS, pass_check_rows, GATE | OFFICE))
 register(Register("slip-uses", N_("Release slips presented"), CHECK_COLUMNS, slip_use_rows, GATE | OFFICE))
