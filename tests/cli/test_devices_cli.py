@@ -25,6 +25,12 @@ def test_prereg_qr_png_and_svg(sqlite_db, clock, tmp_path):  # type: ignore[no-u
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     r = run(sqlite_db, DESK, "prereg", "add", "--unit", "3栋2单元1202", "--name", "关羽", "--qr", str(svg))
     assert r.exit_code == 0 and "<svg" in svg.read_text()
+    assert {oct(p.stat().st_mode & 0o777) for p in (png, svg)} == {"0o600"}  # whatever the umask
+    link = tmp_path / "link.png"
+    link.symlink_to(tmp_path / "elsewhere.png")
+    r = run(sqlite_db, DESK, "prereg", "add", "--unit", "3栋2单元1202", "--name", "赵云", "--qr", str(link))
+    assert r.exit_code == 1 and not (tmp_path / "elsewhere.png").exists()  # never through a symlink
+    assert "Traceback" not in r.output and r.stdout == ""  # refused before anything is saved
     r = run(sqlite_db, DESK, "prereg", "add", "--unit", "3栋2单元1202", "--name", "张飞", "--qr", str(tmp_path / "x.jpg"))
     assert r.exit_code == 1 and ".png" in r.stderr and r.stdout == ""  # refused before anything is saved
 

@@ -81,12 +81,22 @@ def check_file_name(path: str | Path) -> Path:
     p = Path(path)
     if p.suffix.lower() not in (".png", ".svg"):
         raise ValidationError("qr", _("The QR file must end in .png or .svg"))
+    from ..fsafe import refuse_symlink
+
+    refuse_symlink(p.expanduser())  # refused before the pre-registration is saved
     return p
 
 
 def write_file(payload: str, path: str | Path) -> Path:
-    """Write the QR code as PNG or SVG (by the file's suffix)."""
+    """Write the QR code as PNG or SVG (by the file's suffix): 0600, by temp file and
+    rename, never through a symlink, like every file wuye writes (it holds a visitor's
+    pre-registration code)."""
+    import io
+
+    from ..fsafe import write_private
+
     p = check_file_name(path)
     suffix = p.suffix.lower()
-    _make(payload).save(str(p), scale=8 if suffix == ".png" else 6, border=4)
-    return p
+    buf = io.BytesIO()
+    _make(payload).save(buf, kind=suffix[1:], scale=8 if suffix == ".png" else 6, border=4)
+    return write_private(p, buf.getvalue())
