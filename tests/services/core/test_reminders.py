@@ -211,6 +211,12 @@ def test_daily_summary_once_at_the_set_time_and_on_demand(site, clock, make_ctx)
     [s] = given(guard, "summary")
     assert s.text.startswith("2026-03-02 汇总：未结投诉 1 件（逾期 0）；未解决重大事件 0 件")
     assert "漏巡" in s.text and "未签交接班 0 份" in s.text
+    from wuye_tui.services.core import audit_checkpoint
+
+    with guard.db.read() as session:
+        head = audit_checkpoint.chain_head(session)
+    # the chain head as it was when the summary was written leaves the database with it
+    assert f"审计链末行：第 {head['id'] - 1} 条" in s.text or f"审计链末行：第 {head['id']} 条" in s.text
     assert [o.event for o in outbox(guard)].count("summary") == 1
     sup = make_ctx("supervisor")
     text = reminders.send_summary(sup)

@@ -10,130 +10,29 @@ rule says ``notify``, an outbox row for the reminder receivers, in the same tran
 A major escalation left unacknowledged for ``minutes`` goes up one level: its level becomes 1
 (the alert says 已升级), an event is written and the manager's receivers are told.
 
-The daily summary (open complaints, overdue items, missed rounds, unsigned handovers) is given
-once a day at the ``summary_time`` setting, and on demand (``wuye notify summary``).
+The daily summary (open complaints, overdue items, missed rounds, unsigned handovers, and the
+audit chain's head, so a copy of it lives outside the database) is given once a day at the
+``summary_time`` setting, and on demand (``wuye notify summary``). The rules themselves:
+``reminder_rules``.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ...clock import as_utc
-from ...errors import ConfigError, NotFound
-from ...i18n import N_, _
+from ...errors import NotFound
+from ...i18n import _
 from ...models.escalation import Escalation, ReminderClaim
-from .context import ROLES, ServiceContext
+from . import audit_checkpoint
+from .context import ServiceContext
+from .reminder_rules import FILE, RULE_LABELS, SHOW_HOURS, Rule, load_rules, parse_rules, rule_label  # noqa: F401
 
-SHOW_HOURS = 24
-FILE = "reminders.toml"
-
-RULES: dict[str, dict[str, Any]] = {
-    # rule -> its parameters with defaults
-    "complaint_due": {"hours_before": 2},
-    "complaint_overdue": {},
-    "complaint_unconfirmed": {"days": 3},
-    "patrol_missed": {"grace_minutes": 0},
-    "key_overdue": {},
-    "visitor_overstay": {"grace_minutes": 30},
-    "vehicle_overstay": {"hours": 12},
-    "permit_ending": {"days_before": 1},
-    "escalation_unacknowledged": {"minutes": 10},
-    "summary": {},
-}
-RULE_LABELS = {
-    "complaint_due": N_("Complaint reply due soon"), "complaint_overdue": N_("Complaint reply overdue"),
-    "complaint_unconfirmed": N_("Reply not confirmed"), "patrol_missed": N_("Patrol round not walked"),
-    "key_overdue": N_("Key not returned"), "visitor_overstay": N_("Visitor past expected stay"),
-    "vehicle_overstay": N_("Vehicle past expected stay"), "permit_ending": N_("Renovation permit ending"),
-    "escalation_unacknowledged": N_("Escalation sent up"), "summary": N_("Daily summary"),
-}
-
-
-def rule_label(rule: str) -> str:
-    return _(RULE_LABELS[rule]) if rule in RULE_LABELS else rule
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    enabled: bool = True
-    roles: tuple[str, ...] = ("supervisor",)
-    notify: bool = False
-    params: dict[str, float] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> float:
-        try:
-            return self.params[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def _folder() -> tuple[Path, str]:
-    env = os.environ.get("WUYE_DATA_DIR")
-    if env and (Path(env) / FILE).is_file():
-        return Path(env), env
-    from ...reference import _packaged_folder
-
-    folder, prefix = _packaged_folder()
-    return Path(str(folder)), prefix
-
-
-def parse_rules(text: str, display: str) -> dict[str, Rule]:
-    """Check the whole file: each problem names the file and the key."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{display}: {exc}") from None
-    rules: dict[str, Rule] = {}
-    for code, table in data.items():
-        if code not in RULES:
-            raise ConfigError(f"{display}: [{code}]: " + _("unknown rule (known: {names})").format(
-                names=", ".join(RULES)))
-        if not isinstance(table, dict):
-            raise ConfigError(f"{display}: {code}: " + _("must be a table [{name}]").format(name=code))
-        params = dict(RULES[code])
-        for key, value in table.items():
-            where = f"{display}: {code}.{key}"
-            if key == "enabled" or key == "notify":
-                if not isinstance(value, bool):
-                    raise ConfigError(f"{where}: " + _("must be true or false"))
-            elif key == "roles":
-                if not isinstance(value, list) or not value or any(r not in ROLES for r in value):
-                    raise ConfigError(f"{where}: " + _("must list roles from {names}").format(names=", ".join(ROLES)))
-            elif key in params:
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 10000:
-                    raise ConfigError(f"{where}: " + _("must be a number from 0 to 10000"))
-                params[key] = float(value)
-            else:
-                raise ConfigError(f"{where}: " + _("unknown key"))
-        rules[code] = Rule(code, bool(table.get("enabled", True)), tuple(table.get("roles", ("supervisor",))),
-                           bool(table.get("notify", False)), params)
-    for code in RULES:
-        rules.setdefault(code, Rule(code, False, params=dict(RULES[code])))
-    return rules
-
-
-@lru_cache(maxsize=4)
-def _load(folder: str, display: str) -> dict[str, Rule]:
-    path = Path(folder) / FILE
-    return parse_rules(path.read_text(encoding="utf-8"), f"{display}/{FILE}")
-
-
-def load_rules() -> dict[str, Rule]:
-    folder, display = _folder()
-    return _load(str(folder), display)
-
-
-# ---- claiming -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Due:
@@ -375,12 +274,15 @@ def summary_text(ctx: ServiceContext, now: datetime | None = None) -> str:
                                    .where(Handover.opened_at < now - timedelta(hours=1))).scalar_one()
         esc_n = session.execute(select(func.count()).select_from(Escalation)
                                 .where(Escalation.resolved_at.is_(None))).scalar_one()
+        head = audit_checkpoint.chain_head(session)
     missed = [s for s in _schedule(ctx, now - timedelta(hours=24), now, now) if s.status == "missed"]
     overdue_items = sum(1 for d in due_now(ctx, now) if d.rule in ("key_overdue", "visitor_overstay", "vehicle_overstay"))
     return _("{date} summary: open complaints {open} (overdue {overdue}); unresolved escalations {esc}; "
              "keys, visitors and vehicles overdue {items}; rounds missed in 24 h {missed}; unsigned handovers {unsigned}"
              ).format(date=ctx.local(now).strftime("%Y-%m-%d"), open=open_n, overdue=overdue_n, esc=esc_n,
-                      items=overdue_items, missed=len(missed), unsigned=unsigned)
+                      items=overdue_items, missed=len(missed), unsigned=unsigned) + "\n" + _(
+        # the chain head leaves the database with the summary: an older copy put back no longer matches
+        "Audit chain head: No. {id} {hash} ({rows} rows)").format(id=head["id"], hash=head["hash"][:16], rows=head["rows"])
 
 
 def _summary_if_time(ctx: ServiceContext, rule: Rule, conf: Any, now: datetime) -> int:
