@@ -3,6 +3,8 @@ on every backend."""
 
 from __future__ import annotations
 
+import json
+
 import os
 import stat
 
@@ -149,7 +151,10 @@ def test_whole_database_commands_need_a_supervisor(db, clock, tmp_path):
         out = wholedb.backup_as(ctx.as_actor(sup), tmp_path / "b.dump")
         assert stat.S_IMODE(out.stat().st_mode) == 0o600 and out.read_bytes()[:5] == b"PGDMP"
         with db.read() as session:
-            assert session.execute(select(AuditEntry).where(AuditEntry.action == "db.backup")).first()
+            backed = session.execute(select(AuditEntry).where(AuditEntry.action == "db.backup")).scalars().one()
+        side = json.loads((tmp_path / "b.dump.head").read_text())  # the chain head beside the dump
+        assert side["id"] >= backed.id and side["at_least"] and side["site_id"]
+        assert stat.S_IMODE((tmp_path / "b.dump.head").stat().st_mode) == 0o600
         return
     wholedb.backup_as(ctx.as_actor(sup), tmp_path / "b.db")
     assert stat.S_IMODE((tmp_path / "b.db").stat().st_mode) == 0o600

@@ -32,18 +32,21 @@ def checkpoint(db, note: str = "") -> dict:  # type: ignore[no-untyped-def,type-
     return head
 
 
-def write_backup_head(path: Path) -> Path:
-    """``<backup>.head``: the chain head the backup holds (JSON, 0600)."""
+def write_backup_head(path: Path, head: dict | None = None) -> Path:  # type: ignore[type-arg]
+    """``<backup>.head``: the chain head the backup holds (JSON, 0600). A SQLite backup is
+    read back; a PostgreSQL dump is not readable here, so ``head`` is the live chain head
+    read just before ``pg_dump`` ran (the dump holds at least those rows: ``at_least``)."""
     from ...db import Database
     from ...fsafe import write_private
 
-    db = Database(f"sqlite:///{path}")
-    try:
-        with db.read() as session:
-            head = chain_head(session)
-        head["site_id"] = _read_site_id(db)
-    finally:
-        db.dispose()
+    if head is None:
+        db = Database(f"sqlite:///{path}")
+        try:
+            with db.read() as session:
+                head = chain_head(session)
+            head["site_id"] = _read_site_id(db)
+        finally:
+            db.dispose()
     side = path.with_name(path.name + ".head")
     write_private(side, (json.dumps(head, ensure_ascii=False) + "\n").encode())
     return side
