@@ -12,8 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Input, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static, TextArea
 
 from wuye_tui.errors import ValidationError
 from wuye_tui.i18n import N_, _
@@ -21,12 +20,12 @@ from wuye_tui.reference import load_reference
 from wuye_tui.services.complaints import common as cc
 from wuye_tui.services.complaints import intake as complaints
 from wuye_tui.services.complaints.intake import check_promised_reply, resolve_major
-from wuye_tui.services.core import roster
 from wuye_tui.textsafe import escape_markup as esc
 from wuye_tui.validators import clean_text, validate_name, validate_phone
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from ..widgets.unit_picker import UnitPicker
 from .entry_fields import ChoiceField, DescriptionField, EntryField
 
 CHOICE_FIELDS = ("channel", "category", "cause", "department", "major_type")
@@ -100,12 +99,14 @@ class ComplaintEntryScreen(WuyeScreen):
                         elif name in CHOICE_FIELDS:
                             yield ChoiceField(label, name, _checker(name, self), required=need,
                                               placeholder=self._placeholder(name), label_of=_label_of(name))
+                        elif name == "unit":  # the gate's picker: arrows + Enter, never a guess
+                            yield UnitPicker(label, "unit", required=need, compact=False,
+                                             placeholder=self._placeholder(name))
                         else:
-                            yield (FormField if name == "unit" else EntryField)(
-                                label, name, _checker(name, self), required=need, placeholder=self._placeholder(name))
+                            yield EntryField(label, name, _checker(name, self), required=need,
+                                             placeholder=self._placeholder(name))
         with Vertical(id="cp-help"):
             yield Static("", id="cp-choices")
-            yield OptionList(id="cp-hits")
 
     def _placeholder(self, name: str) -> str:
         return {
@@ -116,7 +117,6 @@ class ComplaintEntryScreen(WuyeScreen):
         }.get(name, "")
 
     def on_mount(self) -> None:
-        self.query_one("#cp-hits", OptionList).display = False
         self.field("unit").input.focus()
 
     def field(self, name: str) -> FormField:
@@ -124,46 +124,19 @@ class ComplaintEntryScreen(WuyeScreen):
 
     # ---- the unit picker -----------------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "in-unit":
-            return
-
-        hits = roster.search_units(self.ctx, event.value, limit=6) if event.value.strip() else []
-        self._hits = hits
-        options = self.query_one("#cp-hits", OptionList)
-        options.clear_options()
-        for hit in hits:
-            options.add_option(Option(f"{hit.code}  {hit.resident}  {hit.phone_masked}", id=str(hit.unit_id)))
-        options.display = bool(hits)
-
-    def _take_hit(self, index: int) -> None:
-        hit = self._hits[index]
-        self.field("unit").set_value(hit.code)
-        if hit.resident and not self.field("caller").raw.strip():
-            self.field("caller").set_value(hit.resident)
-        if hit.phone and not self.field("phone").raw.strip():
-            self.field("phone").set_value(hit.phone)
-        self.query_one("#cp-hits", OptionList).display = False
-        self.field("channel").input.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_unit_picker_picked(self, event: UnitPicker.Picked) -> None:
+        """A unit taken from the list brings its resident as the caller (when empty)."""
         event.stop()
-        self._take_hit(event.option_index)
-
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key == "down" and self.focused is not None and self.focused.id == "in-unit":
-            options = self.query_one("#cp-hits", OptionList)
-            if options.display and options.option_count:
-                event.stop()
-                options.focus()
-                options.highlighted = 0
+        hit = event.hit
+        if hit is not None and hit.resident and not self.field("caller").raw.strip():
+            self.field("caller").set_value(hit.resident)
+        if hit is not None and hit.phone and not self.field("phone").raw.strip():
+            self.field("phone").set_value(hit.phone)
+        if self.field("caller").raw.strip():  # the caller is known: on to how the call came in
+            self.field("channel").input.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "in-unit" and getattr(self, "_hits", None) and event.value.strip() \
-                and event.value.strip() != self._hits[0].code:
-            self._take_hit(0)
-            return
         self.focus_next("Input, TextArea")
 
     def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
@@ -174,8 +147,6 @@ class ComplaintEntryScreen(WuyeScreen):
         help_line = _("Enter: new line   Tab: next field   F2: save   Esc: back") if name == "description" \
             else _("Enter: next field   F2: save   Esc: back")
         self.query_one("#cp-choices", Static).update(choice_text(name) if name in CHOICE_FIELDS else help_line)
-        if name != "unit" and not isinstance(widget, OptionList):
-            self.query_one("#cp-hits", OptionList).display = False
 
     # ---- saving ---------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from wuye_tui.errors import ValidationError, WuyeError
 from wuye_tui.i18n import N_
 
 from ..faults import DialogSave
+from ..widgets.unit_picker import UnitPicker
 
 
 class StepDialog(DialogSave, ModalScreen[dict[str, str] | None]):
@@ -43,6 +44,11 @@ class StepDialog(DialogSave, ModalScreen[dict[str, str] | None]):
             if self.hint:
                 yield Static(self.hint, classes="step-hint")
             for name, label, value in self.fields:
+                if name == "unit":  # the gate's unit picker, as everywhere a unit is asked for
+                    picker = UnitPicker(label, "unit", compact=True)
+                    picker.input.value = value
+                    yield picker
+                    continue
                 yield Label(label)
                 yield Input(value=value, id=f"step-{name}")
             yield Static("", id="step-error")
@@ -56,16 +62,25 @@ class StepDialog(DialogSave, ModalScreen[dict[str, str] | None]):
         if idx + 1 < len(inputs):
             inputs[idx + 1].focus()
             return
-        values = {name: self.query_one(f"#step-{name}", Input).value for name, _l, _v in self.fields}
+        values = {name: self._value(name) for name, _l, _v in self.fields}
         if self.submit is None:
             self.dismiss(values)
             return
         # the step is written in a worker (run_db); the dialog closes once it is committed
         self.run_db(self.submit, values, on_done=lambda _r: self.dismiss(values), on_error=self._refused)
 
+    def _value(self, name: str) -> str:
+        if name == "unit":
+            return self.query_one("#field-unit", UnitPicker).raw
+        return self.query_one(f"#step-{name}", Input).value
+
     def _refused(self, exc: WuyeError) -> None:
         self.show_error(exc.message if isinstance(exc, ValidationError) else str(exc))
-        if isinstance(exc, ValidationError) and self.query(f"#step-{exc.field}"):
+        if isinstance(exc, ValidationError) and exc.field == "unit" and self.query("#field-unit"):
+            picker = self.query_one("#field-unit", UnitPicker)
+            picker.show_error(exc.message)
+            picker.input.focus()
+        elif isinstance(exc, ValidationError) and self.query(f"#step-{exc.field}"):
             self.query_one(f"#step-{exc.field}", Input).focus()
 
     def show_error(self, message: str) -> None:

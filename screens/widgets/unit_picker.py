@@ -40,10 +40,11 @@ class UnitPicker(FormField):
     """
 
     class Picked(Message):
-        def __init__(self, picker: UnitPicker, code: str) -> None:
+        def __init__(self, picker: UnitPicker, code: str, hit=None) -> None:  # type: ignore[no-untyped-def]
             super().__init__()
             self.picker = picker
             self.code = code
+            self.hit = hit  # the roster.UnitHit taken (its resident's name and phone)
 
     def __init__(self, label: str, name: str = "unit", required: bool = False, compact: bool = True,
                  placeholder: str = "") -> None:
@@ -117,10 +118,10 @@ class UnitPicker(FormField):
         event.prevent_default()
 
     def take(self, index: int) -> None:
-        code = self.hits[index].code
-        self.set_value(code)
+        hit = self.hits[index]
+        self.set_value(hit.code)
         self.close()
-        self.post_message(self.Picked(self, code))
+        self.post_message(self.Picked(self, hit.code, hit))
         self.screen.focus_next()
 
     def set_value(self, value: str) -> None:

@@ -76,7 +76,7 @@ async def test_unit_picker_down_arrow_chooses(sqlite_db, clock):
         await pilot.pause()
         await pilot.press("1")
         await pilot.pause()
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "enter")  # the gate's picker: the list starts on the first unit
         await pilot.pause()
         assert app.screen.field("unit").raw == "1栋1单元102"
         assert app.screen.field("caller").raw == "李娜"
@@ -218,11 +218,24 @@ async def test_return_visit_keys_and_suggestions(sqlite_db, clock):
         await pilot.pause()
         dialog = app.screen
         dialog.query_one("#step-name", Input).value = "张伟"
+        dialog.query_one("#in-unit", Input).focus()  # the gate's unit picker, here too
+        await pilot.press(*"zw")
+        await pilot.pause()
+        assert "1栋1单元101" in str(dialog.query_one("#picks-unit", Static).render())
+        await pilot.press("enter")  # takes the highlighted unit, on to the next field
+        await pilot.pause()
+        assert dialog.query_one("#in-unit", Input).value == "1栋1单元101"
+        assert app.focused.id == "step-phone"
         dialog.query_one("#step-content", Input).value = "建议增设充电桩"
         dialog.query_one("#step-content", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one("#sg-table", DataTable).row_count == 1
+    from wuye_tui.models.complaints import Suggestion
+    from wuye_tui.models.people import Unit
+
+    with sqlite_db.read() as s:
+        assert s.execute(select(Unit.code).join(Suggestion, Suggestion.unit_id == Unit.id)).scalar_one() == "1栋1单元101"
 
 
 async def test_monthly_stats_screen(sqlite_db, clock):
