@@ -50,7 +50,7 @@ PROVIDER_MODULES = (
     "wuye_tui.services.complaints.intake",
     "wuye_tui.services.guard.dutylog",
     "wuye_tui.services.gate.open_items",
-    "wuye_tui.services.guard.handover",  # its own kinds (equipment, notes)
+    "wuye_tui.services.guard.handover_items",  # the handover's own kinds (equipment, notes)
     "wuye_tui.services.guard.keys",
     "wuye_tui.services.guard.patrol",
 )
