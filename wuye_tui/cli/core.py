@@ -192,7 +192,10 @@ def audit_verify() -> None:
                "emptied, or an older copy of the database put back)").format(id=result.broken_id))
     if not result.ok and result.reason.startswith("register:"):
         fail(_("A register row was changed outside wuye: {entity} #{id} no longer matches its audit row").format(
-            entity=result.reason.split(":", 1)[1], id=result.broken_id))
+            entity=audit.register_label(result.reason.split(":", 1)[1]), id=result.broken_id))
+    if not result.ok and result.reason == "seal:handover":
+        fail(_("Signed handover #{id} was changed outside wuye: its content no longer matches the seal "
+               "recorded at its signature").format(id=result.broken_id))
     if not result.ok and result.reason == "rewritten":
         fail(_("Audit chain rewritten: row {id} differs from the last checkpoint").format(id=result.broken_id))
     if not result.ok:

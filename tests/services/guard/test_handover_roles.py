@@ -163,3 +163,36 @@ def test_incoming_guard_who_signed_is_not_flagged(make_ctx, clock, db, on_site):
     assert guard_sessions.end_reason(b) == "logout"
     assert guard_sessions.end_reason(a) == "logout"
     staff.end_session(b, sb, "logout")
+
+
+@pytest.mark.parametrize("edit", [
+    "UPDATE handover_item SET title = '访客 无' WHERE ref = 'visit:1'",       # an item rewritten
+    "UPDATE handover SET notes = '一切正常' WHERE status = 'signed'",          # the notes
+    "UPDATE handover SET content_hash = '{fresh}' WHERE status = 'signed'",   # the seal recomputed to match
+])
+def test_audit_verify_catches_an_edited_signed_handover(make_ctx, clock, db, on_site, edit):
+    """``audit verify`` holds every signed handover to the seal the keyed audit chain recorded
+    at its signature: editing its items or notes, or recomputing its seal to match, is caught."""
+    from sqlalchemy import text
+
+    from wuye_tui.services.core import audit
+
+    a = make_ctx("guard", "张保安", "1111")
+    b = make_ctx("guard", "赵保安", "2222")
+    at(clock, 14, 40)
+    h = handover.open_handover(a)
+    handover.set_notes(a, h.id, "道闸卡顿")
+    ack_all(b, h.id)
+    handover.sign(b, h.id, "赵保安", "2222")
+    assert audit.verify_database(db).ok
+    with db.write() as s:
+        s.execute(text("UPDATE handover SET notes = '一切正常' WHERE status = 'signed'")) if "{fresh}" in edit else None
+        if "{fresh}" in edit:
+            signed = s.get(Handover, h.id)
+            s.refresh(signed)
+            from wuye_tui.services.guard.handover_sign import content_hash, sealed_content
+
+            edit = edit.format(fresh=content_hash(sealed_content(s, signed)))
+        s.execute(text(edit))
+    result = audit.verify_database(db)
+    assert not result.ok and result.reason == "seal:handover" and result.broken_id == h.id

@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from ...clock import as_utc
+from ...i18n import N_, _
 from ...models import AuditEntry
 from .context import Actor
 
@@ -77,6 +78,15 @@ _COVERED = {
                                            "visit_id", "in_at", "out_at", "guard_id", "out_guard_id", "override_by"),
                           ("driver", "phone", "driver_confirm")),
 }
+
+
+_LABELS = {"staff": N_("staff"), "gate_visit": N_("visitor book"), "gate_vehicle": N_("vehicle book"),
+           "handover": N_("handover")}
+
+
+def register_label(entity: str) -> str:
+    """The register's name for a message (never the table name)."""
+    return _(_LABELS[entity]) if entity in _LABELS else entity
 
 
 def _columns(spec: Cover):  # type: ignore[no-untyped-def]
@@ -210,6 +220,12 @@ def verify_database(db, checkpoint: bool = True) -> VerifyResult:  # type: ignor
         changed = _changed_register_row(session)
         if changed is not None:
             return VerifyResult(False, result.checked, changed[1], f"register:{changed[0]}")
+        # the guard area's seals (the content a signature covers): named here, loaded late
+        from ..guard.handover_sign import broken_seal
+
+        seal = broken_seal(session)
+        if seal is not None:
+            return VerifyResult(False, result.checked, seal, "seal:handover")
     if checkpoint:
         audit_checkpoint.checkpoint(db, "verify")
     return result

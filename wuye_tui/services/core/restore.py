@@ -76,7 +76,7 @@ def _verify_audit(path: Path) -> int:
             id=result.broken_id, reason=result.reason))
     if changed is not None:
         raise WuyeError(_("The backup was changed outside wuye: {entity} #{id} no longer matches its audit row").format(
-            entity=changed[0], id=changed[1]))
+            entity=audit.register_label(changed[0]), id=changed[1]))
     _check_side_file(path, head)
     return result.checked
 

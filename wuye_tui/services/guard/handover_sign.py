@@ -134,6 +134,28 @@ def verify_seal(ctx: ServiceContext, handover_id: int) -> bool:
         return bool(h.content_hash) and content_hash(sealed_content(session, h)) == h.content_hash
 
 
+def broken_seal(session) -> int | None:  # type: ignore[no-untyped-def]
+    """The first signed handover whose content no longer hashes to its seal, or whose seal
+    is not the one the (keyed) audit chain recorded at its signature; None when all hold.
+    ``audit verify`` runs it: an edited item, note, equipment count or seal is caught."""
+    from ...models import AuditEntry
+
+    sealed: dict[str, str] = {}
+    for eid, after in session.execute(select(AuditEntry.entity_id, AuditEntry.after).where(
+            AuditEntry.entity == "handover", AuditEntry.action == "handover.sign").order_by(AuditEntry.id)):
+        try:
+            sealed[str(eid)] = json.loads(after or "{}").get("content_hash", "")
+        except ValueError:
+            sealed[str(eid)] = ""
+    for h in session.execute(select(Handover).where(Handover.status == "signed").order_by(Handover.id)).scalars():
+        recorded = sealed.get(str(h.id))
+        if recorded is None:  # signed before seals were recorded (or by the demo): nothing to hold it to
+            continue
+        if h.content_hash != recorded or content_hash(sealed_content(session, h)) != recorded:
+            return int(h.id)  # type: ignore[arg-type]
+    return None
+
+
 def sign(ctx: ServiceContext, handover_id: int, incoming_name: object, pin: object) -> Handover:
     """The incoming guard signs on his own login with his PIN. A wrong PIN is refused and
     counted (on the staff account, as at login, and on the handover). The items are
