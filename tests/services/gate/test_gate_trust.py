@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests.services.conftest_gate import ID1, ID2, gate_site, visitor  # noqa: F401,F811
 from wuye_tui.errors import Conflict, PermissionDenied, ValidationError
 from wuye_tui.models import AuditEntry
-from wuye_tui.models.gate import VehicleMove, Visit
+from wuye_tui.models.gate import VisitRefusal, VehicleMove, Visit
 from wuye_tui.services.gate import vehicles as gate_vehicles, visits as gv
 
 
@@ -143,6 +143,10 @@ def test_id_storage_setting_decides_what_is_kept(gate_site, policy, stored):  # 
         gv.check_in(g, visitor())
     # a guard finds a returning visitor by name (an ID number only whole: the security rule)
     assert gv.find_visitors(g, "张三")[0].name == "张三"
+    # a refused entry keeps the ID number the same way
+    refused = gv.refuse(g, "host_refused", name="张三", id_type="1", id_number=ID1)
+    with g.db.read() as s:
+        assert s.get(VisitRefusal, refused.id).id_number == stored
 
 
 def test_id_storage_setting_is_checked(gate_site):  # noqa: F811

@@ -257,7 +257,8 @@ def _check_in(ctx: ServiceContext, raw: dict[str, Any] | CleanCheckIn, override:
 
 def refuse(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "", id_number: str = "",
            phone: str = "", unit: str = "", plate: str = "", note: str = "") -> VisitRefusal:
-    """Record a refused entry; whatever is known about the person is kept as typed."""
+    """Record a refused entry with whatever is known about the person; the ID number is
+    kept as the ``id_storage`` setting says, as for a visit."""
     require(ctx.actor, GATE, _("record a refused entry"))
     code = parse_refusal(reason)
     name = validate_name(name) if str(name or "").strip() else ""
@@ -271,6 +272,9 @@ def refuse(ctx: ServiceContext, reason: str, name: str = "", id_type: str = "", 
     phone = validate_phone(phone) if str(phone or "").strip() else ""
     plate = validate_plate(plate) if str(plate or "").strip() else ""
     unit_id = resolve_unit(ctx, unit).id if str(unit or "").strip() else None
+    from ..core import settings
+
+    id_n = stored_id_number(settings.load(ctx).id_storage, id_n)
     now = ctx.now()
     with ctx.db.write() as session:
         row = VisitRefusal(at=now, reason=code, note=note, name=name, id_type=id_t, id_number=id_n, phone=phone,
