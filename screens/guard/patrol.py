@@ -21,6 +21,7 @@ from wuye_tui.services.guard.shifts import handover_shift
 
 from ..base import WuyeScreen
 from ..widgets.form import FormField
+from .confirm import ConfirmDialog
 from .dutylog import CSS
 from .missed_dialog import MissedRoundDialog
 
@@ -203,11 +204,24 @@ class PatrolScreen(WuyeScreen):
         self.app.push_screen(MissedRoundDialog(win.start, win.end, heading), done)
 
     async def action_abandon(self) -> None:
+        """F8: after a confirmation naming the route, how far it got and the reason (the
+        reason first: nothing is asked for an abandon that would be refused)."""
         if self.round is None:
             return
-        self.run_db(patrol.abandon_round, self.ctx, self.round.id, self.query_one("#field-abandon", FormField).raw,
-                    on_done=self._abandoned, on_error=lambda exc: self.report(
-                        ValidationError("abandon", exc.message) if isinstance(exc, ValidationError) else exc))
+        rnd, reason = self.round, self.query_one("#field-abandon", FormField).raw
+
+        def write() -> None:
+            self.run_db(patrol.abandon_round, self.ctx, rnd.id, reason, on_done=self._abandoned,
+                        on_error=lambda exc: self.report(
+                            ValidationError("abandon", exc.message) if isinstance(exc, ValidationError) else exc))
+
+        if not reason.strip():
+            write()  # the service's own message at the field
+            return
+        route = load_reference().route(rnd.route)
+        text = _("{route}: {n} of {total} checkpoints recorded. Reason: {reason}").format(
+            route=route.label, n=rnd.checkpoints_done, total=len(route.checkpoints), reason=reason.strip())
+        self.app.push_screen(ConfirmDialog(_("Abandon this round?"), text), lambda ok: write() if ok else None)
 
     async def _abandoned(self, _rnd: object) -> None:
         self.round = None
