@@ -178,3 +178,38 @@ async def test_on_site_board_checks_out_and_reports_conflict(sqlite_db, clock):
         assert table.row_count == 0
     assert all(v.checked_out_at is not None for v in visits(sqlite_db))
     assert a.id
+
+
+async def test_the_same_person_twice_asks_then_checks_the_earlier_visit_out(sqlite_db, clock):
+    """Issue 10: an ID number already on site is not booked twice silently: the desk names
+    the earlier visit and offers its check-out (C) or a supervisor's override (S)."""
+    from screens.gate.ask import KeyChoiceDialog
+    from tests.screens.test_faults import fill
+    from wuye_tui.services.gate import visits as gv
+
+    guard, _desk = setup(sqlite_db, clock)
+    earlier = gv.check_in(guard, visitor(name="诸葛亮", id_number=ID1, unit="3栋2单元1202"))
+    app = make_app(sqlite_db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "张保安", "1111")
+        await pilot.press("1")
+        await pilot.pause()
+        screen = app.screen
+        fill(screen)  # the same ID number again
+        await pilot.press("f2")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, KeyChoiceDialog)
+        assert "诸葛亮" in str(dialog.query_one("#ask-title", Static).render())  # names the earlier visitor
+        assert len(visits(sqlite_db)) == 1  # nothing saved while asking
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and len(visits(sqlite_db)) == 1
+        assert screen.query_one("#in-name", Input).value == "诸葛亮"  # the form kept
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("c")  # check the earlier visit out, then this one in
+        await pilot.pause()
+        rows = visits(sqlite_db)
+        assert len(rows) == 2 and rows[0].id == earlier.id and rows[0].checked_out_at is not None
+        assert rows[1].checked_out_at is None
