@@ -135,3 +135,39 @@ async def test_unit_search_options_show_names_literally(hostile_site, clock):
         assert picks.strip() and "[/] x" in picks
         await pilot.pause(0.2)
         assert app.is_running
+
+
+async def test_hostile_text_in_every_setting_and_the_report_preview(hostile_site, clock):
+    """Every text setting written straight into the database (as someone with the file
+    could) holding markup and escapes: login, every desk and the monthly preview open, and
+    nothing is parsed as markup."""
+    import json
+
+    from screens.desks import DESKS
+    from wuye_tui.services.core import settings as site_settings
+
+    texts = [f.name for f in site_settings.SiteSettings.__dataclass_fields__.values()
+             if f.type in ("str", str) and f.name not in ("time_zone", "summary_time", "id_storage")]
+    assert len(texts) > 20
+    with hostile_site.engine.begin() as conn:
+        for key in texts:
+            conn.execute(text("DELETE FROM setting WHERE key = :k"), {"k": key})
+            conn.execute(text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": json.dumps(PAYLOAD)})
+    app = make_app(hostile_site, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "王主管", "1234")
+        await pilot.pause(0.3)
+        home = app.screen
+        for desk in DESKS:
+            app.push_screen(desk.load()())
+            await pilot.pause(0.2)
+            assert app.is_running, desk.target
+            while app.screen is not home:
+                app.pop_screen()
+                await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.field("month").set_value("2026-03")
+        await pilot.press("f6")
+        await pilot.pause(0.3)
+        assert app.is_running and app.screen.__class__.__name__ == "ReportPreview"
