@@ -164,7 +164,7 @@ def test_restore_of_a_doctored_copy_needs_the_live_supervisor(dbfile, tmp_path):
     assert r.exit_code == 1
     # even the live supervisor cannot put the doctored copy back: the staff row is re-hashed
     r = run(dbfile, "db", "restore", str(bak), "--force", env=SUP)
-    assert r.exit_code == 1 and "staff" in _one_line(r)
+    assert r.exit_code == 1 and "员工名册" in _one_line(r) and "staff" not in _one_line(r)  # the register named
     role = sqlite3.connect(dbfile).execute("SELECT role FROM staff WHERE name = '张保安'").fetchone()[0]
     assert role == "guard"
 
