@@ -51,10 +51,10 @@ def fill_escalations(path: Path, n: int) -> None:
         at = T0 + step * i
         rows.append(("fire", "manual", "", rng.choice(TITLES), "现场详情：" + rng.choice(TITLES) * 2, _stamp(at), 1,
                      _stamp(at + timedelta(hours=2)), "王主管、李经理", "ok",
-                     _stamp(at + timedelta(minutes=7)), 1, None, ""))
+                     _stamp(at + timedelta(minutes=7)), 1, None, "", "3栋2单元", 0))
     conn.executemany("INSERT INTO escalation (major_type, source, source_id, title, detail, raised_at, raised_by,"
                      " reply_due_at, notified, notify_status, acknowledged_at, acknowledged_by, resolved_at,"
-                     " resolution) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                     " resolution, location, level) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     conn.commit()
     conn.close()
 
