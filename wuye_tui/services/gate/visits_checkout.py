@@ -53,9 +53,10 @@ def check_out_preview(ctx: ServiceContext, visit_id: int) -> CheckOutPreview:
 
 
 def _close_visit(session: Session, ctx: ServiceContext, visit_id: int, now: datetime, with_vehicle: bool = False,
-                 reason: str = "") -> list[str]:
+                 reason: str = "", group: list[int] | None = None) -> list[str]:
     """Inside a write transaction: check one visit out (Conflict if it is not open) and,
-    when asked, its vehicle; returns the plates that left with it."""
+    when asked, its vehicle; returns the plates that left with it. One audit row per visit
+    (it covers that visit's row); ``group``: the visits that left together."""
     done = session.execute(
         update(Visit).where(Visit.id == visit_id, Visit.checked_out_at.is_(None))
         .values(checked_out_at=now, out_guard_id=ctx.actor.id)
@@ -81,6 +82,8 @@ def _close_visit(session: Session, ctx: ServiceContext, visit_id: int, now: date
     after: dict[str, Any] = {"vehicles": plates} if plates else {}
     if reason:
         after["reason"] = reason
+    if group:
+        after["group"] = group
     audit.record(session, ctx.actor, now, "gate.check_out", "gate_visit", visit_id, after=after or None)
     return plates
 
@@ -147,17 +150,6 @@ def check_out_group(ctx: ServiceContext, visit_ids: list[int], with_vehicle: boo
                                    ).scalars().all()
         if not open_ids:
             raise Conflict(_("These visitors were already checked out"))
-        session.execute(update(Visit).where(Visit.id.in_(open_ids), Visit.checked_out_at.is_(None))
-                        .values(checked_out_at=now, out_guard_id=ctx.actor.id))
-        if with_vehicle:
-            moves = session.execute(select(VehicleMove.id, VehicleMove.plate, VehicleMove.visit_id).where(
-                VehicleMove.visit_id.in_(open_ids), VehicleMove.out_at.is_(None))).all()
-            for move_id, plate, vid in moves:
-                session.execute(update(VehicleMove).where(VehicleMove.id == move_id, VehicleMove.out_at.is_(None))
-                                .values(out_at=now, out_guard_id=ctx.actor.id))
-                audit.record(session, ctx.actor, now, "gate.vehicle_out", "gate_vehicle", move_id,
-                             after={"plate": plate, "with_visit": vid})
-        for vid in open_ids:  # one row per visit: each covers its visit (audit verify re-hashes it)
-            audit.record(session, ctx.actor, now, "gate.check_out_group", "gate_visit", vid,
-                         after={"visits": list(open_ids)})
+        for vid in open_ids:
+            _close_visit(session, ctx, vid, now, with_vehicle=with_vehicle, group=list(open_ids))
     return len(open_ids)
