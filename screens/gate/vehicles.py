@@ -30,13 +30,14 @@ from ..dialogs.pin import SupervisorPinDialog
 from ..widgets.form import FormField
 from ..widgets.unit_picker import UnitPicker
 from .devices import VehicleCameras
+from .message import GateMessage
 from .onsite import OnSiteScreen
 from .reason import ReasonDialog
 
 STRANGE = ("driver", "phone", "unit", "purpose", "kind", "inspection", "confirm")
 
 
-class VehicleScreen(VehicleCameras, WuyeScreen):
+class VehicleScreen(GateMessage, VehicleCameras, WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("f2", "save", N_("Register vehicle in"), id="save", priority=True),
@@ -95,18 +96,6 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
     def field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
 
-    def show_storage_error(self, line: str) -> bool:
-        """A save that failed or was cancelled replaces the last "checked in" line, which
-        would otherwise still name the previous visitor; the toast says it too."""
-        self.message(line, "-error")
-        return False
-
-    def message(self, text: str, cls: str = "") -> None:
-
-        msg = self.query_one("#gate-msg", Static)
-        msg.set_classes(cls)
-        msg.update(Text(text))
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id != "in-plate":
@@ -121,27 +110,11 @@ class VehicleScreen(VehicleCameras, WuyeScreen):
             plate = self.field("plate").validate_now()
         except ValidationError:
             return
-        self.run_db(self._at_gate, plate, override, on_done=self._gate_done,
+        self.run_db(gate_vehicles.plate_at_gate, self.ctx, plate, override, on_done=self._gate_done,
                     on_error=lambda exc: self._gate_refused(exc, lambda sup: self._plate_entered(override=sup)))
 
-    def _at_gate(self, plate: str, override) -> tuple:  # type: ignore[no-untyped-def,type-arg]
-        """Worker side: no widgets here."""
-        info = gate_vehicles.plate_info(self.ctx, plate)
-        if info.inside_id is not None:
-            try:
-                gate_vehicles.vehicle_out(self.ctx, info.plate)
-            except ValidationError as exc:
-                if exc.field != "slip":
-                    raise
-                return info, "slip", exc.message
-            return info, "out", ""
-        if info.resident:
-            gate_vehicles.resident_in(self.ctx, info.plate, override=override)
-            return info, "in", ""
-        return info, "strange", ""
-
-    def _gate_done(self, result) -> None:  # type: ignore[no-untyped-def]
-        info, what, why = result
+    def _gate_done(self, result: gate_vehicles.AtGate) -> None:
+        info, what, why = result.info, result.action, result.why
         box = self.query_one("#plate-info", Static)
         if info.watch:
             box.update(_("Watch list: {hits}").format(hits="; ".join(info.watch)))

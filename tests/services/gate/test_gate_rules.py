@@ -217,3 +217,15 @@ def test_open_items_providers(gate_site):
     kinds = [i.kind for i in collect(gate_site.guard)]
     for kind in ("visitor_on_site", "vehicle_on_site", "contractor_pass"):
         assert kind in kinds
+
+
+def test_a_plate_at_the_barrier_goes_in_out_or_asks(gate_site):
+    """``plate_at_gate``: the rule the vehicle desk runs on Enter, in the service."""
+    from wuye_tui.services.gate import vehicles as gveh
+
+    g = gate_site.guard
+    first = gveh.plate_at_gate(g, "京A12345")  # a resident's car (seed_roster)
+    assert first.action == "in" and first.info.resident
+    assert gveh.plate_at_gate(g, "京A12345").action == "out"
+    stranger = gveh.plate_at_gate(g, "粤B54321")
+    assert stranger.action == "strange" and gveh.vehicles_on_site(g) == []

@@ -229,3 +229,33 @@ def plate_history(ctx: ServiceContext, plate: str, limit: int = 20) -> list[Vehi
         else:
             stmt = select(VehicleMove).where(prefix_range(VehicleMove.plate, p)).limit(limit)
         return list(session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class AtGate:
+    """What a plate at the barrier came to: ``out`` (it left), ``in`` (a resident's car
+    entered), ``slip`` (it is leaving but needs its release slip: ``why``), ``strange`` (not
+    a resident's: the desk asks for the driver)."""
+
+    info: PlateInfo
+    action: str
+    why: str = ""
+
+
+def plate_at_gate(ctx: ServiceContext, plate: str, override: Actor | None = None) -> AtGate:
+    """A plate typed or read at the barrier: out if it is inside, in if it is a resident's;
+    a stranger's is only looked up (the driver's details come next)."""
+    info = plate_info(ctx, plate)
+    if info.inside_id is not None:
+        try:
+            vehicle_out(ctx, info.plate)
+        except ValidationError as exc:
+            if exc.field != "slip":
+                raise
+            return AtGate(info, "slip", exc.message)
+        return AtGate(info, "out")
+    if info.resident:
+        resident_in(ctx, info.plate, override=override)
+        return AtGate(info, "in")
+    return AtGate(info, "strange")
+
