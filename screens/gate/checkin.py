@@ -45,6 +45,7 @@ from ..widgets.id_field import IdNumberField
 from ..widgets.unit_picker import UnitPicker
 from .ask import KeyChoiceDialog
 from .devices import CheckInDevices
+from .message import GateMessage
 from .onsite import OnSiteScreen
 from .refusals import RefusalsScreen
 from .refuse import RefuseDialog
@@ -52,7 +53,7 @@ from .refuse import RefuseDialog
 FIELDS = ("name", "id_type", "id_number", "phone", "headcount", "unit", "approval", "purpose", "plate", "stay")
 
 
-class CheckInScreen(CheckInDevices, WuyeScreen):
+class CheckInScreen(GateMessage, CheckInDevices, WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("f2", "save", N_("Save check-in"), id="save", priority=True),
@@ -305,17 +306,6 @@ class CheckInScreen(CheckInDevices, WuyeScreen):
             if name in labels:
                 value = labels[name].get(value, value)
             self.field(name).set_value(value)
-
-    def show_storage_error(self, line: str) -> bool:
-        """A save that failed or was cancelled replaces the last "checked in" line, which
-        would otherwise still name the previous visitor; the toast says it too."""
-        self.message(line, "-error")
-        return False
-
-    def message(self, text: str, cls: str = "") -> None:
-        msg = self.query_one("#gate-msg", Static)
-        msg.set_classes(cls)
-        msg.update(Text(text))
 
     # ---- actions ----------------------------------------------------------------------
 

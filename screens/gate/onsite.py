@@ -25,6 +25,7 @@ from wuye_tui.services.gate import visits as gate_visits
 from ..base import WuyeScreen
 from .ask import KeyChoiceDialog
 from .devices import OnSiteScans
+from .message import GateMessage
 from .reveal import reveal_visit_id
 
 
@@ -33,7 +34,7 @@ def _duration(now: datetime, since: datetime) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-class OnSiteScreen(OnSiteScans, WuyeScreen):
+class OnSiteScreen(GateMessage, OnSiteScans, WuyeScreen):
     CSS_PATH = "gate.tcss"
     BINDINGS = [
         Binding("f5", "checkout", N_("Check out"), id="checkout"),
@@ -226,14 +227,3 @@ class OnSiteScreen(OnSiteScans, WuyeScreen):
             return
 
         reveal_visit_id(self, vid)
-
-    def show_storage_error(self, line: str) -> bool:
-        """A save that failed or was cancelled replaces the last "checked in" line, which
-        would otherwise still name the previous visitor; the toast says it too."""
-        self.message(line, "-error")
-        return False
-
-    def message(self, text: str, cls: str = "") -> None:
-        msg = self.query_one("#gate-msg", Static)
-        msg.set_classes(cls)
-        msg.update(Text(text))
