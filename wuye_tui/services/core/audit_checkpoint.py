@@ -32,6 +32,15 @@ def checkpoint(db, note: str = "") -> dict:  # type: ignore[no-untyped-def,type-
     return head
 
 
+def live_head(db) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The chain head of a live database with its site id, as a backup's side file holds it
+    (for a PostgreSQL dump, which cannot be read back here: ``at_least``)."""
+    with db.read() as session:
+        head = {**chain_head(session), "at_least": True}
+    head["site_id"] = _read_site_id(db)
+    return head
+
+
 def write_backup_head(path: Path, head: dict | None = None) -> Path:  # type: ignore[type-arg]
     """``<backup>.head``: the chain head the backup holds (JSON, 0600). A SQLite backup is
     read back; a PostgreSQL dump is not readable here, so ``head`` is the live chain head

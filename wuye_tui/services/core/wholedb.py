@@ -52,13 +52,9 @@ def backup_as(ctx: ServiceContext, target: object) -> Path:
     sitekey.site_id(ctx.db)  # the backup carries the id that names its key and checkpoints
     with ctx.db.write() as session:
         audit.record(session, ctx.actor, ctx.now(), "db.backup", "database", "", after={"file": path.name})
-    from .audit_checkpoint import _read_site_id, chain_head, checkpoint, write_backup_head
+    from .audit_checkpoint import checkpoint, live_head, write_backup_head
 
-    live = None
-    if on_postgres:  # the dump cannot be read back here: the head it holds at least
-        with ctx.db.read() as session:
-            live = {**chain_head(session), "at_least": True}
-        live["site_id"] = _read_site_id(ctx.db)
+    live = live_head(ctx.db) if on_postgres else None  # a dump cannot be read back here
     written = backup(ctx.db, path)
     write_backup_head(written, live)
     checkpoint(ctx.db, "backup")
