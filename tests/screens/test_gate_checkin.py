@@ -184,17 +184,14 @@ async def test_the_same_person_twice_asks_then_checks_the_earlier_visit_out(sqli
     """Issue 10: an ID number already on site is not booked twice silently: the desk names
     the earlier visit and offers its check-out (C) or a supervisor's override (S)."""
     from screens.gate.ask import KeyChoiceDialog
-    from tests.screens.test_faults import fill
+    from tests.screens.test_faults import fill, open_checkin
     from wuye_tui.services.gate import visits as gv
 
     guard, _desk = setup(sqlite_db, clock)
     earlier = gv.check_in(guard, visitor(name="诸葛亮", id_number=ID1, unit="3栋2单元1202"))
     app = make_app(sqlite_db, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, "张保安", "1111")
-        await pilot.press("1")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_checkin(pilot)
         fill(screen)  # the same ID number again
         await pilot.press("f2")
         await pilot.pause()
