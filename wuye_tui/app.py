@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,8 +22,12 @@ from screens.login import FirstSupervisorScreen, LoginScreen
 from .app_alerts import ALERT_POLL_SECONDS, NOTIFY_SEND_SECONDS, REMINDER_CHECK_SECONDS, AlertsMixin
 from .app_faults import RECONNECT_BACKOFF, StorageFaultsMixin
 from .clock import Clock, SystemClock
+from .config import terminal_name
 from .errors import WuyeError
 from .i18n import N_, _, get_language, set_language
+
+if TYPE_CHECKING:
+    from .services.core.context import ServiceContext
 
 CSS_FILE = Path(screens.__file__).resolve().parent / "app.tcss"
 
@@ -56,9 +61,6 @@ class WuyeApp(StorageSafe, AlertsMixin, StorageFaultsMixin, App[None]):
 
         keep_wide_chars()  # before any screen: toasts and overlays keep their wide characters
         super().__init__()
-        from .services.core.context import ServiceContext  # light: no database yet
-        from .services.core.serve import terminal_name
-
         self.db_url = db_url
         self.kiosk = kiosk
         self.clock = clock or SystemClock()
@@ -68,7 +70,7 @@ class WuyeApp(StorageSafe, AlertsMixin, StorageFaultsMixin, App[None]):
         self.staff_names: list[tuple[str, str]] = []
         self.site_name = ""
         self.idle_lock_minutes = 5
-        self.ctx: ServiceContext | None = None  # type: ignore[assignment]
+        self.ctx: ServiceContext | None = None
         self.session_id: int | None = None
         self.last_activity = time.monotonic()
         self.alerts: list[tuple[int, str]] = []
@@ -97,11 +99,17 @@ class WuyeApp(StorageSafe, AlertsMixin, StorageFaultsMixin, App[None]):
     # ---- start -------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Once the app's own mount is over: Textual holds every repaint while it mounts the
+        # app (a batch), so a screen pushed here would be drawn, thrown away, and shown only
+        # on the repaint after.
+        self.call_later(self._show_login)
+        self.set_interval(self._idle_check_seconds, self.check_idle_lock)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _show_login(self) -> None:
         self.push_screen(LoginScreen())
         # After the login screen is drawn: the worker's imports (SQLAlchemy) hold the GIL.
         self.call_after_refresh(self.open_database)
-        self.set_interval(self._idle_check_seconds, self.check_idle_lock)
-        self.screen_change_signal.subscribe(self, self._screen_changed)
 
     @work(thread=True, exclusive=True, group="db-open")
     def open_database(self) -> None:

@@ -38,6 +38,15 @@ def resolve_db_url(value: str | os.PathLike[str] | None) -> str:
     return f"sqlite:///{path}"
 
 
+WEB_TERMINAL_ENV = "WUYE_TERMINAL_PREFIX"  # set by ``wuye serve`` for the terminals it starts
+
+
+def terminal_name(default: str) -> str:
+    """The terminal name of this app process: ``web:<host>:<pid>`` when started for a browser."""
+    prefix = os.environ.get(WEB_TERMINAL_ENV)
+    return f"{prefix}:{os.uname().nodename}:{os.getpid()}" if prefix else default
+
+
 def sqlite_path(url: str) -> Path | None:
     if url.startswith("sqlite:///"):
         return Path(url[len("sqlite:///"):])

@@ -49,16 +49,11 @@ def styled(template: str, **values: Any) -> Content:
 _installed = False
 
 
-def install() -> None:
-    """Make plain strings literal in Static/Label and DataTable cells (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    import textual.widgets._data_table as data_table
-    from textual.widgets import Label, Static
-
+def _literal_tables(data_table: Any) -> None:
+    """DataTable shows plain ``str`` cells as they are (its module-level formatter)."""
     original_formatter = data_table.default_cell_formatter
+    if getattr(original_formatter, "_wuye_literal", False):
+        return
 
     def literal_cell_formatter(obj: object, wrap: bool = True, height: int = 0) -> Any:
         if isinstance(obj, str):
@@ -70,7 +65,42 @@ def install() -> None:
             obj.plain = clean(obj.plain)  # one symbol per character: the spans stay in place
         return original_formatter(obj, wrap, height)
 
+    literal_cell_formatter._wuye_literal = True  # type: ignore[attr-defined]
     data_table.default_cell_formatter = literal_cell_formatter
+
+
+def _tables_when_loaded() -> None:
+    """Patch DataTable's formatter when its module is first loaded rather than at start-up
+    (the login screen has no table; the module costs ~4 ms to import). Screens take it from
+    ``textual.widgets``, whose lazy loader (a module ``__getattr__``) is wrapped here."""
+    import sys
+
+    import textual.widgets as widgets
+
+    loaded = sys.modules.get("textual.widgets._data_table")
+    if loaded is not None:
+        _literal_tables(loaded)
+        return
+    lazy = widgets.__getattr__
+
+    def __getattr__(name: str) -> Any:
+        found = lazy(name)
+        if name == "DataTable":
+            _literal_tables(sys.modules["textual.widgets._data_table"])
+        return found
+
+    widgets.__getattr__ = __getattr__  # type: ignore[attr-defined]
+
+
+def install() -> None:
+    """Make plain strings literal in Static/Label and DataTable cells (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    from textual.widgets import Label, Static
+
+    _tables_when_loaded()
 
     for cls in (Static, Label):
         original_init = cls.__init__

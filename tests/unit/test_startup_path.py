@@ -58,3 +58,24 @@ def test_peek_says_nothing_when_unsure(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"not a database" * 100)
     assert peek_sqlite(f"sqlite:///{bad}") is None
+
+
+TABLES_LATER = """
+import sys
+import screens  # installs the literal text patches
+loaded_early = "textual.widgets._data_table" in sys.modules
+from textual.widgets import DataTable  # as every desk screen takes it
+from textual.widgets import _data_table
+print("EARLY", loaded_early)
+print("CELL", _data_table.default_cell_formatter("[b]x[/] [@click=app.quit]q[/]").plain)
+"""
+
+
+def test_table_cells_stay_literal_when_the_table_module_loads_after_start_up(tmp_path):
+    """The DataTable module is not loaded at start-up (the login has no table); its cell
+    formatter is made literal when a screen first takes DataTable."""
+    run = subprocess.run([sys.executable, "-c", TABLES_LATER], capture_output=True, text=True, timeout=60,
+                         cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "EARLY False" in run.stdout, run.stdout
+    assert "CELL [b]x[/] [@click=app.quit]q[/]" in run.stdout, run.stdout

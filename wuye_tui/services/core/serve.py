@@ -11,16 +11,15 @@ behind its reverse proxy for TLS, see the README).
 from __future__ import annotations
 
 import ipaddress
-import os
 import shlex
 import sys
 from dataclasses import dataclass
 
+from ...config import WEB_TERMINAL_ENV
 from ...errors import ValidationError
 from ...i18n import _
 
 ALL_INTERFACES = {"0.0.0.0", "::", "*", ""}
-WEB_TERMINAL_ENV = "WUYE_TERMINAL_PREFIX"
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,3 @@ def plan(db_url: str, host: str, port: int, lang: str, kiosk: bool = False,
     url = public_url or f"http://{shown if ':' not in shown else '[' + shown + ']'}:{port}"
     return ServePlan(host, port, shlex.join(args), env, url)
 
-
-def terminal_name(default: str) -> str:
-    """The terminal name of this app process: ``web:<host>:<pid>`` when started for a browser."""
-    prefix = os.environ.get(WEB_TERMINAL_ENV)
-    return f"{prefix}:{os.uname().nodename}:{os.getpid()}" if prefix else default
