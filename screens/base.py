@@ -55,7 +55,7 @@ class WuyeScreen(StorageSafe, Screen):
         if self.db_busy:  # Esc while saving cancels the save, the screen stays
             self.cancel_db()
             return
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:  # the home screen is the bottom one
             self.app.pop_screen()
 
     def report(self, exc: WuyeError) -> None:

@@ -99,17 +99,20 @@ class WuyeApp(StorageSafe, AlertsMixin, StorageFaultsMixin, App[None]):
     # ---- start -------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # Once the app's own mount is over: Textual holds every repaint while it mounts the
-        # app (a batch), so a screen pushed here would be drawn, thrown away, and shown only
-        # on the repaint after.
-        self.call_later(self._show_login)
+        # After the login screen is drawn: the worker's imports (SQLAlchemy) hold the GIL.
+        self.call_after_refresh(self.open_database)
         self.set_interval(self._idle_check_seconds, self.check_idle_lock)
         self.screen_change_signal.subscribe(self, self._screen_changed)
 
-    def _show_login(self) -> None:
-        self.push_screen(LoginScreen())
-        # After the login screen is drawn: the worker's imports (SQLAlchemy) hold the GIL.
-        self.call_after_refresh(self.open_database)
+    def get_default_screen(self) -> Screen:
+        """The login is the bottom of the screen stack, and the home screen replaces it after
+        a login: no blank screen is made first. A screen pushed from ``on_mount`` would be
+        drawn inside Textual's mount batch, thrown away, and shown only on the repaint after."""
+        screen = LoginScreen()
+        # What push_screen gives every other screen (Textual's default screen has none), so
+        # switch_screen can replace it with the home screen.
+        screen._push_result_callback(screen, None)
+        return screen
 
     @work(thread=True, exclusive=True, group="db-open")
     def open_database(self) -> None:
@@ -272,7 +275,8 @@ class WuyeApp(StorageSafe, AlertsMixin, StorageFaultsMixin, App[None]):
         return HomeScreen()
 
     def _reset_to(self, screen: Screen) -> None:
-        while len(self.screen_stack) > 2:
+        """``screen`` (the home screen, or the login) alone on the stack."""
+        while len(self.screen_stack) > 1:
             self.pop_screen()
         self.switch_screen(screen)
 
