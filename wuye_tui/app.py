@@ -4,7 +4,6 @@ idle lock, alert polling, kiosk mode and the language switch. Screens live in ``
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,15 +31,6 @@ if TYPE_CHECKING:
 CSS_FILE = Path(screens.__file__).resolve().parent / "app.tcss"
 
 
-def _terminal_id() -> str:
-    """Host and tty: stable across restarts, so wrong-PIN delays cannot be reset by restarting."""
-    try:
-        tty = os.ttyname(0)
-    except OSError:
-        tty = f"pid{os.getpid()}"
-    return f"{os.uname().nodename}:{tty}"[:60]
-
-
 class WuyeApp(StorageSafe, AlertsMixin, StorageFaultsMixin, App[None]):
     CSS_PATH = str(CSS_FILE)
     TITLE = "wuye"
@@ -64,7 +54,7 @@ class WuyeApp(StorageSafe, AlertsMixin, StorageFaultsMixin, App[None]):
         self.db_url = db_url
         self.kiosk = kiosk
         self.clock = clock or SystemClock()
-        self.terminal = terminal or terminal_name(_terminal_id())
+        self.terminal = terminal or terminal_name()
         self.db = None
         self.db_ready = False
         self.staff_names: list[tuple[str, str]] = []

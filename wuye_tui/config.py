@@ -41,10 +41,18 @@ def resolve_db_url(value: str | os.PathLike[str] | None) -> str:
 WEB_TERMINAL_ENV = "WUYE_TERMINAL_PREFIX"  # set by ``wuye serve`` for the terminals it starts
 
 
-def terminal_name(default: str) -> str:
-    """The terminal name of this app process: ``web:<host>:<pid>`` when started for a browser."""
+def terminal_name() -> str:
+    """The terminal name of this app process: ``web:<host>:<pid>`` when started for a
+    browser, else host and tty (stable across restarts, so wrong-PIN delays cannot be reset
+    by restarting)."""
     prefix = os.environ.get(WEB_TERMINAL_ENV)
-    return f"{prefix}:{os.uname().nodename}:{os.getpid()}" if prefix else default
+    if prefix:
+        return f"{prefix}:{os.uname().nodename}:{os.getpid()}"
+    try:
+        tty = os.ttyname(0)
+    except OSError:
+        tty = f"pid{os.getpid()}"
+    return f"{os.uname().nodename}:{tty}"[:60]
 
 
 def sqlite_path(url: str) -> Path | None:
