@@ -52,8 +52,6 @@ _installed = False
 def _literal_tables(data_table: Any) -> None:
     """DataTable shows plain ``str`` cells as they are (its module-level formatter)."""
     original_formatter = data_table.default_cell_formatter
-    if getattr(original_formatter, "_wuye_literal", False):
-        return
 
     def literal_cell_formatter(obj: object, wrap: bool = True, height: int = 0) -> Any:
         if isinstance(obj, str):
@@ -65,7 +63,6 @@ def _literal_tables(data_table: Any) -> None:
             obj.plain = clean(obj.plain)  # one symbol per character: the spans stay in place
         return original_formatter(obj, wrap, height)
 
-    literal_cell_formatter._wuye_literal = True  # type: ignore[attr-defined]
     data_table.default_cell_formatter = literal_cell_formatter
 
 
@@ -87,6 +84,7 @@ def _tables_when_loaded() -> None:
         found = lazy(name)
         if name == "DataTable":
             _literal_tables(sys.modules["textual.widgets._data_table"])
+            widgets.__getattr__ = lazy  # patched once: Textual's own loader again
         return found
 
     widgets.__getattr__ = __getattr__  # type: ignore[attr-defined]
